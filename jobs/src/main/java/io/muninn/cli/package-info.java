@@ -1,0 +1,2 @@
+/** The {@code muninn} command line. */
+package io.muninn.cli;
