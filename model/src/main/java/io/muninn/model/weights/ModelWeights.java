@@ -1,0 +1,37 @@
+package io.muninn.model.weights;
+
+import io.muninn.model.config.ModelConfig;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Every weight of a recurrent-depth model (spec §2.8), FP32, immutable, loaded once.
+ *
+ * @param config    the blueprint the shapes were checked against
+ * @param embedding {@code transformer.wte.weight} (V, H)
+ * @param lmHead    {@code lm_head.weight} (V, H); the same instance as {@code embedding} when tied
+ * @param prelude   {@code transformer.prelude.*}, P layers
+ * @param core      {@code transformer.core_block.*}, R layers
+ * @param coda      {@code transformer.coda.*}, C layers
+ * @param adapter   {@code transformer.adapter.weight} (H, 2H), columns state | embedding
+ * @param lnF       {@code transformer.ln_f.weight} (H)
+ * @param ropeTable {@code freqs_cis} as stored in the checkpoint (blockSize, headDim/2, 2) with [..,0]=cos and
+ *                  [..,1]=sin, or {@code null} when the checkpoint has none and the engine computes it
+ */
+public record ModelWeights(
+        ModelConfig config,
+        INDArray embedding,
+        INDArray lmHead,
+        List<LayerWeights> prelude,
+        List<LayerWeights> core,
+        List<LayerWeights> coda,
+        INDArray adapter,
+        INDArray lnF,
+        INDArray ropeTable) {
+
+    public ModelWeights {
+        prelude = List.copyOf(prelude);
+        core = List.copyOf(core);
+        coda = List.copyOf(coda);
+    }
+}
