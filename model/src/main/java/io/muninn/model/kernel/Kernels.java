@@ -1,0 +1,32 @@
+package io.muninn.model.kernel;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The narrow set of numeric kernels the model stages are written against (design.md §4). One implementation,
+ * {@link Nd4jKernels}, runs them on ND4J (CPU or a CUDA device); a second accelerator implementation only has to
+ * provide these methods. All arrays are FP32, row-major, one row per token.
+ */
+public interface Kernels {
+
+    /** {@code x · wᵀ}: x (n, in), w (out, in) in PyTorch's layout → (n, out). */
+    INDArray linear(INDArray x, INDArray w);
+
+    /** Row-wise RMSNorm: {@code x · rsqrt(mean(x²) + eps) · weight}; x (n, H), weight (H) → (n, H). */
+    INDArray rmsNorm(INDArray x, INDArray weight, double eps);
+
+    /**
+     * Rotates the interleaved pairs {@code (x[2i], x[2i+1])} of every head of {@code x} (n, heads · headDim) in
+     * place, row r by the angles of absolute position {@code positions[r]}.
+     */
+    void applyRope(INDArray x, int[] positions, RopeTable table, int heads);
+
+    /** {@code silu(gate) ⊙ up} of a fused (n, 2I) projection whose first I columns are the gate → (n, I). */
+    INDArray gatedSilu(INDArray gateUp);
+
+    /**
+     * Scaled dot-product attention of m query rows over n ≥ m key rows, causal and bottom-right aligned: query row
+     * i sees keys {@code 0 .. n - m + i}. q (m, H), k and v (n, H), heads of {@code H / heads} columns → (m, H).
+     */
+    INDArray attention(INDArray q, INDArray k, INDArray v, int heads);
+}

@@ -1,0 +1,101 @@
+package io.muninn.model.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class Nd4jKernelsTest {
+    private final Kernels kernels = new Nd4jKernels();
+    private final Random random = new Random(20261123L);
+
+    @Test
+    void linearMatchesNaiveProduct() {
+        double[][] x = randn(5, 12);
+        double[][] w = randn(7, 12);
+        assertClose("linear", kernels.linear(nd(x), nd(w)), NaiveOracle.linear(x, w), 1e-5);
+    }
+
+    @Test
+    void rmsNormMatchesNaive() {
+        double[][] x = randn(4, 16);
+        double[] w = randn(1, 16)[0];
+        assertClose("rmsNorm", kernels.rmsNorm(nd(x), nd(new double[][] {w}).reshape(16), 1e-6),
+                NaiveOracle.rmsNorm(x, w, 1e-6), 1e-5);
+    }
+
+    @ParameterizedTest(name = "heads={0} headDim={1} theta={2}")
+    @CsvSource({"1, 2, 10000", "4, 8, 50000", "3, 16, 500"})
+    void ropeRotatesInterleavedPairsAtAbsolutePositions(int heads, int headDim, double theta) {
+        double[][] x = randn(5, heads * headDim);
+        int[] positions = {0, 1, 7, 31, 63};
+        INDArray a = nd(x);
+        kernels.applyRope(a, positions, RopeTable.compute(64, headDim, theta), heads);
+        assertClose("rope", a, NaiveOracle.rope(x, positions, heads, theta), 2e-5);
+    }
+
+    @Test
+    void gatedSiluAppliesSiluToTheFirstHalf() {
+        double[][] x = randn(3, 10);
+        assertClose("gatedSilu", kernels.gatedSilu(nd(x)), NaiveOracle.gatedSilu(x), 1e-5);
+    }
+
+    @ParameterizedTest(name = "m={0} n={1} heads={2}")
+    @CsvSource({"1, 1, 1", "1, 9, 2", "4, 4, 2", "3, 10, 4", "6, 6, 1"})
+    void attentionIsCausalAndBottomRightAligned(int m, int n, int heads) {
+        double[][] q = randn(m, heads * 4);
+        double[][] k = randn(n, heads * 4);
+        double[][] v = randn(n, heads * 4);
+        assertClose("attention", kernels.attention(nd(q), nd(k), nd(v), heads), NaiveOracle.attention(q, k, v, heads), 1e-5);
+    }
+
+    @Test
+    void storedRopeTableIsUsedAsGiven() {
+        RopeTable computed = RopeTable.compute(8, 4, 100);
+        float[] stored = new float[8 * 2 * 2];
+        for (int p = 0; p < 8; p++) {
+            for (int i = 0; i < 2; i++) {
+                stored[(p * 2 + i) * 2] = computed.cosRows(new int[] {p}).getFloat(0, i);
+                stored[(p * 2 + i) * 2 + 1] = computed.sinRows(new int[] {p}).getFloat(0, i);
+            }
+        }
+        RopeTable fromStored = RopeTable.fromStored(Nd4j.create(stored, new long[] {8, 2, 2}, 'c'));
+        assertThat(fromStored.cosRows(new int[] {5}).toFloatVector()).containsExactly(computed.cosRows(new int[] {5}).toFloatVector());
+        assertThat(fromStored.sinRows(new int[] {3}).toFloatVector()).containsExactly(computed.sinRows(new int[] {3}).toFloatVector());
+    }
+
+    private double[][] randn(int rows, int cols) {
+        double[][] a = new double[rows][cols];
+        for (double[] row : a) {
+            for (int i = 0; i < cols; i++) {
+                row[i] = (float) random.nextGaussian();
+            }
+        }
+        return a;
+    }
+
+    static INDArray nd(double[][] a) {
+        float[] flat = new float[a.length * a[0].length];
+        for (int r = 0; r < a.length; r++) {
+            for (int c = 0; c < a[0].length; c++) {
+                flat[r * a[0].length + c] = (float) a[r][c];
+            }
+        }
+        return Nd4j.create(flat, new long[] {a.length, a[0].length}, 'c');
+    }
+
+    static void assertClose(String kernel, INDArray actual, double[][] expected, double tolerance) {
+        assertThat(actual.shape()).as("%s shape", kernel).containsExactly(expected.length, expected[0].length);
+        for (int r = 0; r < expected.length; r++) {
+            for (int c = 0; c < expected[0].length; c++) {
+                assertThat((double) actual.getFloat(r, c)).as("%s[%s][%s]", kernel, r, c)
+                        .isCloseTo(expected[r][c], within(tolerance * Math.max(1, Math.abs(expected[r][c]))));
+            }
+        }
+    }
+}
