@@ -1,0 +1,73 @@
+package io.muninn.model.exit;
+
+/**
+ * {@code argmax-stability}: the number of consecutive checks whose last-row argmax (first index of the maximum
+ * logit) equals the previous check's. Starts from argmax −1, so the first check has value 0 and a threshold of n
+ * exits at the (n+1)-th check at the earliest. Exits when the value is at least the threshold (default 5): the
+ * conservative criterion.
+ *
+ * @param stableChecks the threshold, a positive integer
+ */
+public record ArgmaxStabilityExit(int stableChecks) implements ExitCriterion {
+    public static final String NAME = "argmax-stability";
+    public static final int DEFAULT_STABLE_CHECKS = 5;
+
+    public ArgmaxStabilityExit {
+        if (stableChecks < 1) {
+            throw invalid(stableChecks);
+        }
+    }
+
+    /** The criterion for a threshold given as a number, which must be a positive integer. */
+    static ArgmaxStabilityExit ofThreshold(double threshold) {
+        if (!(threshold >= 1) || threshold > Integer.MAX_VALUE || threshold != Math.rint(threshold)) {
+            throw invalid(threshold);
+        }
+        return new ArgmaxStabilityExit((int) threshold);
+    }
+
+    private static IllegalArgumentException invalid(Object threshold) {
+        return new IllegalArgumentException(String.format(
+                "exit threshold for %s must be a positive integer but was %s", NAME, threshold));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public double threshold() {
+        return stableChecks;
+    }
+
+    @Override
+    public boolean needsLogits() {
+        return true;
+    }
+
+    @Override
+    public ExitMemory start(float[] initialLatents, int rows, int hidden, int vocabSize) {
+        Checks.vocabSize(NAME, vocabSize);
+        ExitMemory memory = new ExitMemory();
+        memory.setPreviousArgmax(-1);
+        memory.setStableCount(0);
+        return memory;
+    }
+
+    @Override
+    public double evaluate(ExitMemory memory, float[] lastRowLogits, float[] latents, int rows, int hidden) {
+        Logits.requireRow(lastRowLogits, NAME);
+        int argmax = Logits.argmax(lastRowLogits);
+        int stable = argmax == memory.getPreviousArgmax() ? memory.getStableCount() + 1 : 0;
+        memory.setPreviousArgmax(argmax);
+        memory.setStableCount(stable);
+        memory.recordCheck(stable);
+        return stable;
+    }
+
+    @Override
+    public boolean exits(double value) {
+        return value >= stableChecks;
+    }
+}

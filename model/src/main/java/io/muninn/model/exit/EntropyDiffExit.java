@@ -1,0 +1,71 @@
+package io.muninn.model.exit;
+
+/**
+ * {@code entropy-diff}: |H(p_t) − H(p_{t−1})| with H = −Σ p·log(p + 1e-10) over the float64 softmax of the last
+ * row's logits. The first check compares with an entropy of 100.0, so it never exits. Exits when the value is below
+ * the threshold (default 1e-3).
+ *
+ * @param threshold a finite number > 0
+ */
+public record EntropyDiffExit(double threshold) implements ExitCriterion {
+    public static final String NAME = "entropy-diff";
+    public static final double DEFAULT_THRESHOLD = 1e-3;
+    /** The entropy a token starts from, as in the reference. */
+    public static final double INITIAL_ENTROPY = 100.0;
+    private static final double LOG_EPSILON = 1e-10;
+
+    public EntropyDiffExit {
+        Checks.positiveFiniteThreshold(NAME, threshold);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean needsLogits() {
+        return true;
+    }
+
+    @Override
+    public ExitMemory start(float[] initialLatents, int rows, int hidden, int vocabSize) {
+        Checks.vocabSize(NAME, vocabSize);
+        ExitMemory memory = new ExitMemory();
+        memory.setPreviousScalar(INITIAL_ENTROPY);
+        return memory;
+    }
+
+    @Override
+    public double evaluate(ExitMemory memory, float[] lastRowLogits, float[] latents, int rows, int hidden) {
+        Logits.requireRow(lastRowLogits, NAME);
+        double previous = memory.getPreviousScalar();
+        if (Double.isNaN(previous)) {
+            throw new IllegalArgumentException(
+                    "exit memory has no previousScalar: it was not started by exit criterion " + NAME);
+        }
+        double entropy = entropy(lastRowLogits);
+        double value = Math.abs(entropy - previous);
+        memory.setPreviousScalar(entropy);
+        memory.recordCheck(value);
+        return value;
+    }
+
+    /** H = −Σ p·log(p + 1e-10), p the float64 softmax of {@code logits}, summed in vocabulary order. */
+    static double entropy(float[] logits) {
+        double[] e = Logits.scratch(logits.length);
+        double max = Logits.max(logits);
+        double sum = Logits.shiftedExp(logits, max, e);
+        double h = 0;
+        for (int v = 0; v < logits.length; v++) {
+            double p = e[v] / sum;
+            h -= p * StrictMath.log(p + LOG_EPSILON);
+        }
+        return h;
+    }
+
+    @Override
+    public boolean exits(double value) {
+        return value < threshold;
+    }
+}

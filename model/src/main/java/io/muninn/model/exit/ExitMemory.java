@@ -1,0 +1,156 @@
+package io.muninn.model.exit;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * What an {@link ExitCriterion} remembers between the checks of one in-flight token: a small mutable value that lives
+ * from {@link ExitCriterion#start} to the token's exit, and that an operator snapshots mid-token. Each criterion uses
+ * only the fields it needs and leaves the others at their empty values.
+ *
+ * <table>
+ *   <caption>Fields</caption>
+ *   <tr><th>field</th><th>used by</th><th>empty value</th><th>meaning</th></tr>
+ *   <tr><td>{@code previousLogProbs}</td><td>kl, minp-kl</td><td>null</td>
+ *       <td>{@code float32} log-probabilities (length V) of the previous check, or uniform {@code log(1/V)}</td></tr>
+ *   <tr><td>{@code previousLatents}</td><td>latent-diff, cosine</td><td>null</td>
+ *       <td>raw core outputs of the previous check, row-major {@code rows x hidden}, or s0</td></tr>
+ *   <tr><td>{@code previousScalar}</td><td>entropy-diff</td><td>NaN</td>
+ *       <td>entropy of the previous check, or 100.0</td></tr>
+ *   <tr><td>{@code previousArgmax}</td><td>argmax-stability</td><td>-1</td>
+ *       <td>argmax of the previous check's logits, or -1</td></tr>
+ *   <tr><td>{@code stableCount}</td><td>argmax-stability</td><td>0</td>
+ *       <td>consecutive checks whose argmax equalled the previous one</td></tr>
+ *   <tr><td>{@code lastValue}</td><td>all</td><td>NaN</td><td>value of the latest check; NaN before the first</td></tr>
+ *   <tr><td>{@code checks}</td><td>all</td><td>0</td><td>number of checks evaluated so far</td></tr>
+ * </table>
+ *
+ * <p>Setters store the given arrays without copying; the copy constructor copies them. Not thread-safe.
+ */
+public final class ExitMemory {
+    private float[] previousLogProbs;
+    private float[] previousLatents;
+    private double previousScalar = Double.NaN;
+    private int previousArgmax = -1;
+    private int stableCount;
+    private double lastValue = Double.NaN;
+    private int checks;
+
+    /** An empty memory: every field at its empty value (see the class comment). */
+    public ExitMemory() {
+    }
+
+    /** A deep copy of {@code other}. */
+    public ExitMemory(ExitMemory other) {
+        this.previousLogProbs = other.previousLogProbs == null ? null : other.previousLogProbs.clone();
+        this.previousLatents = other.previousLatents == null ? null : other.previousLatents.clone();
+        this.previousScalar = other.previousScalar;
+        this.previousArgmax = other.previousArgmax;
+        this.stableCount = other.stableCount;
+        this.lastValue = other.lastValue;
+        this.checks = other.checks;
+    }
+
+    public float[] getPreviousLogProbs() {
+        return previousLogProbs;
+    }
+
+    public void setPreviousLogProbs(float[] previousLogProbs) {
+        this.previousLogProbs = previousLogProbs;
+    }
+
+    public float[] getPreviousLatents() {
+        return previousLatents;
+    }
+
+    public void setPreviousLatents(float[] previousLatents) {
+        this.previousLatents = previousLatents;
+    }
+
+    public double getPreviousScalar() {
+        return previousScalar;
+    }
+
+    public void setPreviousScalar(double previousScalar) {
+        this.previousScalar = previousScalar;
+    }
+
+    public int getPreviousArgmax() {
+        return previousArgmax;
+    }
+
+    public void setPreviousArgmax(int previousArgmax) {
+        this.previousArgmax = previousArgmax;
+    }
+
+    public int getStableCount() {
+        return stableCount;
+    }
+
+    public void setStableCount(int stableCount) {
+        this.stableCount = stableCount;
+    }
+
+    public double getLastValue() {
+        return lastValue;
+    }
+
+    public void setLastValue(double lastValue) {
+        this.lastValue = lastValue;
+    }
+
+    public int getChecks() {
+        return checks;
+    }
+
+    public void setChecks(int checks) {
+        this.checks = checks;
+    }
+
+    /** Records the outcome of one check: its value, and one more check. */
+    void recordCheck(double value) {
+        this.lastValue = value;
+        this.checks++;
+    }
+
+    /** Field-wise equality; arrays by content, doubles by bits (so NaN equals NaN). */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ExitMemory)) {
+            return false;
+        }
+        ExitMemory that = (ExitMemory) o;
+        return Arrays.equals(previousLogProbs, that.previousLogProbs)
+                && Arrays.equals(previousLatents, that.previousLatents)
+                && Double.compare(previousScalar, that.previousScalar) == 0
+                && previousArgmax == that.previousArgmax
+                && stableCount == that.stableCount
+                && Double.compare(lastValue, that.lastValue) == 0
+                && checks == that.checks;
+    }
+
+    @Override
+    public int hashCode() {
+        int h = Objects.hash(previousScalar, previousArgmax, stableCount, lastValue, checks);
+        h = 31 * h + Arrays.hashCode(previousLogProbs);
+        return 31 * h + Arrays.hashCode(previousLatents);
+    }
+
+    @Override
+    public String toString() {
+        return "ExitMemory{previousLogProbs=" + lengthOf(previousLogProbs)
+                + ", previousLatents=" + lengthOf(previousLatents)
+                + ", previousScalar=" + previousScalar
+                + ", previousArgmax=" + previousArgmax
+                + ", stableCount=" + stableCount
+                + ", lastValue=" + lastValue
+                + ", checks=" + checks + '}';
+    }
+
+    private static String lengthOf(float[] array) {
+        return array == null ? "null" : "float[" + array.length + "]";
+    }
+}
