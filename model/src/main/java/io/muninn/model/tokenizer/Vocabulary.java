@@ -1,7 +1,6 @@
 package io.muninn.model.tokenizer;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -28,7 +27,7 @@ final class Vocabulary {
         this.source = source;
         this.tokens = tokens.clone();
         this.special = special.clone();
-        this.ids = Map.copyOf(new HashMap<>(ids));
+        this.ids = Map.copyOf(ids);
         this.bytes = new byte[tokens.length][];
         for (int id = 0; id < tokens.length; id++) {
             if (tokens[id] != null) {

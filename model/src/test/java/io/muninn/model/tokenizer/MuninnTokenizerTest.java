@@ -153,6 +153,17 @@ class MuninnTokenizerTest {
     }
 
     @Test
+    void specialTokensPassThroughTheByteLevelDecoderLikeEveryToken(@TempDir Path tmp) {
+        // Hugging Face decodes an added token's text with the ByteLevel decoder too: "Ġ" becomes a space.
+        String json = TestTokenizers.tokenizerJson().replace("<|pad|>", "<Ġpad>");
+        try (MuninnTokenizer odd = MuninnTokenizer.load(TestTokenizers.modelDir(tmp, json, null))) {
+            assertThat(odd.decode(new int[] {PAD})).isEqualTo("< pad>");
+            assertThat(odd.tokenBytes(PAD)).isEqualTo("< pad>".getBytes(StandardCharsets.UTF_8));
+            assertThat(odd.encode("x<Ġpad>")).containsExactly('x', PAD);
+        }
+    }
+
+    @Test
     void tokenBytesReturnsACopy() {
         tokenizer.tokenBytes(264)[0] = 'X';
 
