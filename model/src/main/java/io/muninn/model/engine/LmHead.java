@@ -1,0 +1,20 @@
+package io.muninn.model.engine;
+
+import io.muninn.model.kernel.Kernels;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** The language-model head (spec §2.7), tied to the embedding unless the checkpoint unties it. FP32 logits. */
+final class LmHead {
+    private final Kernels kernels;
+    private final INDArray weight; // (V, H)
+
+    LmHead(Kernels kernels, INDArray weight) {
+        this.kernels = kernels;
+        this.weight = weight;
+    }
+
+    /** (n, H) → (n, V). */
+    INDArray logits(INDArray hidden) {
+        return kernels.linear(hidden, weight);
+    }
+}

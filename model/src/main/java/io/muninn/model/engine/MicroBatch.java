@@ -1,0 +1,54 @@
+package io.muninn.model.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Entries stacked row-wise: their segments, the absolute position of every row, and stack/split helpers. */
+final class MicroBatch {
+    final List<StepEntry> entries;
+    final List<Segment> segments = new ArrayList<>();
+    final int[] positions;
+
+    MicroBatch(List<StepEntry> entries) {
+        this.entries = entries;
+        int rows = 0;
+        for (StepEntry e : entries) {
+            segments.add(new Segment(e.sequence.kv(), rows, e.rows(), e.firstPosition));
+            rows += e.rows();
+        }
+        positions = new int[rows];
+        int r = 0;
+        for (StepEntry e : entries) {
+            for (int i = 0; i < e.rows(); i++) {
+                positions[r++] = e.firstPosition + i;
+            }
+        }
+    }
+
+    int rows() {
+        return positions.length;
+    }
+
+    int[] tokens() {
+        int[] out = new int[positions.length];
+        int r = 0;
+        for (StepEntry e : entries) {
+            System.arraycopy(e.tokens, 0, out, r, e.tokens.length);
+            r += e.tokens.length;
+        }
+        return out;
+    }
+
+    INDArray stack(List<INDArray> parts) {
+        return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
+    }
+
+    /** Rows of entry i in a stacked array (a copy). */
+    INDArray rowsOf(INDArray stacked, int i) {
+        Segment s = segments.get(i);
+        return stacked.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s.rowOffset(), s.rowOffset() + s.rows()),
+                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c');
+    }
+}

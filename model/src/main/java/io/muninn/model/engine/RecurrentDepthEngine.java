@@ -1,0 +1,301 @@
+package io.muninn.model.engine;
+
+import io.muninn.model.config.ModelConfig;
+import io.muninn.model.exit.ExitCriterion;
+import io.muninn.model.exit.ExitPolicy;
+import io.muninn.model.kernel.Kernels;
+import io.muninn.model.kv.KvBlockPool;
+import io.muninn.model.kv.KvLayout;
+import io.muninn.model.kv.KvStrategy;
+import io.muninn.model.kv.SequenceKv;
+import io.muninn.model.rng.CounterRng;
+import io.muninn.model.weights.ModelWeights;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The micro-batch step API (design.md §4). Every {@link #step} advances each given entry (a prefill chunk or a
+ * decode row of some sequence, each at its own position and recurrence step) by one recurrence step: new entries
+ * first run the prelude, then all rows go through one core iteration together (linear layers on all rows stacked,
+ * attention per entry against its own cache), then each entry's exit check runs and exiting entries go through
+ * coda and head. A sequence's result does not depend on its batch-mates beyond float rounding: its initial state
+ * and everything it attends to are its own.
+ *
+ * <p>Not thread-safe: one engine is driven by one thread (a scheduler, or a Flink task's mailbox).
+ */
+public final class RecurrentDepthEngine {
+    private final ModelConfig config;
+    private final EngineOptions options;
+    private final KvBlockPool pool;
+    private final KvLayout layout;
+    private final RecurrentDepthModel model;
+
+    public RecurrentDepthEngine(ModelWeights weights, Kernels kernels, EngineOptions options) {
+        this.config = weights.config();
+        this.options = options;
+        KvStrategy strategy = KvStrategy.parse(options.kvStrategy(), config.coreLayers());
+        this.layout = new KvLayout(config.preludeLayers(), config.coreLayers(), config.codaLayers(), options.maxSteps(), strategy);
+        this.pool = new KvBlockPool(config.hiddenSize(), options.kvBlockTokens(), options.kvBudgetBytes());
+        this.model = new RecurrentDepthModel(weights, kernels, pool, layout);
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    public KvBlockPool pool() {
+        return pool;
+    }
+
+    public KvLayout layout() {
+        return layout;
+    }
+
+    /** A new, empty sequence. Its cache takes pool blocks as it grows; {@link #release} returns them. */
+    public Sequence newSequence(long seed, double initScale, boolean warmStart) {
+        return new Sequence(seed, initScale, warmStart, new SequenceKv(pool, layout));
+    }
+
+    public void release(Sequence sequence) {
+        sequence.kv().release();
+    }
+
+    /**
+     * The KV budget that holds one sequence of {@code positions} positions in the worst case (every token running
+     * {@code maxSteps}), for sizing an engine that serves a single sequence.
+     */
+    public static long kvBytesFor(ModelConfig config, String kvStrategy, int maxSteps, int blockTokens, int positions) {
+        KvLayout layout = new KvLayout(config.preludeLayers(), config.coreLayers(), config.codaLayers(), maxSteps,
+                KvStrategy.parse(kvStrategy, config.coreLayers()));
+        long blocksPerSlot = (positions + blockTokens - 1) / blockTokens;
+        return layout.slotCount() * blocksPerSlot * KvBlockPool.bytesPerBlock(config.hiddenSize(), blockTokens);
+    }
+
+    /** The most KV bytes a sequence of {@code positions} positions can hold (admission uses it). */
+    public long worstCaseKvBytes(int positions) {
+        return SequenceKv.worstCaseBytes(layout, pool, positions);
+    }
+
+    /**
+     * A prefill chunk of the prompt. Only the last chunk produces logits; earlier chunks never exit early (they run
+     * {@code max_steps}), which keeps chunking exact. With {@code exit_in_prefill} the prompt must be one chunk.
+     */
+    public StepEntry prefill(Sequence seq, int[] chunk, boolean lastChunk, ExitPolicy policy) {
+        if (policy.exitInPrefill() && (!lastChunk || seq.length() > 0)) {
+            throw new IllegalArgumentException("exit_in_prefill needs the whole prompt in one prefill chunk");
+        }
+        return start(seq, chunk, true, lastChunk ? StepEntry.Logits.LAST_ROW : StepEntry.Logits.NONE, policy, 0);
+    }
+
+    /** One decode row: the last sampled token enters the model. */
+    public StepEntry decode(Sequence seq, int token, ExitPolicy policy) {
+        return start(seq, new int[] {token}, false, StepEntry.Logits.LAST_ROW, policy, 0);
+    }
+
+    /**
+     * A fresh forward of {@code tokens} with exactly {@code steps} recurrence steps and no exit checks, producing
+     * the logits of every row (the {@code logits} inspection command).
+     */
+    public StepEntry fixedDepth(Sequence seq, int[] tokens, int steps) {
+        ExitPolicy fixed = new ExitPolicy(ExitCriterion.withDefaultThreshold("none"), 0, steps, 1, false);
+        return start(seq, tokens, true, StepEntry.Logits.ALL_ROWS, fixed, 0);
+    }
+
+    /**
+     * Re-runs a call whose exit step is known (replay, design.md §5): no checks, no logits, exits at
+     * {@code exitStep}, rebuilding exactly the KV entries the original call wrote.
+     */
+    public StepEntry replay(Sequence seq, int[] tokens, boolean prefill, int exitStep, ExitPolicy policy) {
+        if (exitStep < 1 || exitStep > policy.maxSteps()) {
+            throw new IllegalArgumentException(
+                    "recorded exit step must be in [1, " + policy.maxSteps() + "] but was " + exitStep);
+        }
+        return start(seq, tokens, prefill, StepEntry.Logits.NONE, policy, exitStep);
+    }
+
+    private StepEntry start(Sequence seq, int[] tokens, boolean prefill, StepEntry.Logits logits, ExitPolicy policy, int forced) {
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("a forward call needs at least one token");
+        }
+        if (policy.maxSteps() > options.maxSteps()) {
+            throw new IllegalArgumentException(String.format(
+                    "max_steps must be in [1, %s] (the engine's step cap) but was %s", options.maxSteps(), policy.maxSteps()));
+        }
+        if (seq.length() + tokens.length > config.blockSize()) {
+            throw new IllegalArgumentException(String.format(
+                    "sequence length %s exceeds the model's block_size %s", seq.length() + tokens.length, config.blockSize()));
+        }
+        for (int t : tokens) {
+            if (t < 0 || t >= config.vocabSize()) {
+                throw new IllegalArgumentException(String.format(
+                        "token id must be in [0, %s) but was %s", config.vocabSize(), t));
+            }
+        }
+        int first = seq.kv().appendPositions(tokens.length);
+        return new StepEntry(seq, tokens.clone(), first, prefill, logits, policy, forced);
+    }
+
+    /** Advances every entry by one recurrence step. Entries that already exited must not be passed again. */
+    public void step(List<StepEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        List<StepEntry> fresh = new ArrayList<>();
+        for (StepEntry e : entries) {
+            if (e.phase == StepEntry.Phase.EXITED) {
+                throw new IllegalArgumentException("entry at position " + e.firstPosition + " already exited");
+            }
+            if (e.phase == StepEntry.Phase.NEW) {
+                fresh.add(e);
+            }
+        }
+        if (!fresh.isEmpty()) {
+            runPrelude(new MicroBatch(fresh));
+        }
+        MicroBatch batch = new MicroBatch(entries);
+        iterate(batch);
+        decide(batch);
+    }
+
+    private void runPrelude(MicroBatch batch) {
+        INDArray e = model.prelude.forward(model.embed(batch.tokens()), batch.positions, batch.segments);
+        INDArray injected = model.core.adapter().inject(e);
+        for (int i = 0; i < batch.entries.size(); i++) {
+            StepEntry entry = batch.entries.get(i);
+            entry.injected = batch.rowsOf(injected, i);
+            entry.state = initialState(entry);
+            entry.memory = entry.policy.criterion().start(
+                    Floats.of(entry.state), entry.rows(), config.hiddenSize(), config.vocabSize());
+            entry.phase = StepEntry.Phase.RUNNING;
+        }
+    }
+
+    private INDArray initialState(StepEntry entry) {
+        Sequence seq = entry.sequence;
+        int hidden = config.hiddenSize();
+        if (!entry.prefill && seq.warmStart() && seq.warmLatent() != null) {
+            return Nd4j.create(seq.warmLatent().clone(), new long[] {1, hidden}, 'c');
+        }
+        float[] s0 = new float[entry.rows() * hidden];
+        for (int r = 0; r < entry.rows(); r++) {
+            CounterRng.initialStateRow(seq.seed(), entry.firstPosition + r, config.initStd(), seq.initScale(),
+                    config.embedScale(), s0, r * hidden, hidden);
+        }
+        return Nd4j.create(s0, new long[] {entry.rows(), hidden}, 'c');
+    }
+
+    private void iterate(MicroBatch batch) {
+        List<INDArray> states = new ArrayList<>();
+        List<INDArray> injected = new ArrayList<>();
+        int[] iterations = new int[batch.entries.size()];
+        for (int i = 0; i < iterations.length; i++) {
+            StepEntry e = batch.entries.get(i);
+            states.add(e.state);
+            injected.add(e.injected);
+            iterations[i] = e.iterations;
+        }
+        INDArray next = model.core.iterate(
+                batch.stack(states), batch.stack(injected), batch.positions, batch.segments, iterations);
+        for (int i = 0; i < iterations.length; i++) {
+            StepEntry e = batch.entries.get(i);
+            e.state = batch.rowsOf(next, i);
+            e.iterations++;
+            e.sequence.kv().setDepth(e.firstPosition, e.rows(), e.iterations);
+        }
+    }
+
+    /** Exit checks, then coda and head for every entry that needs them, batched. */
+    private void decide(MicroBatch batch) {
+        List<StepEntry> tail = new ArrayList<>();
+        List<Boolean> logitChecks = new ArrayList<>();
+        for (StepEntry e : batch.entries) {
+            int k = e.iterations - 1;
+            boolean exiting;
+            boolean logitCheck = false;
+            if (e.forcedExitStep > 0) {
+                exiting = e.iterations == e.forcedExitStep;
+            } else {
+                ExitCriterion criterion = e.policy.criterion();
+                boolean checks = e.logitsWanted != StepEntry.Logits.NONE && e.policy.checksAt(k, e.prefill);
+                exiting = e.policy.forcedAt(k);
+                if (checks && criterion.needsLogits()) {
+                    logitCheck = true;
+                } else if (checks) {
+                    e.criterionValue = criterion.evaluate(e.memory, null, Floats.of(e.state), e.rows(), config.hiddenSize());
+                    exiting |= criterion.exits(e.criterionValue);
+                }
+            }
+            if (exiting || logitCheck) {
+                tail.add(e);
+                logitChecks.add(logitCheck);
+                if (exiting) {
+                    e.phase = StepEntry.Phase.EXITED;
+                }
+            }
+        }
+        if (!tail.isEmpty()) {
+            runTail(new MicroBatch(tail), logitChecks);
+        }
+    }
+
+    private void runTail(MicroBatch batch, List<Boolean> logitChecks) {
+        List<INDArray> states = new ArrayList<>();
+        for (StepEntry e : batch.entries) {
+            states.add(e.state);
+        }
+        INDArray hidden = model.coda.forward(batch.stack(states), batch.positions, batch.segments); // (n, H)
+        List<Integer> headRows = new ArrayList<>();
+        for (int i = 0; i < batch.entries.size(); i++) {
+            StepEntry e = batch.entries.get(i);
+            Segment s = batch.segments.get(i);
+            if (e.logitsWanted == StepEntry.Logits.ALL_ROWS) {
+                for (int r = 0; r < s.rows(); r++) {
+                    headRows.add(s.rowOffset() + r);
+                }
+            } else if (e.logitsWanted == StepEntry.Logits.LAST_ROW) {
+                headRows.add(s.rowOffset() + s.rows() - 1);
+            }
+        }
+        float[] flat = headRows.isEmpty() ? new float[0] : Floats.of(model.head.logits(
+                Nd4j.pullRows(hidden, 1, headRows.stream().mapToInt(Integer::intValue).toArray()))); // (rows, V)
+        int vocab = config.vocabSize();
+        int row = 0;
+        for (int i = 0; i < batch.entries.size(); i++) {
+            StepEntry e = batch.entries.get(i);
+            int count = e.logitsWanted == StepEntry.Logits.ALL_ROWS ? e.rows() : e.logitsWanted == StepEntry.Logits.LAST_ROW ? 1 : 0;
+            float[][] rows = new float[count][];
+            for (int r = 0; r < count; r++, row++) {
+                rows[r] = java.util.Arrays.copyOfRange(flat, row * vocab, (row + 1) * vocab);
+            }
+            if (count > 0) {
+                e.logits = rows;
+            }
+            if (logitChecks.get(i)) {
+                ExitCriterion criterion = e.policy.criterion();
+                e.criterionValue = criterion.evaluate(e.memory, rows[count - 1], null, e.rows(), config.hiddenSize());
+                if (criterion.exits(e.criterionValue)) {
+                    e.phase = StepEntry.Phase.EXITED;
+                }
+            }
+            if (e.phase == StepEntry.Phase.EXITED) {
+                finish(e);
+            }
+        }
+    }
+
+    private void finish(StepEntry e) {
+        e.exitStep = e.iterations;
+        if (e.logitsWanted != StepEntry.Logits.NONE || e.forcedExitStep > 0) {
+            int hidden = config.hiddenSize();
+            float[] all = Floats.of(e.state);
+            e.sequence.warmLatent(java.util.Arrays.copyOfRange(all, (e.rows() - 1) * hidden, e.rows() * hidden));
+        }
+        e.injected = null;
+    }
+}

@@ -1,0 +1,110 @@
+package io.muninn.model.engine;
+
+import io.muninn.model.exit.ExitMemory;
+import io.muninn.model.exit.ExitPolicy;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One forward call in flight: a prefill chunk or one decode row of a sequence, at its own recurrence step. The
+ * engine advances every entry of a micro-batch by one step; an entry ends {@link Phase#EXITED} with its exit step,
+ * its criterion value and (when it is a sequence's last call before a new token) its logits.
+ */
+public final class StepEntry {
+
+    /** Where an entry is. */
+    public enum Phase { NEW, RUNNING, EXITED }
+
+    /** Which rows' logits an exiting entry produces. */
+    public enum Logits { NONE, LAST_ROW, ALL_ROWS }
+
+    final Sequence sequence;
+    final int[] tokens;
+    final int firstPosition;
+    final boolean prefill;
+    final Logits logitsWanted;
+    final ExitPolicy policy;
+    final int forcedExitStep;
+
+    Phase phase = Phase.NEW;
+    INDArray injected; // e · A_eᵀ (rows, H)
+    INDArray state; // raw latent s (rows, H)
+    int iterations;
+    ExitMemory memory;
+    double criterionValue = Double.NaN;
+    float[][] logits;
+    int exitStep;
+
+    StepEntry(Sequence sequence, int[] tokens, int firstPosition, boolean prefill, Logits logitsWanted,
+            ExitPolicy policy, int forcedExitStep) {
+        this.sequence = sequence;
+        this.tokens = tokens;
+        this.firstPosition = firstPosition;
+        this.prefill = prefill;
+        this.logitsWanted = logitsWanted;
+        this.policy = policy;
+        this.forcedExitStep = forcedExitStep;
+    }
+
+    public Sequence sequence() {
+        return sequence;
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    public boolean exited() {
+        return phase == Phase.EXITED;
+    }
+
+    public boolean isPrefill() {
+        return prefill;
+    }
+
+    public int rows() {
+        return tokens.length;
+    }
+
+    public int firstPosition() {
+        return firstPosition;
+    }
+
+    /** Core iterations completed so far. */
+    public int iterations() {
+        return iterations;
+    }
+
+    /** Iterations this entry ran when it exited (1-based, as the reference's {@code compute_steps}). */
+    public int exitStep() {
+        return exitStep;
+    }
+
+    /** The criterion's last computed value, NaN if no check ran. */
+    public double criterionValue() {
+        return criterionValue;
+    }
+
+    /** FP32 logits of the last row after exit, or null when none were wanted. */
+    public float[] lastLogits() {
+        return logits == null ? null : logits[logits.length - 1];
+    }
+
+    /** FP32 logits of every row (ALL_ROWS entries), or null. */
+    public float[][] allLogits() {
+        return logits;
+    }
+
+    public ExitPolicy policy() {
+        return policy;
+    }
+
+    /** The criterion's memory of this in-flight token (for snapshots); null before the first step. */
+    public ExitMemory memory() {
+        return memory;
+    }
+
+    /** The raw latent state (rows · H floats, row-major), or null before the first step. */
+    public float[] latentState() {
+        return state == null ? null : Floats.of(state);
+    }
+}

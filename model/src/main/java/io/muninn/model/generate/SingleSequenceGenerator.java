@@ -1,0 +1,81 @@
+package io.muninn.model.generate;
+
+import io.muninn.model.engine.RecurrentDepthEngine;
+import io.muninn.model.engine.Sequence;
+import io.muninn.model.engine.StepEntry;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Adaptive generation of one sequence on the step API, as the reference's {@code generate_with_adaptive_compute}
+ * does at batch size 1 (spec §4.2): prefill (in chunks of at most {@code prefillChunk} rows when prefill cannot
+ * exit), then one decode row per token, each iterating until its exit criterion says so. The scheduler does the
+ * same for many sequences at once; this class is its single-sequence baseline and the {@code trace} command.
+ */
+public final class SingleSequenceGenerator {
+    private final RecurrentDepthEngine engine;
+    private final int prefillChunk;
+
+    public SingleSequenceGenerator(RecurrentDepthEngine engine, int prefillChunk) {
+        if (prefillChunk < 1) {
+            throw new IllegalArgumentException("prefill chunk must be >= 1 row but was " + prefillChunk);
+        }
+        this.engine = engine;
+        this.prefillChunk = prefillChunk;
+    }
+
+    public GenerationResult generate(int[] prompt, GenerationParams params) {
+        if (prompt.length == 0) {
+            throw new IllegalArgumentException("prompt must hold at least one token");
+        }
+        Sequence seq = engine.newSequence(params.seed(), params.initScale(), params.warmStart());
+        try {
+            StepEntry last = prefill(seq, prompt, params);
+            List<Integer> tokens = new ArrayList<>();
+            List<Integer> steps = new ArrayList<>();
+            List<Double> values = new ArrayList<>();
+            while (true) {
+                int token = params.sampler().sample(last.lastLogits(), params.seed(), tokens.size());
+                tokens.add(token);
+                steps.add(last.exitStep());
+                values.add(last.criterionValue());
+                if (params.stopTokens().contains(token)) {
+                    return result(tokens, steps, values, FinishReason.STOP);
+                }
+                if (tokens.size() == params.maxNewTokens()) {
+                    return result(tokens, steps, values, FinishReason.LENGTH);
+                }
+                last = runToExit(engine.decode(seq, token, params.exit()));
+            }
+        } finally {
+            engine.release(seq);
+        }
+    }
+
+    private StepEntry prefill(Sequence seq, int[] prompt, GenerationParams params) {
+        int chunk = params.exit().exitInPrefill() ? prompt.length : prefillChunk;
+        StepEntry last = null;
+        for (int from = 0; from < prompt.length; from += chunk) {
+            int to = Math.min(prompt.length, from + chunk);
+            last = runToExit(engine.prefill(seq, Arrays.copyOfRange(prompt, from, to), to == prompt.length, params.exit()));
+        }
+        return last;
+    }
+
+    private StepEntry runToExit(StepEntry entry) {
+        List<StepEntry> batch = List.of(entry);
+        while (!entry.exited()) {
+            engine.step(batch);
+        }
+        return entry;
+    }
+
+    private static GenerationResult result(List<Integer> tokens, List<Integer> steps, List<Double> values, FinishReason reason) {
+        return new GenerationResult(
+                tokens.stream().mapToInt(Integer::intValue).toArray(),
+                steps.stream().mapToInt(Integer::intValue).toArray(),
+                values.stream().mapToDouble(Double::doubleValue).toArray(),
+                reason);
+    }
+}
