@@ -58,7 +58,11 @@ public final class TensorInfo {
         return name + " " + dtype + " " + shapeText() + " @ [" + begin + ", " + end + ")";
     }
 
-    /** The product of {@code shape}. @throws ArithmeticException when it overflows a long */
+    /**
+     * The product of {@code shape}.
+     *
+     * @throws ArithmeticException when it overflows a long
+     */
     static long elementCount(long[] shape) {
         long count = 1;
         for (long dimension : shape) {

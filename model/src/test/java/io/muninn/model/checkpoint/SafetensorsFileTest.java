@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,7 +160,7 @@ class SafetensorsFileTest {
     @Test
     void refusesAHeaderLongerThanTheFile() throws IOException {
         byte[] bytes = new SafetensorsWriter().add("t", Dtype.F32, new long[] {4}, 1, 2, 3, 4).toBytes();
-        Path file = Files.write(dir.resolve("truncated"), java.util.Arrays.copyOf(bytes, 40));
+        Path file = Files.write(dir.resolve("truncated"), Arrays.copyOf(bytes, 40));
         long headerLength = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
 
         assertThatThrownBy(() -> SafetensorsFile.open(file))
@@ -180,7 +181,7 @@ class SafetensorsFileTest {
     @Test
     void refusesTruncatedData() throws IOException {
         byte[] bytes = new SafetensorsWriter().add("t", Dtype.F32, new long[] {4}, 1, 2, 3, 4).toBytes();
-        Path file = Files.write(dir.resolve("truncated"), java.util.Arrays.copyOf(bytes, bytes.length - 4));
+        Path file = Files.write(dir.resolve("truncated"), Arrays.copyOf(bytes, bytes.length - 4));
 
         assertThatThrownBy(() -> SafetensorsFile.open(file))
                 .isInstanceOf(CheckpointException.class)
