@@ -34,4 +34,27 @@ public record ModelWeights(
         core = List.copyOf(core);
         coda = List.copyOf(coda);
     }
+
+    /**
+     * The number of learned parameters held: a tied head counts once, the zero q/k biases of a config without
+     * {@code qk_bias} and the {@code ropeTable} buffer not at all. Equals
+     * {@link TensorLayout#parameterCount()} of the config for weights from {@link WeightsLoader}.
+     */
+    public long parameterCount() {
+        long count = embedding.length() + adapter.length() + lnF.length();
+        if (lmHead != embedding) {
+            count += lmHead.length();
+        }
+        for (List<LayerWeights> stack : List.of(prelude, core, coda)) {
+            for (LayerWeights layer : stack) {
+                count += layer.norm1().length() + layer.norm2().length() + layer.norm3().length()
+                        + layer.norm4().length() + layer.wqkv().length() + layer.attnOut().length()
+                        + layer.mlpFc().length() + layer.mlpOut().length();
+                if (config.qkBias()) {
+                    count += layer.qBias().length() + layer.kBias().length();
+                }
+            }
+        }
+        return count;
+    }
 }
