@@ -478,9 +478,10 @@ class LatentDiffCriterion(ExitCriterion):
     name = "latent-diff"
 
     def init(self, s0, vocab_size):
-        self.prev = s0
+        self.prev = s0.to(torch.float64)
 
     def check(self, s, logits):
+        s = s.to(torch.float64)  # float64 arithmetic whatever the engine's dtype
         value = float(((s - self.prev).norm(dim=-1) / s.norm(dim=-1)).mean())
         self.prev = s
         return value, value < self.threshold
@@ -490,9 +491,10 @@ class CosineCriterion(ExitCriterion):
     name = "cosine"
 
     def init(self, s0, vocab_size):
-        self.prev = s0
+        self.prev = s0.to(torch.float64)
 
     def check(self, s, logits):
+        s = s.to(torch.float64)
         denom = torch.clamp(s.norm(dim=-1) * self.prev.norm(dim=-1), min=1e-8)
         value = 1.0 - float(((s * self.prev).sum(-1) / denom).mean())
         self.prev = s
