@@ -87,10 +87,21 @@ public final class RecurrentDepthEngine {
      * {@code max_steps}), which keeps chunking exact. With {@code exit_in_prefill} the prompt must be one chunk.
      */
     public StepEntry prefill(Sequence seq, int[] chunk, boolean lastChunk, ExitPolicy policy) {
-        if (policy.exitInPrefill() && (!lastChunk || seq.length() > 0)) {
-            throw new IllegalArgumentException("exit_in_prefill needs the whole prompt in one prefill chunk");
+        if ((!lastChunk || seq.length() > 0) && !prefillChunkable(policy)) {
+            throw new IllegalArgumentException(policy.exitInPrefill()
+                    ? "exit_in_prefill needs the whole prompt in one prefill chunk"
+                    : "kv strategy " + layout.strategy().name() + " needs the whole prompt in one prefill chunk");
         }
         return start(seq, chunk, true, lastChunk ? StepEntry.Logits.LAST_ROW : StepEntry.Logits.NONE, policy, 0);
+    }
+
+    /**
+     * Whether a prompt may be split into several prefill chunks under this policy without changing any result:
+     * not when prefill can exit (the exit is decided on the last position), nor under strategies where an earlier
+     * chunk's finished iterations would be read differently ({@link KvLayout#chunkedPrefillExact}).
+     */
+    public boolean prefillChunkable(ExitPolicy policy) {
+        return !policy.exitInPrefill() && layout.chunkedPrefillExact();
     }
 
     /** One decode row: the last sampled token enters the model. */
@@ -228,7 +239,8 @@ public final class RecurrentDepthEngine {
                     logitCheck = true;
                 } else if (checks) {
                     e.criterionValue = criterion.evaluate(e.memory, null, Floats.of(e.state), e.rows(), config.hiddenSize());
-                    exiting |= criterion.exits(e.criterionValue);
+                    e.converged = criterion.exits(e.criterionValue);
+                    exiting |= e.converged;
                 }
             }
             if (exiting || logitCheck) {
@@ -280,6 +292,7 @@ public final class RecurrentDepthEngine {
                 ExitCriterion criterion = e.policy.criterion();
                 e.criterionValue = criterion.evaluate(e.memory, rows[count - 1], null, e.rows(), config.hiddenSize());
                 if (criterion.exits(e.criterionValue)) {
+                    e.converged = true;
                     e.phase = StepEntry.Phase.EXITED;
                 }
             }

@@ -33,6 +33,7 @@ public final class StepEntry {
     double criterionValue = Double.NaN;
     float[][] logits;
     int exitStep;
+    boolean converged;
 
     StepEntry(Sequence sequence, int[] tokens, int firstPosition, boolean prefill, Logits logitsWanted,
             ExitPolicy policy, int forcedExitStep) {
@@ -77,6 +78,11 @@ public final class StepEntry {
     /** Iterations this entry ran when it exited (1-based, as the reference's {@code compute_steps}). */
     public int exitStep() {
         return exitStep;
+    }
+
+    /** True when the exit criterion ended the recurrence, false when {@code max_steps} (or a replay) did. */
+    public boolean converged() {
+        return converged;
     }
 
     /** The criterion's last computed value, NaN if no check ran. */

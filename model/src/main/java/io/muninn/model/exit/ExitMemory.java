@@ -12,7 +12,7 @@ import java.util.Objects;
  *   <caption>Fields</caption>
  *   <tr><th>field</th><th>used by</th><th>empty value</th><th>meaning</th></tr>
  *   <tr><td>{@code previousLogProbs}</td><td>kl, minp-kl</td><td>null</td>
- *       <td>{@code float32} log-probabilities (length V) of the previous check, or uniform {@code log(1/V)}</td></tr>
+ *       <td>float64 log-probabilities (length V) of the previous check, or uniform {@code log(1/V)}</td></tr>
  *   <tr><td>{@code previousLatents}</td><td>latent-diff, cosine</td><td>null</td>
  *       <td>raw core outputs of the previous check, row-major {@code rows x hidden}, or s0</td></tr>
  *   <tr><td>{@code previousScalar}</td><td>entropy-diff</td><td>NaN</td>
@@ -28,7 +28,7 @@ import java.util.Objects;
  * <p>Setters store the given arrays without copying; the copy constructor copies them. Not thread-safe.
  */
 public final class ExitMemory {
-    private float[] previousLogProbs;
+    private double[] previousLogProbs;
     private float[] previousLatents;
     private double previousScalar = Double.NaN;
     private int previousArgmax = -1;
@@ -51,11 +51,11 @@ public final class ExitMemory {
         this.checks = other.checks;
     }
 
-    public float[] getPreviousLogProbs() {
+    public double[] getPreviousLogProbs() {
         return previousLogProbs;
     }
 
-    public void setPreviousLogProbs(float[] previousLogProbs) {
+    public void setPreviousLogProbs(double[] previousLogProbs) {
         this.previousLogProbs = previousLogProbs;
     }
 
@@ -152,5 +152,9 @@ public final class ExitMemory {
 
     private static String lengthOf(float[] array) {
         return array == null ? "null" : "float[" + array.length + "]";
+    }
+
+    private static String lengthOf(double[] array) {
+        return array == null ? "null" : "double[" + array.length + "]";
     }
 }

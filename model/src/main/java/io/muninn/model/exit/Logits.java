@@ -82,9 +82,9 @@ final class Logits {
      * {@code exp(prev_v)} is zero contributes nothing (the 0·log 0 = 0 convention, so -Infinity log-probabilities
      * are harmless).
      */
-    static double klTerm(float prev, float cur) {
+    static double klTerm(double prev, double cur) {
         double w = StrictMath.exp(prev);
-        return w == 0 ? 0 : w * ((double) prev - (double) cur);
+        return w == 0 ? 0 : w * (prev - cur);
     }
 
     /** The first index of the maximum logit; NaN anywhere is refused. */

@@ -3,7 +3,7 @@ package io.muninn.model.exit;
 /**
  * {@code minp-kl}: {@link KlDivergenceExit kl} between min-p filtered distributions. With {@code p} the float64
  * softmax of the logits, every {@code p_v < 0.1 · max p} is replaced by {@code 1/V}, the result is renormalised by
- * its sum (in vocabulary order), and {@code float32(log(p'_v / sum))} is the remembered log-probability. Starts from
+ * its sum (in vocabulary order), and {@code log(p'_v / sum)} (float64) is the remembered log-probability. Starts from
  * the uniform distribution; exits when the value is below the threshold (default 1e-6).
  *
  * @param threshold a finite number > 0
@@ -39,7 +39,7 @@ public record MinPKlExit(double threshold) implements ExitCriterion {
     public double evaluate(ExitMemory memory, float[] lastRowLogits, float[] latents, int rows, int hidden) {
         Logits.requireRow(lastRowLogits, NAME);
         int vocab = lastRowLogits.length;
-        float[] previous = Checks.remembered(NAME, "previousLogProbs", memory.getPreviousLogProbs(), vocab);
+        double[] previous = Checks.remembered(NAME, "previousLogProbs", memory.getPreviousLogProbs(), vocab);
         double[] p = Logits.scratch(vocab);
         double max = Logits.max(lastRowLogits);
         double sum = Logits.shiftedExp(lastRowLogits, max, p);
@@ -55,7 +55,7 @@ public record MinPKlExit(double threshold) implements ExitCriterion {
         }
         double kl = 0;
         for (int v = 0; v < vocab; v++) {
-            float cur = (float) StrictMath.log(p[v] / filteredSum);
+            double cur = StrictMath.log(p[v] / filteredSum);
             kl += Logits.klTerm(previous[v], cur);
             previous[v] = cur;
         }

@@ -54,7 +54,7 @@ public final class SingleSequenceGenerator {
     }
 
     private StepEntry prefill(Sequence seq, int[] prompt, GenerationParams params) {
-        int chunk = params.exit().exitInPrefill() ? prompt.length : prefillChunk;
+        int chunk = engine.prefillChunkable(params.exit()) ? prefillChunk : prompt.length;
         StepEntry last = null;
         for (int from = 0; from < prompt.length; from += chunk) {
             int to = Math.min(prompt.length, from + chunk);

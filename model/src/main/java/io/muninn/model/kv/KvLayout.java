@@ -87,6 +87,20 @@ public final class KvLayout {
         }
     }
 
+    /** Whether a position that ran {@code depth} iterations has an entry at core slot {@code slot}. */
+    public boolean hasEntry(int slot, int depth) {
+        return present(slot - prelude, depth);
+    }
+
+    /**
+     * Whether a prompt may be prefilled in several chunks with the same result as one: only when no later iteration
+     * overwrites an earlier one's slot and the lookup never reads deeper than the caller (an earlier chunk has
+     * finished all its iterations before a later chunk starts).
+     */
+    public boolean chunkedPrefillExact() {
+        return !strategy.overwrites() && strategy.lookup() != KvLookup.ALWAYS_LAST;
+    }
+
     private boolean present(int coreSlot, int depth) {
         return strategy.sharing().firstWriter(coreSlot, core) < core * depth;
     }

@@ -76,9 +76,11 @@ public final class SequenceKv {
     public int[] attentionRows(int slot, int first, int count) {
         int[] rows = new int[first + count];
         int n = 0;
-        boolean core = layout.isCoreSlot(slot);
+        // As the reference: when every earlier position has an entry at this slot, all read it; only otherwise
+        // does the strategy's lookup decide (this matters for always-last, which may read deeper entries).
+        boolean lookup = layout.isCoreSlot(slot) && !allPresent(slot, first);
         for (int p = 0; p < first; p++) {
-            int source = core ? layout.coreSource(slot, depths[p]) : slot;
+            int source = lookup ? layout.coreSource(slot, depths[p]) : slot;
             if (source >= 0) {
                 rows[n++] = physicalRow(source, p, false);
             }
@@ -87,6 +89,15 @@ public final class SequenceKv {
             rows[n++] = physicalRow(slot, p, false);
         }
         return n == rows.length ? rows : Arrays.copyOf(rows, n);
+    }
+
+    private boolean allPresent(int slot, int first) {
+        for (int p = 0; p < first; p++) {
+            if (!layout.hasEntry(slot, depths[p])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int physicalRow(int slot, int position, boolean allocate) {

@@ -64,10 +64,10 @@ class ExitDecisionTest {
             perturbed(converged, 5, 0.0003),
         };
         // precondition on the script itself, from the oracle: KL above 5e-4 for checks 1-3, below at 4
-        float[] previous = NaiveOracle.uniformLogProbs(VOCAB);
+        double[] previous = NaiveOracle.uniformLogProbs(VOCAB);
         List<Boolean> oracle = new ArrayList<>();
         for (float[] logits : series) {
-            float[] current = NaiveOracle.logOf(NaiveOracle.softmax(logits));
+            double[] current = NaiveOracle.logOf(NaiveOracle.softmax(logits));
             oracle.add(NaiveOracle.kl(previous, current) < 5e-4);
             previous = current;
         }

@@ -8,7 +8,7 @@ class ExitMemoryTest {
 
     private static ExitMemory filled() {
         ExitMemory memory = new ExitMemory();
-        memory.setPreviousLogProbs(new float[] {-1f, -2f});
+        memory.setPreviousLogProbs(new double[] {-1, -2});
         memory.setPreviousLatents(new float[] {0.5f, 0.25f, 3f});
         memory.setPreviousScalar(4.5);
         memory.setPreviousArgmax(7);
@@ -49,7 +49,7 @@ class ExitMemoryTest {
     void equalityCoversEveryField() {
         ExitMemory base = filled();
         ExitMemory other = filled();
-        other.setPreviousLogProbs(new float[] {-1f, -2.5f});
+        other.setPreviousLogProbs(new double[] {-1, -2.5});
         assertThat(other).isNotEqualTo(base);
         other = filled();
         other.setPreviousScalar(4.25);
@@ -73,7 +73,7 @@ class ExitMemoryTest {
 
     @Test
     void toStringShowsArrayLengthsNotContents() {
-        assertThat(filled()).hasToString("ExitMemory{previousLogProbs=float[2], previousLatents=float[3],"
+        assertThat(filled()).hasToString("ExitMemory{previousLogProbs=double[2], previousLatents=float[3],"
                 + " previousScalar=4.5, previousArgmax=7, stableCount=2, lastValue=1.0E-4, checks=3}");
     }
 }

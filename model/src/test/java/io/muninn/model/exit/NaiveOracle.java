@@ -39,25 +39,25 @@ final class NaiveOracle {
         return p;
     }
 
-    static float[] logOf(double[] p) {
-        float[] logP = new float[p.length];
+    static double[] logOf(double[] p) {
+        double[] logP = new double[p.length];
         for (int v = 0; v < p.length; v++) {
-            logP[v] = (float) Math.log(p[v]);
+            logP[v] = Math.log(p[v]);
         }
         return logP;
     }
 
-    static float[] uniformLogProbs(int vocab) {
-        float[] logP = new float[vocab];
-        java.util.Arrays.fill(logP, (float) -Math.log(vocab));
+    static double[] uniformLogProbs(int vocab) {
+        double[] logP = new double[vocab];
+        java.util.Arrays.fill(logP, -Math.log(vocab));
         return logP;
     }
 
-    /** KL(prev ‖ cur) = Σ prev_p · (log prev_p − log cur_p) over float32 log-probabilities. */
-    static double kl(float[] prevLogP, float[] curLogP) {
+    /** KL(prev ‖ cur) = Σ prev_p · (log prev_p − log cur_p) over float64 log-probabilities. */
+    static double kl(double[] prevLogP, double[] curLogP) {
         double kl = 0;
         for (int v = 0; v < prevLogP.length; v++) {
-            kl += Math.exp(prevLogP[v]) * ((double) prevLogP[v] - curLogP[v]);
+            kl += Math.exp(prevLogP[v]) * (prevLogP[v] - curLogP[v]);
         }
         return kl;
     }
