@@ -1,0 +1,55 @@
+package io.muninn.bench;
+
+import java.util.Collection;
+import java.util.Locale;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs {@link CoreStepBenchmark} and prints, per (rows, hidden), the core step's achieved GFLOP/s beside ND4J's
+ * plain FP32 matmul GFLOP/s from the same run, and their ratio.
+ */
+public final class CoreStepTable {
+    private CoreStepTable() {}
+
+    public static void main(String[] args) throws Exception {
+        Options options = new OptionsBuilder()
+                .include(CoreStepBenchmark.class.getName())
+                .forks(1)
+                .warmupIterations(2)
+                .warmupTime(TimeValue.seconds(2))
+                .measurementIterations(3)
+                .measurementTime(TimeValue.seconds(3))
+                .jvmArgsAppend("-Xmx6g", "-Dorg.bytedeco.javacpp.maxbytes=12G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=16G")
+                .build();
+        Collection<RunResult> results = new Runner(options).run();
+        System.out.println();
+        System.out.println("| rows | hidden | core step ms | core step GFLOP/s | plain matmul GFLOP/s | step / matmul |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|");
+        for (int hidden : new int[] {256, 1024, 2048}) {
+            for (int rows : new int[] {1, 8, 32, 128}) {
+                double stepMs = score(results, "coreStep", rows, hidden);
+                double matmulMs = score(results, "plainMatmul", rows, hidden);
+                double stepRate = CoreStepBenchmark.coreStepFlops(rows, hidden) / (stepMs * 1e6);
+                double matmulRate = CoreStepBenchmark.matmulFlops(rows, hidden) / (matmulMs * 1e6);
+                System.out.println(String.format(Locale.ROOT, "| %d | %d | %.3f | %.2f | %.2f | %.2f |",
+                        rows, hidden, stepMs, stepRate, matmulRate, stepRate / matmulRate));
+            }
+        }
+    }
+
+    private static double score(Collection<RunResult> results, String benchmark, int rows, int hidden) {
+        for (RunResult r : results) {
+            var params = r.getParams();
+            if (params.getBenchmark().endsWith("." + benchmark)
+                    && params.getParam("rows").equals(Integer.toString(rows))
+                    && params.getParam("hidden").equals(Integer.toString(hidden))) {
+                return r.getPrimaryResult().getScore();
+            }
+        }
+        return Double.NaN;
+    }
+}

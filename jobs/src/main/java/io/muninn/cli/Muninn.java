@@ -1,0 +1,37 @@
+package io.muninn.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code muninn} command line: inspection, generation, jobs and benchmarks. */
+@Command(
+        name = "muninn",
+        mixinStandardHelpOptions = true,
+        version = "muninn 0.1.0",
+        description = "Serves recurrent-depth language models (Huginn format) with recurrence-step batching.",
+        subcommands = {LogitsCommand.class, TraceCommand.class, CommandLine.HelpCommand.class})
+public final class Muninn implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (tests run commands through it). */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Muninn());
+        cl.setUnmatchedArgumentsAllowed(false);
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            cmd.getErr().println("muninn " + cmd.getCommandName() + ": " + ex.getMessage());
+            return 1;
+        });
+        return cl;
+    }
+}
