@@ -51,11 +51,15 @@ final class CausalSelfAttention {
             Segment s = segments.get(i);
             int from = s.rowOffset();
             int to = from + s.rows();
-            s.kv().write(slots[i], s.firstPosition(), k.get(interval(from, to), all()), v.get(interval(from, to), all()));
+            // copies, not views: ND4J 1.0.0-M2.1 loses the buffer of an interval taken from a view with an offset
+            INDArray segmentK = k.get(interval(from, to), all()).dup('c');
+            INDArray segmentV = v.get(interval(from, to), all()).dup('c');
+            s.kv().write(slots[i], s.firstPosition(), segmentK, segmentV);
             int[] rows = s.kv().attentionRows(slots[i], s.firstPosition(), s.rows());
             INDArray keys = Nd4j.pullRows(pool.keys(), 1, rows); // (keys, H)
             INDArray values = Nd4j.pullRows(pool.values(), 1, rows);
-            out.get(interval(from, to), all()).assign(kernels.attention(q.get(interval(from, to), all()), keys, values, heads));
+            INDArray segmentQ = q.get(interval(from, to), all()).dup('c');
+            out.get(interval(from, to), all()).assign(kernels.attention(segmentQ, keys, values, heads));
         }
         return kernels.linear(out, w.attnOut()); // (n, H)
     }

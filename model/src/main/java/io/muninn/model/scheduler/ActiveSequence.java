@@ -1,0 +1,78 @@
+package io.muninn.model.scheduler;
+
+import io.muninn.model.engine.RecurrentDepthEngine;
+import io.muninn.model.engine.Sequence;
+import io.muninn.model.engine.StepEntry;
+import io.muninn.model.tokenizer.StreamingDetokenizer;
+import java.util.Arrays;
+
+/**
+ * An admitted sequence: its engine state, what it generated, and its one forward call in flight. It moves through
+ * prefill chunks, then (after a restore or a preemption) replay calls with recorded exit steps, then decode rows.
+ */
+final class ActiveSequence {
+    final SequenceRequest request;
+    final Sequence sequence;
+    final long reservedBytes;
+    final long admittedAt;
+    private final StreamingDetokenizer detokenizer;
+    private final int replayUpTo;
+    SequenceProgress progress;
+    private int promptEntered;
+    private int replayed;
+    StepEntry current;
+    boolean currentProducesToken;
+    int skippedSteps;
+
+    ActiveSequence(SequenceRequest request, Sequence sequence, SequenceProgress progress, long reservedBytes,
+            long admittedAt, StreamingDetokenizer detokenizer) {
+        this.request = request;
+        this.sequence = sequence;
+        this.progress = progress;
+        this.reservedBytes = reservedBytes;
+        this.admittedAt = admittedAt;
+        this.detokenizer = detokenizer;
+        // every generated token but the last has entered the model; the last one is decoded normally
+        this.replayUpTo = Math.max(0, progress.size() - 1);
+        if (detokenizer != null) {
+            for (int t : progress.tokens()) {
+                detokenizer.accept(t);
+            }
+        }
+    }
+
+    /** Creates the next forward call: a prefill chunk, a replay call, or a decode row. */
+    void startNext(RecurrentDepthEngine engine, int prefillChunk) {
+        var policy = request.params().exit();
+        int[] prompt = request.prompt();
+        boolean replaying = progress.size() > 0;
+        if (promptEntered < prompt.length) {
+            int size = engine.prefillChunkable(policy) ? prefillChunk : prompt.length;
+            int to = Math.min(prompt.length, promptEntered + size);
+            int[] chunk = Arrays.copyOfRange(prompt, promptEntered, to);
+            boolean last = to == prompt.length;
+            current = replaying
+                    ? engine.replay(sequence, chunk, true, progress.exitSteps()[0], policy)
+                    : engine.prefill(sequence, chunk, last, policy);
+            currentProducesToken = last && !replaying;
+            promptEntered = to;
+        } else if (replayed < replayUpTo) {
+            current = engine.replay(sequence, new int[] {progress.tokens()[replayed]}, false,
+                    progress.exitSteps()[replayed + 1], policy);
+            currentProducesToken = false;
+            replayed++;
+        } else {
+            current = engine.decode(sequence, progress.tokens()[progress.size() - 1], policy);
+            currentProducesToken = true;
+        }
+    }
+
+    /** Text completed by {@code token}; empty when no tokenizer is attached. */
+    String text(int token) {
+        return detokenizer == null ? "" : detokenizer.accept(token);
+    }
+
+    boolean isDecodeRow() {
+        return current != null && !current.isPrefill();
+    }
+}

@@ -1,0 +1,12 @@
+package io.muninn.model.scheduler;
+
+/**
+ * Where the scheduler delivers results, synchronously from {@link StepScheduler#step()}: each token as soon as it
+ * exits, and each sequence's end. The model never does I/O itself.
+ */
+public interface GenerationListener {
+
+    void onToken(TokenOutput token);
+
+    void onFinished(SequenceOutcome outcome);
+}

@@ -1,0 +1,98 @@
+package io.muninn.model.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.muninn.model.golden.GoldenScenario;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The scheduler against the PyTorch reference: every golden scenario of a KV strategy runs in ONE scheduler, in a
+ * shuffled arrival order, batched at the recurrence-step level, and each still produces exactly the reference's
+ * tokens and exit steps. Then each is interrupted after some tokens, restored into a fresh engine by replay, and
+ * must continue exactly as the uninterrupted run.
+ */
+class SchedulerGoldenTest {
+
+    static Stream<Arguments> groups() {
+        Map<String, List<GoldenScenario>> byKey = GoldenScenario.all().stream()
+                .collect(Collectors.groupingBy(s -> s.model() + " " + s.kvStrategy()));
+        return byKey.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> Arguments.of(e.getKey(), e.getValue()));
+    }
+
+    private static SchedulerHarness harness(List<GoldenScenario> group, SchedulerOptions options) {
+        GoldenScenario first = group.get(0);
+        return new SchedulerHarness(first.weights(), first.kvStrategy(), 32, 64L << 20, options);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("groups")
+    void batchedInAnyArrivalOrderEachSequenceMatchesTheReference(String key, List<GoldenScenario> group) {
+        for (long seed : new long[] {1, 2}) {
+            List<GoldenScenario> order = new ArrayList<>(group);
+            Collections.shuffle(order, new Random(seed));
+            SchedulerHarness h = harness(group, new SchedulerOptions(seed == 1 ? 64 : 7, 16, 4, AdmissionPolicy.RESERVE_WORST_CASE));
+            for (GoldenScenario s : order) {
+                h.scheduler.submit(SequenceRequest.of(s.name(), s.prompt(), s.params()));
+            }
+            h.runToCompletion(5_000);
+            for (GoldenScenario s : group) {
+                SequenceOutcome o = h.listener.finished.get(s.name());
+                assertThat(o.tokens()).as("%s tokens (arrival seed %s)", s.name(), seed).containsExactly(s.expectedTokens());
+                assertThat(o.exitSteps()).as("%s exit steps (arrival seed %s)", s.name(), seed).containsExactly(s.expectedExitSteps());
+                assertThat(h.listener.tokenIds(s.name())).containsExactlyElementsOf(
+                        java.util.Arrays.stream(s.expectedTokens()).boxed().toList());
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("groups")
+    void replayThenContinueEqualsTheUninterruptedRun(String key, List<GoldenScenario> group) {
+        for (GoldenScenario s : group) {
+            for (int interruptedAfter : new int[] {1, s.expectedTokens().length / 2}) {
+                if (interruptedAfter >= s.expectedTokens().length) {
+                    continue;
+                }
+                int k = interruptedAfter;
+                SequenceProgress progress = new SequenceProgress(java.util.Arrays.copyOf(s.expectedTokens(), k),
+                        java.util.Arrays.copyOf(s.expectedExitSteps(), k), java.util.Arrays.copyOf(s.expectedValues(), k));
+                SchedulerHarness h = harness(group, SchedulerOptions.defaults());
+                h.scheduler.restore(SequenceRequest.of(s.name(), s.prompt(), s.params()), progress);
+                h.runToCompletion(5_000);
+                SequenceOutcome o = h.listener.finished.get(s.name());
+                assertThat(o.tokens()).as("%s restored after %s tokens", s.name(), k).containsExactly(s.expectedTokens());
+                assertThat(o.exitSteps()).as("%s exit steps restored after %s tokens", s.name(), k)
+                        .containsExactly(s.expectedExitSteps());
+                assertThat(h.listener.tokens).as("only new tokens are delivered").hasSize(s.expectedTokens().length - k);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("groups")
+    void preemptAndRecomputeUnderATightBudgetChangesNothing(String key, List<GoldenScenario> group) {
+        GoldenScenario first = group.get(0);
+        long oneSequence = new SchedulerHarness(first.weights(), first.kvStrategy(), 32, 64L << 20, SchedulerOptions.defaults())
+                .engine.worstCaseKvBytes(24);
+        SchedulerHarness h = new SchedulerHarness(first.weights(), first.kvStrategy(), 32, oneSequence * 3 / 2,
+                new SchedulerOptions(64, 16, 4, AdmissionPolicy.PREEMPT_RECOMPUTE));
+        for (GoldenScenario s : group) {
+            h.scheduler.submit(SequenceRequest.of(s.name(), s.prompt(), s.params()));
+        }
+        h.runToCompletion(20_000);
+        for (GoldenScenario s : group) {
+            assertThat(h.listener.finished.get(s.name()).tokens()).as(s.name()).containsExactly(s.expectedTokens());
+            assertThat(h.listener.finished.get(s.name()).exitSteps()).as(s.name()).containsExactly(s.expectedExitSteps());
+        }
+    }
+}
