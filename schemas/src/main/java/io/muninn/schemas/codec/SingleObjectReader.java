@@ -62,7 +62,8 @@ public final class SingleObjectReader<T extends SpecificRecord> {
         if (result.getType() != SchemaCompatibilityType.COMPATIBLE) {
             List<String> problems = new ArrayList<>();
             for (Incompatibility incompatibility : result.getResult().getIncompatibilities()) {
-                problems.add(incompatibility.getLocation() + ": " + incompatibility.getMessage());
+                problems.add(incompatibility.getLocation() + " " + incompatibility.getType() + ": "
+                        + incompatibility.getMessage());
             }
             throw new IllegalArgumentException(String.format(
                     "writer schema %s (fingerprint %s) cannot be read as %s: %s; schemas may only gain optional "
