@@ -135,6 +135,9 @@ public final class RequestValidator {
     }
 
     private Rejection tokenIds(String path, List<Integer> ids, boolean needed) {
+        if (ids == null) {
+            return problem(path, "%s must be an array of token ids but was null", path);
+        }
         if (needed && ids.isEmpty()) {
             return problem(path, "%s must hold at least one token id but was empty", path);
         }
@@ -156,7 +159,7 @@ public final class RequestValidator {
             return problem("generation.max_new_tokens", "generation.max_new_tokens must be in [1, %s] but was %s",
                     limits.maxNewTokens(), g.getMaxNewTokens());
         }
-        if (!limits.criterionNames().contains(g.getCriterion())) {
+        if (g.getCriterion() == null || !limits.criterionNames().contains(g.getCriterion())) {
             return problem("generation.criterion", "generation.criterion must be one of %s but was %s",
                     limits.criterionNames(), quoted(g.getCriterion()));
         }

@@ -152,6 +152,13 @@ class RequestValidatorTest {
     }
 
     @Test
+    void missingCriterion() {
+        assertRejected(rejectionOf(r -> generation(r).setCriterion(null)), "generation.criterion",
+                "generation.criterion must be one of [kl, minp-kl, entropy-diff, latent-diff, cosine, "
+                        + "argmax-stability, none] but was null");
+    }
+
+    @Test
     void thresholdNotAFinitePositiveNumber() {
         String reason = "generation.threshold must be a finite number > 0 (or null for the criterion's default) "
                 + "but was ";
@@ -254,6 +261,12 @@ class RequestValidatorTest {
         assertRejected(rejectionOf(r -> generation(r).setStopTokenIds(List.of(65505, 70000))),
                 "generation.stop_token_ids[1]",
                 "generation.stop_token_ids[1] must be in [0, 65536) (the model's vocabulary) but was 70000");
+    }
+
+    @Test
+    void missingStopTokenList() {
+        assertRejected(rejectionOf(r -> generation(r).setStopTokenIds(null)), "generation.stop_token_ids",
+                "generation.stop_token_ids must be an array of token ids but was null");
     }
 
     @Test
