@@ -1,0 +1,214 @@
+package io.muninn.schemas.codec;
+
+import static io.muninn.schemas.codec.Rejections.accepted;
+import static io.muninn.schemas.codec.Rejections.rejection;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.muninn.schemas.Fixtures;
+import io.muninn.schemas.PromptRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Random;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class PromptCodecAvroTest {
+    private static final PromptCodec CODEC = PromptCodec.create();
+    private static final String CURRENT = SingleObjectEncoding.hex(
+            SingleObjectEncoding.fingerprint(PromptRequest.getClassSchema()));
+
+    @Test
+    void readsSingleObjectEncodedRequests() {
+        PromptRequest request = Fixtures.fullRequest();
+
+        assertThat(accepted(CODEC.decode(SingleObjectEncoding.encode(request)), PayloadFormat.AVRO))
+                .isEqualTo(request);
+    }
+
+    @Test
+    void knowsTheCurrentSchemaFirst() {
+        assertThat(CODEC.knownFingerprints())
+                .first().isEqualTo(SingleObjectEncoding.fingerprint(PromptRequest.getClassSchema()));
+    }
+
+    @Test
+    void unknownFingerprintIsRejectedNamingIt() {
+        byte[] bytes = SingleObjectEncoding.encode(Fixtures.fullRequest());
+        bytes[2] ^= 0x01;
+        String fingerprint = SingleObjectEncoding.hex(SingleObjectEncoding.fingerprintOf(bytes));
+
+        Rejection rejection = rejection(CODEC.decode(bytes));
+
+        assertThat(rejection.field()).isEqualTo("fingerprint");
+        assertThat(rejection.reason()).isEqualTo("unknown schema fingerprint " + fingerprint + ": this reader knows "
+                + "PromptRequest schemas with fingerprints [" + CURRENT + "]; produce with one of them or register "
+                + "the writer's schema with the reader");
+        assertThat(rejection.requestId()).isNull();
+    }
+
+    @Test
+    void headerWithoutAFullFingerprintIsRejected() {
+        byte[] bytes = {(byte) 0xC3, 0x01, 1, 2, 3};
+
+        Rejection rejection = rejection(CODEC.decode(bytes));
+
+        assertThat(rejection.field()).isEqualTo("payload");
+        assertThat(rejection.reason()).isEqualTo("payload of 5 bytes is too short for Avro single-object encoding, "
+                + "which needs 10 header bytes (marker C3 01 and an 8-byte schema fingerprint)");
+    }
+
+    @Test
+    void truncatedRecordIsRejectedNamingTheFieldItEndsIn() {
+        byte[] bytes = SingleObjectEncoding.encode(Fixtures.textRequest("r", "Hello"));
+
+        Rejection rejection = rejection(CODEC.decode(Arrays.copyOf(bytes, bytes.length - 4)));
+
+        assertThat(rejection.field()).isEqualTo("generation.init_scale");
+        assertThat(rejection.reason()).isEqualTo("payload is not a valid Avro PromptRequest (writer fingerprint "
+                + CURRENT + "): the data ends inside generation.init_scale (truncated?)");
+    }
+
+    @Test
+    void trailingBytesAreRejected() {
+        byte[] bytes = SingleObjectEncoding.encode(Fixtures.fullRequest());
+
+        Rejection rejection = rejection(CODEC.decode(Arrays.copyOf(bytes, bytes.length + 4)));
+
+        assertThat(rejection.field()).isEqualTo("payload");
+        assertThat(rejection.reason()).isEqualTo("payload is not a valid Avro PromptRequest (writer fingerprint "
+                + CURRENT + "): 4 byte(s) remain after the record");
+    }
+
+    /** A string claiming 2 GB must be refused without allocating it. */
+    @Test
+    @Timeout(5)
+    void hugeStringLengthIsRejectedWithoutAllocating() throws IOException {
+        byte[] bytes = payload(out -> {
+            out.writeLong(2_000_000_000L);      // request_id's length
+            out.writeFixed(new byte[16]);
+        });
+
+        Rejection rejection = rejection(CODEC.decode(bytes));
+
+        assertThat(rejection.field()).isEqualTo("request_id");
+        assertThat(rejection.reason()).isEqualTo("payload is not a valid Avro PromptRequest (writer fingerprint "
+                + CURRENT + "): request_id claims 2000000000 bytes but only 16 byte(s) remain");
+    }
+
+    /** An array claiming a billion ints must be refused without allocating room for them. */
+    @Test
+    @Timeout(5)
+    void hugeArrayCountIsRejectedWithoutAllocating() throws IOException {
+        byte[] bytes = payload(out -> {
+            out.writeString("r");
+            out.writeIndex(0);                  // input.prompt: null
+            out.writeIndex(0);                  // input.messages: null
+            out.writeIndex(1);                  // input.token_ids: array
+            out.writeArrayStart();
+            out.setItemCount(1_000_000_000L);
+            out.writeInt(5);
+        });
+
+        Rejection rejection = rejection(CODEC.decode(bytes));
+
+        assertThat(rejection.field()).isEqualTo("input.token_ids");
+        assertThat(rejection.reason()).isEqualTo("payload is not a valid Avro PromptRequest (writer fingerprint "
+                + CURRENT + "): input.token_ids claims 1000000000 items but only 1 byte(s) remain");
+    }
+
+    /**
+     * Avro's own skip moves backwards on a negative length; chat messages whose role and content have length -1
+     * would loop in place for as many items as the count claims. The check refuses the first negative length.
+     */
+    @Test
+    @Timeout(5)
+    void negativeLengthsInsideAHugeArrayAreRejectedAtOnce() throws IOException {
+        byte[] bytes = payload(out -> {
+            out.writeString("r");
+            out.writeIndex(0);                  // input.prompt: null
+            out.writeIndex(1);                  // input.messages: array
+            out.writeLong(4);                   // a block of 4 messages
+            for (int i = 0; i < 8; i++) {
+                out.writeLong(-1);              // role and content lengths
+            }
+        });
+
+        Rejection rejection = rejection(CODEC.decode(bytes));
+
+        assertThat(rejection.field()).isEqualTo("input.messages[0].role");
+        assertThat(rejection.reason()).isEqualTo("payload is not a valid Avro PromptRequest (writer fingerprint "
+                + CURRENT + "): input.messages[0].role has the negative length -1");
+    }
+
+    @Test
+    void unionBranchOutOfRangeIsRejected() throws IOException {
+        byte[] bytes = payload(out -> {
+            out.writeString("r");
+            out.writeIndex(7);                  // input.prompt has 2 branches
+            out.writeFixed(new byte[8]);
+        });
+
+        Rejection rejection = rejection(CODEC.decode(bytes));
+
+        assertThat(rejection.field()).isEqualTo("input.prompt");
+        assertThat(rejection.reason()).isEqualTo("payload is not a valid Avro PromptRequest (writer fingerprint "
+                + CURRENT + "): input.prompt has union branch 7 but its union has 2 branches");
+    }
+
+    @Test
+    void overlongVarintIsRejected() {
+        byte[] bytes = SingleObjectEncoding.encode(Fixtures.fullRequest());
+        for (int i = SingleObjectEncoding.HEADER_LENGTH; i < bytes.length; i++) {
+            bytes[i] = (byte) 0xFF;
+        }
+
+        Rejection rejection = rejection(CODEC.decode(bytes));
+
+        assertThat(rejection.field()).isEqualTo("request_id");
+        assertThat(rejection.reason()).isEqualTo("payload is not a valid Avro PromptRequest (writer fingerprint "
+                + CURRENT + "): request_id has a variable-length long longer than 10 bytes");
+    }
+
+    /** Whatever bytes follow a known header, decoding returns an outcome and never throws. */
+    @Test
+    @Timeout(30)
+    void randomCorruptionNeverEscapesAsAnException() {
+        Random random = new Random(20240601);
+        byte[] original = SingleObjectEncoding.encode(Fixtures.fullRequest());
+        int rejected = 0;
+        for (int trial = 0; trial < 20_000; trial++) {
+            byte[] bytes = original.clone();
+            for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
+                bytes[SingleObjectEncoding.HEADER_LENGTH + random.nextInt(bytes.length
+                        - SingleObjectEncoding.HEADER_LENGTH)] = (byte) random.nextInt(256);
+            }
+            int cut = random.nextInt(8) == 0 ? random.nextInt(bytes.length) : bytes.length;
+
+            Decoded decoded = CODEC.decode(Arrays.copyOf(bytes, cut));
+
+            if (decoded instanceof Decoded.Rejected) {
+                rejected++;
+            }
+        }
+        assertThat(rejected).isBetween(1000, 19_999);
+    }
+
+    interface Body {
+        void write(BinaryEncoder out) throws IOException;
+    }
+
+    /** The current schema's header followed by a hand-written (usually broken) body. */
+    private static byte[] payload(Body body) throws IOException {
+        byte[] header = Arrays.copyOf(SingleObjectEncoding.encode(Fixtures.fullRequest()),
+                SingleObjectEncoding.HEADER_LENGTH);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(header);
+        BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(bytes, null);
+        body.write(out);
+        out.flush();
+        return bytes.toByteArray();
+    }
+}
