@@ -9,6 +9,7 @@ import io.muninn.model.kv.KvBlockPool;
 import io.muninn.model.weights.LayerWeights;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scatter.ScatterUpdate;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -47,7 +48,13 @@ final class CausalSelfAttention {
         kernels.applyRope(k, positions, rope, heads);
 
         INDArray out = Nd4j.createUninitialized(x.dataType(), x.size(0), hidden); // (n, H)
-        for (int i = 0; i < segments.size(); i++) {
+        int singles = MicroBatch.leadingSingleRows(segments);
+        if (singles >= 2) {
+            attendSingleRows(q, k, v, segments, slots, singles, out);
+        } else {
+            singles = 0;
+        }
+        for (int i = singles; i < segments.size(); i++) {
             Segment s = segments.get(i);
             int from = s.rowOffset();
             int to = from + s.rows();
@@ -62,5 +69,37 @@ final class CausalSelfAttention {
             out.get(interval(from, to), all()).assign(kernels.attention(segmentQ, keys, values, heads));
         }
         return kernels.linear(out, w.attnOut()); // (n, H)
+    }
+
+    /**
+     * Decode rows (one query row each, stacked first in the batch) in one batched pass: their keys and values are
+     * written with one scatter each, gathered into blocks padded to the longest context, and attended together.
+     */
+    private void attendSingleRows(INDArray q, INDArray k, INDArray v, List<Segment> segments, int[] slots, int count, INDArray out) {
+        int[] writeRows = new int[count];
+        int[][] readRows = new int[count][];
+        int longest = 0;
+        for (int i = 0; i < count; i++) {
+            Segment s = segments.get(i);
+            writeRows[i] = s.kv().rowForWrite(slots[i], s.firstPosition());
+        }
+        INDArray target = Nd4j.createFromArray(writeRows);
+        Nd4j.scatterUpdate(ScatterUpdate.UpdateOp.ASSIGN, pool.keys(), target, k.get(interval(0, count), all()).dup('c'), 1);
+        Nd4j.scatterUpdate(ScatterUpdate.UpdateOp.ASSIGN, pool.values(), target, v.get(interval(0, count), all()).dup('c'), 1);
+        for (int i = 0; i < count; i++) {
+            Segment s = segments.get(i);
+            readRows[i] = s.kv().attentionRows(slots[i], s.firstPosition(), 1);
+            longest = Math.max(longest, readRows[i].length);
+        }
+        int[] gather = new int[count * longest]; // padding reads row 0 and is masked out
+        int[] lengths = new int[count];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(readRows[i], 0, gather, i * longest, readRows[i].length);
+            lengths[i] = readRows[i].length;
+        }
+        INDArray keys = Nd4j.pullRows(pool.keys(), 1, gather); // (count · longest, H)
+        INDArray values = Nd4j.pullRows(pool.values(), 1, gather);
+        INDArray attended = kernels.attentionPadded(q.get(interval(0, count), all()).dup('c'), keys, values, heads, lengths);
+        out.get(interval(0, count), all()).assign(attended);
     }
 }

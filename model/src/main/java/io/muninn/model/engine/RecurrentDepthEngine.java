@@ -224,7 +224,6 @@ public final class RecurrentDepthEngine {
     /** Exit checks, then coda and head for every entry that needs them, batched. */
     private void decide(MicroBatch batch) {
         List<StepEntry> tail = new ArrayList<>();
-        List<Boolean> logitChecks = new ArrayList<>();
         for (StepEntry e : batch.entries) {
             int k = e.iterations - 1;
             boolean exiting;
@@ -245,18 +244,18 @@ public final class RecurrentDepthEngine {
             }
             if (exiting || logitCheck) {
                 tail.add(e);
-                logitChecks.add(logitCheck);
+                e.logitCheckPending = logitCheck;
                 if (exiting) {
                     e.phase = StepEntry.Phase.EXITED;
                 }
             }
         }
         if (!tail.isEmpty()) {
-            runTail(new MicroBatch(tail), logitChecks);
+            runTail(new MicroBatch(tail));
         }
     }
 
-    private void runTail(MicroBatch batch, List<Boolean> logitChecks) {
+    private void runTail(MicroBatch batch) {
         List<INDArray> states = new ArrayList<>();
         for (StepEntry e : batch.entries) {
             states.add(e.state);
@@ -288,7 +287,8 @@ public final class RecurrentDepthEngine {
             if (count > 0) {
                 e.logits = rows;
             }
-            if (logitChecks.get(i)) {
+            if (e.logitCheckPending) {
+                e.logitCheckPending = false;
                 ExitCriterion criterion = e.policy.criterion();
                 e.criterionValue = criterion.evaluate(e.memory, rows[count - 1], null, e.rows(), config.hiddenSize());
                 if (criterion.exits(e.criterionValue)) {

@@ -34,6 +34,7 @@ public final class StepEntry {
     float[][] logits;
     int exitStep;
     boolean converged;
+    boolean logitCheckPending;
 
     StepEntry(Sequence sequence, int[] tokens, int firstPosition, boolean prefill, Logits logitsWanted,
             ExitPolicy policy, int forcedExitStep) {

@@ -29,4 +29,11 @@ public interface Kernels {
      * i sees keys {@code 0 .. n - m + i}. q (m, H), k and v (n, H), heads of {@code H / heads} columns → (m, H).
      */
     INDArray attention(INDArray q, INDArray k, INDArray v, int heads);
+
+    /**
+     * Attention of E single query rows, each over its own keys, in one batched pass: row e of {@code q} (E, H)
+     * attends to rows {@code e·N .. e·N + lengths[e] − 1} of {@code k} and {@code v} (E·N, H); the rest of each
+     * block of N is padding and is masked out → (E, H).
+     */
+    INDArray attentionPadded(INDArray q, INDArray k, INDArray v, int heads, int[] lengths);
 }

@@ -74,6 +74,28 @@ public final class Nd4jKernels implements Kernels {
         return out.permute(1, 0, 2).dup('c').reshape('c', m, hidden);
     }
 
+    @Override
+    public INDArray attentionPadded(INDArray q, INDArray k, INDArray v, int heads, int[] lengths) {
+        int e = (int) q.size(0);
+        int hidden = (int) q.size(1);
+        int headDim = hidden / heads;
+        int n = (int) k.size(0) / e;
+        INDArray qh = q.reshape('c', (long) e * heads, 1, headDim); // (E·heads, 1, hd)
+        INDArray kh = k.reshape('c', e, n, heads, headDim).permute(0, 2, 1, 3).dup('c').reshape('c', (long) e * heads, n, headDim);
+        INDArray vh = v.reshape('c', e, n, heads, headDim).permute(0, 2, 1, 3).dup('c').reshape('c', (long) e * heads, n, headDim);
+        INDArray scores = Nd4j.matmul(qh, kh, false, true, false); // (E·heads, 1, N)
+        scores.muli(1.0 / Math.sqrt(headDim));
+        float[] mask = new float[e * heads * n];
+        for (int row = 0; row < e; row++) {
+            for (int h = 0; h < heads; h++) {
+                java.util.Arrays.fill(mask, (row * heads + h) * n + lengths[row], (row * heads + h + 1) * n, MASKED);
+            }
+        }
+        scores.addi(Nd4j.create(mask, new long[] {(long) e * heads, 1, n}, 'c'));
+        Nd4j.exec(new SoftMax(scores, scores, 2));
+        return Nd4j.matmul(scores, vh).reshape('c', e, hidden); // (E·heads, 1, hd) → (E, H)
+    }
+
     private static INDArray causalMask(int m, int n) {
         float[] mask = new float[m * n];
         int offset = n - m;

@@ -46,6 +46,25 @@ public final class KvLayout {
         return prelude + coreSlots + coda;
     }
 
+    /**
+     * KV bytes one position holds when it runs {@code maxSteps} iterations: every slot's key and value, FP32. Block
+     * granularity of the pool comes on top (at most one partly filled block per slot and sequence).
+     */
+    public long bytesPerTokenWorstCase(int hidden) {
+        return (long) slotCount() * 2 * hidden * Float.BYTES;
+    }
+
+    /** KV bytes one position holds when it ran {@code depth} iterations. */
+    public long bytesPerToken(int hidden, int depth) {
+        int slots = prelude + coda;
+        for (int c = 0; c < coreSlots; c++) {
+            if (present(c, depth)) {
+                slots++;
+            }
+        }
+        return (long) slots * 2 * hidden * Float.BYTES;
+    }
+
     public boolean isCoreSlot(int slot) {
         return slot >= prelude && slot < prelude + coreSlots;
     }

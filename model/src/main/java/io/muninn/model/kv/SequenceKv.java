@@ -68,6 +68,11 @@ public final class SequenceKv {
         }
     }
 
+    /** The pool row that will hold {@code position} at {@code slot}, allocating its block (batched writes). */
+    public int rowForWrite(int slot, int position) {
+        return physicalRow(slot, position, true);
+    }
+
     /**
      * The pool rows, in position order, that a call at positions {@code first .. first+count-1} attends to at
      * {@code slot}: earlier positions per the strategy's lookup (core slots) or at the same slot (prelude, coda),

@@ -55,6 +55,23 @@ class Nd4jKernelsTest {
     }
 
     @Test
+    void paddedAttentionGivesEachRowItsOwnKeys() {
+        int heads = 2;
+        int[] lengths = {1, 5, 3};
+        int n = 5;
+        double[][] q = randn(3, heads * 4);
+        double[][] k = randn(3 * n, heads * 4);
+        double[][] v = randn(3 * n, heads * 4);
+        INDArray actual = kernels.attentionPadded(nd(q), nd(k), nd(v), heads, lengths);
+        for (int e = 0; e < 3; e++) {
+            double[][] ke = java.util.Arrays.copyOfRange(k, e * n, e * n + lengths[e]);
+            double[][] ve = java.util.Arrays.copyOfRange(v, e * n, e * n + lengths[e]);
+            double[][] expected = NaiveOracle.attention(new double[][] {q[e]}, ke, ve, heads);
+            assertClose("attentionPadded row " + e, actual.getRow(e, true), expected, 1e-5);
+        }
+    }
+
+    @Test
     void storedRopeTableIsUsedAsGiven() {
         RopeTable computed = RopeTable.compute(8, 4, 100);
         float[] stored = new float[8 * 2 * 2];

@@ -82,4 +82,13 @@ class KvLayoutTest {
         assertThat(anchor.coreSlot(20, 1)).isEqualTo(34 + (stepIdx(20, 1) - 34) % 4);
         assertThat(anchor.slotCount()).isEqualTo(2 + 36 + 2);
     }
+
+    @Test
+    void bytesPerTokenFollowTheSlotsAPositionHolds() {
+        // Huginn-0125: 132 layer entries x K,V x 5280 (spec 3.1 counts 2,787,840 bytes in bf16; FP32 doubles it)
+        assertThat(layout("latest-m4", 32).bytesPerTokenWorstCase(5280)).isEqualTo(2 * 2_787_840L);
+        assertThat(layout("latest-m4", 32).bytesPerToken(5280, 8)).isEqualTo((2 + 4 * 8 + 2) * 2 * 5280 * 4L);
+        assertThat(layout("latest-m4-compress-s16", 32).bytesPerTokenWorstCase(5280)).isEqualTo((2 + 16 + 2) * 2 * 5280 * 4L);
+        assertThat(layout("compress-s4", 32).bytesPerToken(5280, 20)).isEqualTo((2 + 4 + 2) * 2 * 5280 * 4L);
+    }
 }

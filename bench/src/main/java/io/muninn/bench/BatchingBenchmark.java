@@ -1,0 +1,212 @@
+package io.muninn.bench;
+
+import io.muninn.model.config.ModelConfig;
+import io.muninn.model.engine.EngineOptions;
+import io.muninn.model.engine.RecurrentDepthEngine;
+import io.muninn.model.exit.ExitCriterion;
+import io.muninn.model.exit.ExitPolicy;
+import io.muninn.model.generate.GenerationParams;
+import io.muninn.model.generate.SingleSequenceGenerator;
+import io.muninn.model.kernel.Nd4jKernels;
+import io.muninn.model.sampling.GreedySampler;
+import io.muninn.model.scheduler.GenerationListener;
+import io.muninn.model.scheduler.SchedulerOptions;
+import io.muninn.model.scheduler.SequenceOutcome;
+import io.muninn.model.scheduler.SequenceRequest;
+import io.muninn.model.scheduler.StepScheduler;
+import io.muninn.model.scheduler.TokenOutput;
+import io.muninn.model.weights.ModelWeights;
+import io.muninn.model.weights.RandomWeights;
+import io.muninn.model.weights.WeightsLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * {@code muninn bench batching}: the same requests generated one sequence at a time, with static batching (each
+ * token round waits for its slowest member, as the reference does) and with Muninn's recurrence-step continuous
+ * batching, on the bundled tiny model and on a random-weight model, in one run. Prints tokens per second side by
+ * side, steps per token under KL exit against fixed depth, and a histogram. Asserts nothing; it reports.
+ */
+public final class BatchingBenchmark {
+    private BatchingBenchmark() {}
+
+    record Setup(String name, ModelWeights weights, double threshold, double initScale) {}
+
+    public static void main(String[] args) {
+        Map<String, String> opts = BenchArgs.parse(args, Map.of(
+                "--model", "models/huginn-tiny-vars", "--sequences", "32", "--batch", "16", "--max-new-tokens", "8",
+                "--prompt-length", "12", "--random-hidden", "1024", "--random-sequences", "16", "--threshold", "5e-4",
+                "--max-steps", "32"));
+        int maxSteps = Integer.parseInt(opts.get("--max-steps"));
+        int batch = Integer.parseInt(opts.get("--batch"));
+        int maxNew = Integer.parseInt(opts.get("--max-new-tokens"));
+        int promptLength = Integer.parseInt(opts.get("--prompt-length"));
+        double threshold = Double.parseDouble(opts.get("--threshold"));
+        List<Setup> setups = new ArrayList<>();
+        Path model = Path.of(opts.get("--model"));
+        if (Files.isDirectory(model)) {
+            setups.add(new Setup(model.getFileName().toString(), WeightsLoader.load(model), threshold, 0.0));
+        } else {
+            System.out.println("model directory " + model + " not found; running the random-weight model only");
+        }
+        int hidden = Integer.parseInt(opts.get("--random-hidden"));
+        ModelConfig rc = RandomWeights.config(hidden, 512, 256, maxSteps);
+        setups.add(new Setup("random-h" + hidden, RandomWeights.create(rc, 20261123L, 1.6 / Math.sqrt(hidden)), threshold, 1.0));
+
+        System.out.printf(Locale.ROOT, "command: muninn bench batching %s%n", String.join(" ", args));
+        System.out.printf(Locale.ROOT, "machine: %d cores, ND4J %s threads%n", Runtime.getRuntime().availableProcessors(),
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
+        double lastRatio = Double.NaN;
+        for (Setup s : setups) {
+            int sequences = s.name().startsWith("random") ? Integer.parseInt(opts.get("--random-sequences"))
+                    : Integer.parseInt(opts.get("--sequences"));
+            lastRatio = runSetup(s, sequences, batch, maxNew, promptLength, maxSteps);
+        }
+        System.out.printf(Locale.ROOT, "continuous/static tokens-per-second ratio: %.2f%n", lastRatio);
+    }
+
+    private static double runSetup(Setup s, int sequences, int batch, int maxNew, int promptLength, int maxSteps) {
+        ModelConfig c = s.weights().config();
+        List<BenchRequest> kl = requests(c, sequences, promptLength, maxNew,
+                new ExitPolicy(ExitCriterion.of("kl", s.threshold()), 0, maxSteps, 1, false), s.initScale());
+        List<BenchRequest> fixed = requests(c, sequences, promptLength, maxNew, ExitPolicy.fixedSteps(maxSteps), s.initScale());
+        long budget = RecurrentDepthEngine.kvBytesFor(c, "latest-m4", maxSteps, 16, promptLength + maxNew) * (batch + 1);
+        RecurrentDepthEngine engine = new RecurrentDepthEngine(s.weights(), new Nd4jKernels(),
+                new EngineOptions("latest-m4", maxSteps, budget, 16));
+
+        System.out.printf(Locale.ROOT, "%n## %s (hidden %d, %d sequences x %d tokens, batch %d, kl < %s, max %d steps)%n",
+                s.name(), c.hiddenSize(), sequences, maxNew, batch, s.threshold(), maxSteps);
+        continuous(engine, kl.subList(0, Math.min(2, kl.size())), batch); // warm-up: JIT and native code paths
+
+        Run one = time("one sequence at a time", () -> single(engine, kl));
+        Run stat = time("static batching", () -> new StaticBatchRunner(engine, batch).run(kl));
+        Result cont = continuousTimed(engine, kl, batch);
+        Result fixedDepth = continuousTimed(engine, fixed, batch);
+
+        boolean identical = same(one.tokens(), stat.tokens()) && same(one.tokens(), cont.run().tokens());
+        System.out.println("| mode | tokens | seconds | tokens/s | vs static |");
+        System.out.println("|---|---:|---:|---:|---:|");
+        double staticRate = stat.tokensPerSecond();
+        for (Run r : List.of(one, stat, cont.run(), fixedDepth.run())) {
+            System.out.printf(Locale.ROOT, "| %s | %d | %.2f | %.1f | %.2f |%n", r.name(), r.tokenCount(), r.seconds(),
+                    r.tokensPerSecond(), r.tokensPerSecond() / staticRate);
+        }
+        System.out.printf(Locale.ROOT, "identical outputs (one-at-a-time, static, continuous): %s%n", identical ? "yes" : "NO");
+        System.out.printf(Locale.ROOT, "mean steps per token: kl exit %.2f vs fixed %d -> %.1f%% of recurrence compute saved%n",
+                cont.meanSteps(), maxSteps, 100 * (1 - cont.meanSteps() / maxSteps));
+        System.out.printf(Locale.ROOT, "mean rows per micro-batch: continuous %.1f%n", cont.meanRows());
+        System.out.println("steps-per-token histogram (kl exit, continuous):");
+        long[] h = cont.histogram();
+        long max = Arrays.stream(h).max().orElse(1);
+        for (int steps = 1; steps < h.length; steps++) {
+            if (h[steps] > 0) {
+                System.out.printf(Locale.ROOT, "  %2d | %-40s %d%n", steps, "#".repeat((int) Math.max(1, 40 * h[steps] / max)), h[steps]);
+            }
+        }
+        double ratio = cont.run().tokensPerSecond() / staticRate;
+        System.out.printf(Locale.ROOT, "%s continuous/static tokens-per-second ratio: %.2f%n", s.name(), ratio);
+        return ratio;
+    }
+
+    static List<BenchRequest> requests(ModelConfig c, int n, int promptLength, int maxNew, ExitPolicy exit, double initScale) {
+        Random random = new Random(7);
+        List<BenchRequest> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int[] prompt = new int[promptLength];
+            for (int j = 0; j < promptLength; j++) {
+                prompt[j] = random.nextInt(Math.min(c.vocabSize(), 250));
+            }
+            GenerationParams p = new GenerationParams(maxNew, exit, new GreedySampler(), 1000 + i, initScale, false, Set.of());
+            out.add(new BenchRequest("r" + i, prompt, p));
+        }
+        return out;
+    }
+
+    record Run(String name, List<int[]> tokens, double seconds) {
+        int tokenCount() {
+            return tokens.stream().mapToInt(t -> t.length).sum();
+        }
+
+        double tokensPerSecond() {
+            return tokenCount() / seconds;
+        }
+    }
+
+    record Result(Run run, double meanSteps, double meanRows, long[] histogram) {}
+
+    interface Body {
+        List<int[]> run();
+    }
+
+    static Run time(String name, Body body) {
+        long t0 = System.nanoTime();
+        List<int[]> tokens = body.run();
+        return new Run(name, tokens, (System.nanoTime() - t0) / 1e9);
+    }
+
+    static List<int[]> single(RecurrentDepthEngine engine, List<BenchRequest> requests) {
+        SingleSequenceGenerator g = new SingleSequenceGenerator(engine, 64);
+        List<int[]> out = new ArrayList<>();
+        for (BenchRequest r : requests) {
+            out.add(g.generate(r.prompt(), r.params()).tokens());
+        }
+        return out;
+    }
+
+    static Result continuousTimed(RecurrentDepthEngine engine, List<BenchRequest> requests, int batch) {
+        String name = requests.get(0).params().exit().criterion().name().equals("none")
+                ? "continuous, fixed depth" : "continuous step-level batching";
+        long t0 = System.nanoTime();
+        Object[] r = continuous(engine, requests, batch);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        @SuppressWarnings("unchecked")
+        List<int[]> tokens = (List<int[]>) r[0];
+        StepScheduler scheduler = (StepScheduler) r[1];
+        return new Result(new Run(name, tokens, seconds), scheduler.stats().meanStepsPerToken(),
+                scheduler.stats().meanRows(), scheduler.stats().stepsHistogram());
+    }
+
+    private static Object[] continuous(RecurrentDepthEngine engine, List<BenchRequest> requests, int batch) {
+        Map<String, int[]> done = new HashMap<>();
+        GenerationListener listener = new GenerationListener() {
+            @Override
+            public void onToken(TokenOutput token) {}
+
+            @Override
+            public void onFinished(SequenceOutcome outcome) {
+                done.put(outcome.requestId(), outcome.tokens());
+            }
+        };
+        StepScheduler scheduler = new StepScheduler(engine, new SchedulerOptions(4096, batch, 64,
+                io.muninn.model.scheduler.AdmissionPolicy.RESERVE_WORST_CASE), listener, null, System::currentTimeMillis);
+        for (BenchRequest r : requests) {
+            scheduler.submit(SequenceRequest.of(r.id(), r.prompt(), r.params()));
+        }
+        scheduler.runToCompletion();
+        List<int[]> out = new ArrayList<>();
+        for (BenchRequest r : requests) {
+            out.add(done.get(r.id()));
+        }
+        return new Object[] {out, scheduler};
+    }
+
+    private static boolean same(List<int[]> a, List<int[]> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!Arrays.equals(a.get(i), b.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
