@@ -44,7 +44,7 @@ public final class BatchingBenchmark {
         Map<String, String> opts = BenchArgs.parse(args, Map.of(
                 "--model", "models/huginn-tiny-vars", "--sequences", "32", "--batch", "16", "--max-new-tokens", "8",
                 "--prompt-length", "12", "--random-hidden", "1024", "--random-sequences", "16", "--threshold", "5e-4",
-                "--max-steps", "32"));
+                "--max-steps", "32", "--random-coupling", "0.34"));
         int maxSteps = Integer.parseInt(opts.get("--max-steps"));
         int batch = Integer.parseInt(opts.get("--batch"));
         int maxNew = Integer.parseInt(opts.get("--max-new-tokens"));
@@ -59,7 +59,8 @@ public final class BatchingBenchmark {
         }
         int hidden = Integer.parseInt(opts.get("--random-hidden"));
         ModelConfig rc = RandomWeights.config(hidden, 512, 256, maxSteps);
-        setups.add(new Setup("random-h" + hidden, RandomWeights.create(rc, 20261123L, 1.6 / Math.sqrt(hidden)), threshold, 1.0));
+        double coupling = Double.parseDouble(opts.get("--random-coupling"));
+        setups.add(new Setup("random-h" + hidden, RandomWeights.create(rc, 20261123L, 1.0 / Math.sqrt(hidden), coupling), threshold, 1.0));
 
         System.out.printf(Locale.ROOT, "command: muninn bench batching %s%n", String.join(" ", args));
         System.out.printf(Locale.ROOT, "machine: %d cores, ND4J %s threads%n", Runtime.getRuntime().availableProcessors(),
@@ -91,7 +92,7 @@ public final class BatchingBenchmark {
         Result cont = continuousTimed(engine, kl, batch);
         Result fixedDepth = continuousTimed(engine, fixed, batch);
 
-        boolean identical = same(one.tokens(), stat.tokens()) && same(one.tokens(), cont.run().tokens());
+        int identical = sameCount(one.tokens(), stat.tokens(), cont.run().tokens());
         System.out.println("| mode | tokens | seconds | tokens/s | vs static |");
         System.out.println("|---|---:|---:|---:|---:|");
         double staticRate = stat.tokensPerSecond();
@@ -99,7 +100,7 @@ public final class BatchingBenchmark {
             System.out.printf(Locale.ROOT, "| %s | %d | %.2f | %.1f | %.2f |%n", r.name(), r.tokenCount(), r.seconds(),
                     r.tokensPerSecond(), r.tokensPerSecond() / staticRate);
         }
-        System.out.printf(Locale.ROOT, "identical outputs (one-at-a-time, static, continuous): %s%n", identical ? "yes" : "NO");
+        System.out.printf(Locale.ROOT, "identical outputs in all three modes: %d of %d sequences%n", identical, kl.size());
         System.out.printf(Locale.ROOT, "mean steps per token: kl exit %.2f vs fixed %d -> %.1f%% of recurrence compute saved%n",
                 cont.meanSteps(), maxSteps, 100 * (1 - cont.meanSteps() / maxSteps));
         System.out.printf(Locale.ROOT, "mean rows per micro-batch: continuous %.1f%n", cont.meanRows());
@@ -198,15 +199,14 @@ public final class BatchingBenchmark {
         return new Object[] {out, scheduler};
     }
 
-    private static boolean same(List<int[]> a, List<int[]> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
+    /** Sequences whose tokens agree in all three modes (batch shapes change float rounding, never the algorithm). */
+    private static int sameCount(List<int[]> a, List<int[]> b, List<int[]> c) {
+        int n = 0;
         for (int i = 0; i < a.size(); i++) {
-            if (!Arrays.equals(a.get(i), b.get(i))) {
-                return false;
+            if (Arrays.equals(a.get(i), b.get(i)) && Arrays.equals(a.get(i), c.get(i))) {
+                n++;
             }
         }
-        return true;
+        return n;
     }
 }

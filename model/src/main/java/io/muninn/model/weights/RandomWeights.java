@@ -24,11 +24,23 @@ public final class RandomWeights {
     }
 
     public static ModelWeights create(ModelConfig c, long seed, double std) {
+        return create(c, seed, std, 1.0);
+    }
+
+    /**
+     * Like {@link #create(ModelConfig, long, double)}, with the adapter's state half scaled by {@code stateCoupling}:
+     * how strongly one iteration depends on the previous state. Smaller couplings make the recurrence contract
+     * sooner, so exit criteria fire after fewer steps; a spread of couplings across tokens comes from the inputs.
+     */
+    public static ModelWeights create(ModelConfig c, long seed, double std, double stateCoupling) {
         Nd4j.getRandom().setSeed(seed);
         int h = c.hiddenSize();
         INDArray embedding = normal(std, c.vocabSize(), h);
+        INDArray adapter = normal(std, h, 2 * h);
+        adapter.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, h))
+                .muli(stateCoupling);
         return new ModelWeights(c, embedding, embedding, layers(c, c.preludeLayers(), std), layers(c, c.coreLayers(), std),
-                layers(c, c.codaLayers(), std), normal(std, h, 2 * h), ones(h), null);
+                layers(c, c.codaLayers(), std), adapter, ones(h), null);
     }
 
     private static List<LayerWeights> layers(ModelConfig c, int count, double std) {
