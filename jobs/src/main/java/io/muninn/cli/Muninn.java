@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "muninn 0.1.0",
         description = "Serves recurrent-depth language models (Huginn format) with recurrence-step batching.",
-        subcommands = {LogitsCommand.class, TraceCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LogitsCommand.class, TraceCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Muninn implements Runnable {
 
     @CommandLine.Spec
