@@ -18,8 +18,9 @@ import java.util.List;
 /**
  * Reads an eval set: JSON Lines, one example per line with {@code prompt}, {@code answer}, {@code difficulty} and
  * the token ids {@code prompt_ids}, {@code answer_ids} (as {@code tools/tiny-model/tasks.py} writes them). The ids
- * are what the model is fed and compared with; with a tokenizer they are also checked against its encoding, or
- * derived from it where a line lacks them ({@code answer_ids} = the answer's ids followed by the eos id).
+ * are what the model is fed and compared with; with a tokenizer they are also checked against its encoding (for
+ * {@code answer_ids}, the answer's ids and the stop token they end with), or derived from it where a line lacks them
+ * ({@code answer_ids} = the answer's ids followed by the eos id).
  */
 public final class EvalSet {
     private EvalSet() {}
@@ -71,10 +72,10 @@ public final class EvalSet {
         int[] promptIds = ids(file, line, o, "prompt_ids", tokenizer == null);
         int[] answerIds = ids(file, line, o, "answer_ids", tokenizer == null);
         if (tokenizer != null) {
-            int[] encodedPrompt = tokenizer.encode(prompt);
-            int[] encodedAnswer = withEos(tokenizer.encode(answer), tokenizer, file, line);
-            promptIds = checked(file, line, "prompt_ids", "prompt", promptIds, encodedPrompt);
-            answerIds = checked(file, line, "answer_ids", "answer followed by eos", answerIds, encodedAnswer);
+            promptIds = checked(file, line, "prompt_ids", "prompt", promptIds, tokenizer.encode(prompt));
+            answerIds = answerIds == null
+                    ? withEos(tokenizer.encode(answer), tokenizer, file, line)
+                    : checked(file, line, "answer_ids", "answer", answerIds, answerWithStop(answerIds, tokenizer.encode(answer), tokenizer));
         }
         return new EvalExample(line, prompt, promptIds, answer, answerIds, d.getAsInt());
     }
@@ -84,6 +85,17 @@ public final class EvalSet {
                 "cannot be checked: the tokenizer names no eos_token to end answer_ids with"));
         int[] out = Arrays.copyOf(ids, ids.length + 1);
         out[ids.length] = eos;
+        return out;
+    }
+
+    /** The answer's ids followed by the stop token {@code given} ends with, if it ends with one. */
+    private static int[] answerWithStop(int[] given, int[] encoded, MuninnTokenizer tokenizer) {
+        if (given.length == 0 || !tokenizer.stopTokenIds().contains(given[given.length - 1])) {
+            return encoded;
+        }
+        int last = given[given.length - 1];
+        int[] out = Arrays.copyOf(encoded, encoded.length + 1);
+        out[encoded.length] = last;
         return out;
     }
 
