@@ -109,7 +109,7 @@ final class EvalCommand implements Callable<Integer> {
         progress.printf(Locale.ROOT, "eval: %s accuracy %.1f%%, %.2f mean steps (%.0f s)%n", exit.name(),
                 100 * adaptive.overall().accuracy(), adaptive.overall().meanSteps(), seconds(t0));
         var report = new EvalReport(fixed, exit.name(), exit.threshold(), maxSteps, adaptive);
-        var settings = new EvalOutput.Settings(model, file, examples.size(), kv, initScale, seed);
+        var settings = new EvalOutput.Settings(model, file, limit, perLevel, examples.size(), kv, initScale, seed);
         System.out.print(json ? EvalOutput.json(report, settings) : EvalOutput.markdown(report, settings));
         return 0;
     }

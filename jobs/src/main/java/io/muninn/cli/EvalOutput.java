@@ -18,13 +18,14 @@ final class EvalOutput {
     private EvalOutput() {}
 
     /** What was run, for the header line and the JSON's settings. */
-    record Settings(Path model, Path evalFile, int examples, String kv, double initScale, long seed) {}
+    record Settings(Path model, Path evalFile, Integer limit, Integer perLevel, int examples, String kv, double initScale,
+            long seed) {}
 
     static String markdown(EvalReport report, Settings s) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT,
-                "%s on %s: %d examples, greedy, kv %s, init-scale %s, seed %d; %s exit at %s, max %d steps, no exit in prefill%n%n",
-                s.model(), s.evalFile().getFileName(), s.examples(), s.kv(), s.initScale(), s.seed(), report.criterion(),
+                "%s on %s: %d examples%s, greedy, kv %s, init-scale %s, seed %d; %s exit at %s, max %d steps, no exit in prefill%n%n",
+                s.model(), s.evalFile().getFileName(), s.examples(), subset(s), s.kv(), s.initScale(), s.seed(), report.criterion(),
                 number(report.threshold()), report.maxSteps()));
         String label = report.criterion().equals("kl") ? "KL" : report.criterion();
         List<String> header = new ArrayList<>();
@@ -60,6 +61,8 @@ final class EvalOutput {
         JsonObject settings = new JsonObject();
         settings.addProperty("model", s.model().toString());
         settings.addProperty("eval_set", s.evalFile().toString());
+        settings.addProperty("limit", s.limit());
+        settings.addProperty("per_level", s.perLevel());
         settings.addProperty("examples", s.examples());
         settings.addProperty("criterion", report.criterion());
         settings.addProperty("threshold", report.threshold());
@@ -84,7 +87,14 @@ final class EvalOutput {
         }
         root.add("claims", claims);
         return new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().setPrettyPrinting()
-                .create().toJson(root) + "\n";
+                .serializeNulls().create().toJson(root) + "\n";
+    }
+
+    private static String subset(Settings s) {
+        String limit = s.limit() == null ? "" : "the first " + s.limit();
+        String perLevel = s.perLevel() == null ? "" : "the first " + s.perLevel() + " per difficulty";
+        String both = limit.isEmpty() || perLevel.isEmpty() ? limit + perLevel : limit + ", then " + perLevel;
+        return both.isEmpty() ? "" : " (" + both + ")";
     }
 
     private static JsonObject summary(SettingSummary s) {
