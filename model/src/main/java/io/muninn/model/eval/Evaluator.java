@@ -31,6 +31,8 @@ import java.util.Set;
  * of equal length; with answers of one length, as the chain task's, the two agree.)
  */
 public final class Evaluator {
+    /** Scheduler steps between explicit collections (see {@link #run}); a step takes tens to hundreds of ms. */
+    static final int COLLECT_EVERY_STEPS = 4;
     private final ModelWeights weights;
     private final Kernels kernels;
     private final Options options;
@@ -86,7 +88,14 @@ public final class Evaluator {
                     options.initScale(), false, stops);
             scheduler.submit(SequenceRequest.of(Integer.toString(i), e.promptIds(), params));
         }
-        scheduler.runToCompletion();
+        for (long steps = 1; scheduler.hasWork(); steps++) {
+            scheduler.step();
+            if (steps % COLLECT_EVERY_STEPS == 0) {
+                // ND4J frees a step's intermediate arrays only once the JVM collects their small Java handles; over
+                // hundreds of batched steps a roomy, quiet heap would let gigabytes of native garbage pile up first
+                System.gc();
+            }
+        }
         List<ExampleResult> out = new ArrayList<>(examples.size());
         for (int i = 0; i < examples.size(); i++) {
             SequenceOutcome o = collector.outcomes[i];
