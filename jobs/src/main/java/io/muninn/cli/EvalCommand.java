@@ -86,6 +86,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--eval-file " + file + " does not exist"
                     + (evalFile == null ? " (the default is <model>/eval.jsonl)" : ""));
         }
+        ExitCriterion exit = threshold == null ? ExitCriterion.withDefaultThreshold(criterion) : ExitCriterion.of(criterion, threshold);
         ModelWeights weights = WeightsLoader.load(model);
         List<EvalExample> examples = readExamples(file);
         if (limit != null && limit < examples.size()) {
@@ -94,7 +95,6 @@ final class EvalCommand implements Callable<Integer> {
         if (perLevel != null) {
             examples = firstPerLevel(examples, perLevel);
         }
-        ExitCriterion exit = threshold == null ? ExitCriterion.withDefaultThreshold(criterion) : ExitCriterion.of(criterion, threshold);
         var evaluator = new Evaluator(weights, new Nd4jKernels(), new Evaluator.Options(kv, initScale, seed, maxActive));
         PrintStream progress = System.err;
         long t0 = System.nanoTime();
@@ -128,6 +128,9 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (maxSteps < 1) {
             throw new IllegalArgumentException("--max-steps must be >= 1 but was " + maxSteps);
+        }
+        if (maxActive < 1) {
+            throw new IllegalArgumentException("--max-active must be >= 1 but was " + maxActive);
         }
         if ("none".equals(criterion)) {
             throw new IllegalArgumentException("--criterion none is a fixed depth; list it in --depths instead");
