@@ -27,8 +27,9 @@ import java.util.Set;
  * <p>Semantics, as {@code tools/tiny-model/evaluate.py}: an example generates at most {@code len(answer_ids)} tokens
  * and stops at the first of the config's eos ids (included); it is correct when the generated ids equal
  * {@code answer_ids}. Every request has the same seed and init scale, so s0 of position p is the same row in every
- * example, as in the Python batches. (Python generates {@code max(len(answer_ids))} tokens over a batch of prompts
- * of equal length; with answers of one length, as the chain task's, the two agree.)
+ * example, as in the Python batches. (Python generates up to {@code max(len(answer_ids))} tokens over a batch of
+ * prompts of equal length: accuracy is the same either way, since a longer output never matches; mean steps agree
+ * when all answers have one length, as the chain task's do.)
  */
 public final class Evaluator {
     /** Scheduler steps between explicit collections (see {@link #run}); a step takes tens to hundreds of ms. */
