@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "muninn 0.1.0",
         description = "Serves recurrent-depth language models (Huginn format) with recurrence-step batching.",
-        subcommands = {LogitsCommand.class, TraceCommand.class, KvCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {LogitsCommand.class, TraceCommand.class, KvCommand.class, EvalCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Muninn implements Runnable {
 
     @CommandLine.Spec

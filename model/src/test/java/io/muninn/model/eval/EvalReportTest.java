@@ -1,0 +1,100 @@
+package io.muninn.model.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.muninn.model.eval.EvalReport.Claim;
+import io.muninn.model.eval.EvalReport.Verdict;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** The paper's three claims, judged from synthetic numbers. */
+class EvalReportTest {
+
+    private static SettingSummary accuracy(double acc) {
+        LevelStats s = new LevelStats(100, acc, 1, 1);
+        return new SettingSummary(s, new TreeMap<>(Map.of(1, s)));
+    }
+
+    /** An exit criterion with {@code acc} overall and the given mean steps per decoded token at levels 1, 2, 3. */
+    private static SettingSummary exit(double acc, double... stepsByLevel) {
+        TreeMap<Integer, LevelStats> levels = new TreeMap<>();
+        double sum = 0;
+        for (int d = 0; d < stepsByLevel.length; d++) {
+            levels.put(d + 1, new LevelStats(10, acc, 12, stepsByLevel[d]));
+            sum += stepsByLevel[d];
+        }
+        return new SettingSummary(new LevelStats(10 * stepsByLevel.length, acc, 12, sum / stepsByLevel.length), levels);
+    }
+
+    private static EvalReport report(double[] accByDepth, SettingSummary adaptive) {
+        int[] depths = {1, 2, 4, 8, 16, 32};
+        TreeMap<Integer, SettingSummary> fixed = new TreeMap<>();
+        for (int i = 0; i < accByDepth.length; i++) {
+            fixed.put(depths[i], accuracy(accByDepth[i]));
+        }
+        return new EvalReport(fixed, "kl", 5e-4, 32, adaptive);
+    }
+
+    @Test
+    void allThreeHoldWhenAccuracySaturatesAndTheExitIsCheapAndGraded() {
+        EvalReport r = report(new double[] {0.20, 0.55, 0.90, 0.95, 0.95, 0.945}, exit(0.943, 2.0, 3.5, 5.0));
+        assertThat(r.bestDepth()).isEqualTo(8);
+        List<Claim> claims = r.claims();
+        assertThat(claims).extracting(Claim::verdict).containsExactly(Verdict.HOLDS, Verdict.HOLDS, Verdict.HOLDS);
+        assertThat(claims.get(0).detail()).isEqualTo("20.0% at r=1, 95.0% at r=8 (best), within one point of the best from r=8 to r=32");
+        assertThat(claims.get(1).name()).isEqualTo("kl exit at 5e-4 within one point of the best fixed depth with fewer mean steps");
+        assertThat(claims.get(1).detail()).startsWith("94.3% vs 95.0% at r=8 (-0.7 points); 3.50 mean steps per decoded token vs 8");
+        assertThat(claims.get(2).detail()).isEqualTo("non-decreasing, per decoded token by difficulty 1: 2.00, 2: 3.50, 3: 5.00");
+    }
+
+    @Test
+    void accuracyThatFallsAfterItsPeakDoesNotSaturate() {
+        Claim c = report(new double[] {0.2, 0.6, 0.9, 0.8, 0.7, 0.7}, exit(0.9, 1, 2, 3)).claims().get(0);
+        assertThat(c.verdict()).isEqualTo(Verdict.FAILS);
+        assertThat(c.detail()).isEqualTo("does not saturate: falls to 80.0% at r=8, more than one point below the best 90.0% (r=4)");
+    }
+
+    @Test
+    void accuracyStillRisingAtTheLargestDepthDoesNotSaturate() {
+        Claim c = report(new double[] {0.1, 0.2, 0.3, 0.4, 0.5, 0.6}, exit(0.6, 1, 2, 3)).claims().get(0);
+        assertThat(c.verdict()).isEqualTo(Verdict.FAILS);
+        assertThat(c.detail()).contains("only the largest depth r=32 comes within one point");
+    }
+
+    @Test
+    void flatAccuracyDoesNotRise() {
+        Claim c = report(new double[] {0.5, 0.5, 0.505, 0.5, 0.5, 0.5}, exit(0.5, 1, 2, 3)).claims().get(0);
+        assertThat(c.verdict()).isEqualTo(Verdict.FAILS);
+        assertThat(c.detail()).startsWith("does not rise: r=1 already reaches 50.0%");
+    }
+
+    @Test
+    void anExitMoreThanOnePointBelowTheBestOrNotCheaperFails() {
+        double[] acc = {0.2, 0.6, 0.9, 0.9, 0.9, 0.9};
+        Claim worse = report(acc, exit(0.889, 1, 2, 3)).claims().get(1);
+        assertThat(worse.verdict()).isEqualTo(Verdict.FAILS);
+        assertThat(worse.detail()).startsWith("accuracy more than one point below the best: 88.9% vs 90.0% at r=4");
+        Claim onePointExactly = report(acc, exit(0.89, 1, 2, 3)).claims().get(1);
+        assertThat(onePointExactly.verdict()).isEqualTo(Verdict.HOLDS);
+        Claim costly = report(acc, exit(0.9, 3, 4, 5)).claims().get(1);
+        assertThat(costly.verdict()).isEqualTo(Verdict.FAILS);
+        assertThat(costly.detail()).startsWith("no fewer mean steps than the best depth: 90.0% vs 90.0% at r=4 (+0.0 points); 4.00 mean steps");
+    }
+
+    @Test
+    void stepsThatDipAtSomeLevelDoNotGrowWithDifficulty() {
+        double[] acc = {0.2, 0.6, 0.9, 0.9, 0.9, 0.9};
+        Claim dip = report(acc, exit(0.9, 2, 4, 3)).claims().get(2);
+        assertThat(dip.verdict()).isEqualTo(Verdict.FAILS);
+        assertThat(dip.detail()).startsWith("falls from level 2 (4.00) to level 3 (3.00)");
+        assertThat(report(acc, exit(0.9, 2, 2, 2)).claims().get(2).detail()).startsWith("flat: ");
+    }
+
+    @Test
+    void tooFewDepthsOrLevelsAreNotTested() {
+        EvalReport r = report(new double[] {0.2, 0.6}, exit(0.6, 1));
+        assertThat(r.claims()).extracting(Claim::verdict).containsExactly(Verdict.UNTESTED, Verdict.HOLDS, Verdict.UNTESTED);
+    }
+}
