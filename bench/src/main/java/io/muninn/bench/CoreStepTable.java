@@ -16,14 +16,20 @@ public final class CoreStepTable {
     private CoreStepTable() {}
 
     public static void main(String[] args) throws Exception {
+        String threads = System.getenv("OMP_NUM_THREADS");
+        if (threads == null) {
+            System.out.println("note: OMP_NUM_THREADS is unset; on a shared machine set it (1 on 2 cores) or OpenMP"
+                    + " threads oversubscribe and every number is meaningless");
+        }
         Options options = new OptionsBuilder()
                 .include(CoreStepBenchmark.class.getName())
                 .forks(1)
-                .warmupIterations(2)
+                .warmupIterations(1)
                 .warmupTime(TimeValue.seconds(2))
                 .measurementIterations(3)
-                .measurementTime(TimeValue.seconds(3))
-                .jvmArgsAppend("-Xmx6g", "-Dorg.bytedeco.javacpp.maxbytes=12G", "-Dorg.bytedeco.javacpp.maxphysicalbytes=16G")
+                .measurementTime(TimeValue.seconds(2))
+                // JavaCPP's per-allocation memory check off, as bin/muninn runs the engine
+                .jvmArgsAppend("-Xmx6g", "-Dorg.bytedeco.javacpp.maxbytes=0", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0")
                 .build();
         Collection<RunResult> results = new Runner(options).run();
         System.out.println();
