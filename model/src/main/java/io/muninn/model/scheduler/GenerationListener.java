@@ -9,4 +9,7 @@ public interface GenerationListener {
     void onToken(TokenOutput token);
 
     void onFinished(SequenceOutcome outcome);
+
+    /** A waiting sequence was admitted (it holds KV cache from now on); called before its first step. */
+    default void onAdmitted(String requestId) {}
 }

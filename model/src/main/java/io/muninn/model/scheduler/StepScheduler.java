@@ -76,6 +76,14 @@ public final class StepScheduler {
         return end(requestId, FinishReason.CANCELLED, "");
     }
 
+    /**
+     * Ends a live sequence with reason {@code deadline} now, for callers that keep their own timers (a Flink
+     * processing-time timer); false if it is not live. Deadlines are also checked before every step.
+     */
+    public boolean expire(String requestId) {
+        return end(requestId, FinishReason.DEADLINE, "");
+    }
+
     public boolean isLive(String requestId) {
         return live.containsKey(requestId);
     }
@@ -171,6 +179,7 @@ public final class StepScheduler {
                     head.progress(), reserved, admissions++, detok);
             active.add(a);
             live.put(r.id(), a);
+            listener.onAdmitted(r.id());
             a.startNext(engine, options.prefillChunk());
         }
     }

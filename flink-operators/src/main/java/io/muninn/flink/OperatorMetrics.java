@@ -1,0 +1,78 @@
+package io.muninn.flink;
+
+import io.muninn.model.scheduler.StepReport;
+import io.muninn.model.scheduler.StepScheduler;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.Meter;
+import org.apache.flink.metrics.MeterView;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * The operator's metrics, under the group {@code muninn} of the operator's metric group (names in the README):
+ * {@code stepsPerToken} (histogram), {@code tokensConverged} / {@code tokensMaxSteps} (exit reasons),
+ * {@code tokensPerSecond} (meter), {@code completions.<reason>}, {@code activeSequences}, {@code waitingSequences},
+ * {@code rowsPerStep} (histogram), {@code kvBytesInUse}, {@code replayMillis} (time from restore until every
+ * restored sequence is producing new tokens again), {@code rejected}.
+ */
+final class OperatorMetrics {
+    private static final int WINDOW = 1024;
+
+    private final Histogram stepsPerToken = new DescriptiveStatisticsHistogram(WINDOW);
+    private final Histogram rowsPerStep = new DescriptiveStatisticsHistogram(WINDOW);
+    private final Counter converged;
+    private final Counter maxSteps;
+    private final Counter rejected;
+    private final Meter tokensPerSecond;
+    private final Map<io.muninn.model.generate.FinishReason, Counter> completions =
+            new EnumMap<>(io.muninn.model.generate.FinishReason.class);
+    private volatile long kvBytes;
+    private volatile long replayMillis = -1;
+
+    OperatorMetrics(MetricGroup operatorGroup, StepScheduler scheduler) {
+        MetricGroup g = operatorGroup.addGroup("muninn");
+        g.histogram("stepsPerToken", stepsPerToken);
+        g.histogram("rowsPerStep", rowsPerStep);
+        converged = g.counter("tokensConverged");
+        maxSteps = g.counter("tokensMaxSteps");
+        rejected = g.counter("rejected");
+        Counter tokens = g.counter("tokens");
+        tokensPerSecond = g.meter("tokensPerSecond", new MeterView(tokens));
+        MetricGroup c = g.addGroup("completions");
+        for (var reason : io.muninn.model.generate.FinishReason.values()) {
+            completions.put(reason, c.counter(reason.name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        g.gauge("activeSequences", scheduler::activeCount);
+        g.gauge("waitingSequences", scheduler::waitingCount);
+        g.gauge("kvBytesInUse", () -> kvBytes);
+        g.gauge("replayMillis", () -> replayMillis);
+    }
+
+    void onStep(StepReport report) {
+        if (report.rows() > 0) {
+            rowsPerStep.update(report.rows());
+        }
+        kvBytes = report.kvBytesInUse();
+    }
+
+    void onToken(int exitStep, boolean hasConverged) {
+        stepsPerToken.update(exitStep);
+        (hasConverged ? converged : maxSteps).inc();
+        tokensPerSecond.markEvent();
+    }
+
+    void onCompletion(io.muninn.model.generate.FinishReason reason) {
+        completions.get(reason).inc();
+    }
+
+    void onRejected() {
+        rejected.inc();
+    }
+
+    void onReplayDone(long millis) {
+        replayMillis = millis;
+    }
+}

@@ -1,0 +1,192 @@
+package io.muninn.flink;
+
+import io.muninn.model.kv.KvStrategy;
+import io.muninn.model.scheduler.AdmissionPolicy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * Adds recurrent-depth generation to a job. Requests are keyed by {@code request_id}; each operator instance loads
+ * the model once and steps many sequences together.
+ *
+ * <pre>{@code
+ * DataStream<RequestEnvelope> requests = ...; // decoded and validated, e.g. from Kafka
+ * GenerationStreams out = RecurrentDepthGeneration.builder()
+ *         .setModel("/models/huginn-0125")
+ *         .setKvStrategy("latest-m4")
+ *         .setKvBudget(MemorySize.parse("8gb"))
+ *         .setMaxActiveSequences(64)
+ *         .build()
+ *         .apply(requests);
+ * out.tokens().sinkTo(tokenSink);
+ * out.completions().sinkTo(completionSink);
+ * out.rejected().sinkTo(rejectedSink);
+ * }</pre>
+ */
+public final class RecurrentDepthGeneration {
+    public static final String UID = "muninn-recurrent-depth";
+
+    private final GenerationSettings settings;
+
+    private RecurrentDepthGeneration(GenerationSettings settings) {
+        this.settings = settings;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public GenerationSettings settings() {
+        return settings;
+    }
+
+    /** Keys {@code requests} by request id and generates. */
+    public GenerationStreams apply(DataStream<RequestEnvelope> requests) {
+        return apply(requests.keyBy(RequestEnvelope::requestId, Types.STRING));
+    }
+
+    /** Generates for a stream already keyed by request id. */
+    public GenerationStreams apply(KeyedStream<RequestEnvelope, String> keyed) {
+        SingleOutputStreamOperator<io.muninn.schemas.TokenEvent> tokens = keyed
+                .transform("Recurrent-depth generation", Records.TOKEN, new RecurrentDepthOperatorFactory(settings))
+                .uid(UID);
+        return new GenerationStreams(tokens,
+                tokens.getSideOutput(RecurrentDepthOperator.COMPLETIONS),
+                tokens.getSideOutput(RecurrentDepthOperator.REJECTED));
+    }
+
+    /** Collects and checks the operator's settings; {@link #build()} says what is wrong and how to fix it. */
+    public static final class Builder {
+        private String model;
+        private String kvStrategy = MuninnOptions.KV_STRATEGY.defaultValue();
+        private long kvBudget = MuninnOptions.KV_BUDGET.defaultValue().getBytes();
+        private int kvBlockTokens = MuninnOptions.KV_BLOCK_TOKENS.defaultValue();
+        private int maxSteps = MuninnOptions.MAX_STEPS.defaultValue();
+        private int maxActive = MuninnOptions.MAX_ACTIVE_SEQUENCES.defaultValue();
+        private int maxWaiting = MuninnOptions.MAX_WAITING_SEQUENCES.defaultValue();
+        private int maxRows = MuninnOptions.MAX_ROWS_PER_STEP.defaultValue();
+        private int prefillChunk = MuninnOptions.PREFILL_CHUNK.defaultValue();
+        private int maxNewTokens = MuninnOptions.MAX_NEW_TOKENS.defaultValue();
+        private AdmissionPolicy admission = MuninnOptions.ADMISSION.defaultValue();
+
+        private Builder() {}
+
+        /** Takes every {@code muninn.*} option set in {@code config}; later setters override. */
+        public Builder configure(ReadableConfig config) {
+            config.getOptional(MuninnOptions.MODEL).ifPresent(this::setModel);
+            config.getOptional(MuninnOptions.KV_STRATEGY).ifPresent(this::setKvStrategy);
+            config.getOptional(MuninnOptions.KV_BUDGET).ifPresent(this::setKvBudget);
+            config.getOptional(MuninnOptions.KV_BLOCK_TOKENS).ifPresent(v -> kvBlockTokens = v);
+            config.getOptional(MuninnOptions.MAX_STEPS).ifPresent(this::setMaxSteps);
+            config.getOptional(MuninnOptions.MAX_ACTIVE_SEQUENCES).ifPresent(this::setMaxActiveSequences);
+            config.getOptional(MuninnOptions.MAX_WAITING_SEQUENCES).ifPresent(this::setMaxWaitingSequences);
+            config.getOptional(MuninnOptions.MAX_ROWS_PER_STEP).ifPresent(this::setMaxRowsPerStep);
+            config.getOptional(MuninnOptions.PREFILL_CHUNK).ifPresent(this::setPrefillChunk);
+            config.getOptional(MuninnOptions.MAX_NEW_TOKENS).ifPresent(this::setMaxNewTokens);
+            config.getOptional(MuninnOptions.ADMISSION).ifPresent(this::setAdmission);
+            return this;
+        }
+
+        public Builder setModel(String directory) {
+            this.model = directory;
+            return this;
+        }
+
+        public Builder setModel(Path directory) {
+            return setModel(directory.toString());
+        }
+
+        public Builder setKvStrategy(String strategy) {
+            this.kvStrategy = strategy;
+            return this;
+        }
+
+        public Builder setKvBudget(MemorySize budget) {
+            this.kvBudget = budget.getBytes();
+            return this;
+        }
+
+        public Builder setMaxSteps(int steps) {
+            this.maxSteps = steps;
+            return this;
+        }
+
+        public Builder setMaxActiveSequences(int n) {
+            this.maxActive = n;
+            return this;
+        }
+
+        public Builder setMaxWaitingSequences(int n) {
+            this.maxWaiting = n;
+            return this;
+        }
+
+        public Builder setMaxRowsPerStep(int rows) {
+            this.maxRows = rows;
+            return this;
+        }
+
+        public Builder setPrefillChunk(int rows) {
+            this.prefillChunk = rows;
+            return this;
+        }
+
+        public Builder setMaxNewTokens(int n) {
+            this.maxNewTokens = n;
+            return this;
+        }
+
+        public Builder setAdmission(AdmissionPolicy policy) {
+            this.admission = policy;
+            return this;
+        }
+
+        public RecurrentDepthGeneration build() {
+            if (model == null || model.isBlank()) {
+                throw new IllegalArgumentException("a model directory is required: call setModel(dir) or set "
+                        + MuninnOptions.MODEL.key());
+            }
+            if (!Files.exists(Path.of(model, "config.json"))) {
+                throw new IllegalArgumentException(String.format("%s must be a model directory holding config.json "
+                        + "but %s has none (on a cluster the directory must exist where the job is built and on "
+                        + "every task manager)", MuninnOptions.MODEL.key(), model));
+            }
+            try {
+                KvStrategy.parse(kvStrategy, 4);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(MuninnOptions.KV_STRATEGY.key() + ": " + e.getMessage(), e);
+            }
+            positive(MuninnOptions.KV_BUDGET.key(), kvBudget);
+            positive(MuninnOptions.KV_BLOCK_TOKENS.key(), kvBlockTokens);
+            if (maxSteps < 0) {
+                throw new IllegalArgumentException(String.format(
+                        "%s must be >= 0 (0 = the model's mean_recurrence) but was %s", MuninnOptions.MAX_STEPS.key(), maxSteps));
+            }
+            positive(MuninnOptions.MAX_ACTIVE_SEQUENCES.key(), maxActive);
+            positive(MuninnOptions.MAX_WAITING_SEQUENCES.key(), maxWaiting);
+            positive(MuninnOptions.MAX_ROWS_PER_STEP.key(), maxRows);
+            positive(MuninnOptions.MAX_NEW_TOKENS.key(), maxNewTokens);
+            if (prefillChunk < 1 || prefillChunk > maxRows) {
+                throw new IllegalArgumentException(String.format("%s must be in [1, %s] (%s) but was %s",
+                        MuninnOptions.PREFILL_CHUNK.key(), maxRows, MuninnOptions.MAX_ROWS_PER_STEP.key(), prefillChunk));
+            }
+            if (admission == null) {
+                throw new IllegalArgumentException(MuninnOptions.ADMISSION.key() + " must not be null");
+            }
+            return new RecurrentDepthGeneration(new GenerationSettings(model, kvStrategy, kvBudget, kvBlockTokens,
+                    maxSteps, maxActive, maxWaiting, maxRows, prefillChunk, maxNewTokens, admission));
+        }
+
+        private static void positive(String key, long value) {
+            if (value < 1) {
+                throw new IllegalArgumentException(String.format("%s must be >= 1 but was %s", key, value));
+            }
+        }
+    }
+}

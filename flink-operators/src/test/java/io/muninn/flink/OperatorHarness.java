@@ -1,0 +1,114 @@
+package io.muninn.flink;
+
+import io.muninn.schemas.Completion;
+import io.muninn.schemas.PromptRequest;
+import io.muninn.schemas.RejectedRecord;
+import io.muninn.schemas.TokenEvent;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+/**
+ * One operator instance in Flink's keyed test harness, with the task mailbox driven by the test: {@link #step()}
+ * runs one mail (one micro-batch), so a test can stop at any recurrence step and snapshot there.
+ */
+final class OperatorHarness implements AutoCloseable {
+    static final int MAX_PARALLELISM = 128;
+
+    final KeyedOneInputStreamOperatorTestHarness<String, RequestEnvelope, TokenEvent> harness;
+    private long checkpointId;
+
+    OperatorHarness(GenerationSettings settings, int parallelism, int subtask, OperatorSubtaskState restoreFrom)
+            throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new RecurrentDepthOperatorFactory(settings),
+                RequestEnvelope::requestId, Types.STRING, MAX_PARALLELISM, parallelism, subtask);
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
+        harness.open();
+    }
+
+    static OperatorHarness fresh(GenerationSettings settings) throws Exception {
+        return new OperatorHarness(settings, 1, 0, null);
+    }
+
+    static OperatorHarness restored(GenerationSettings settings, OperatorSubtaskState state) throws Exception {
+        return new OperatorHarness(settings, 1, 0, state);
+    }
+
+    void send(PromptRequest request) throws Exception {
+        harness.processElement(new StreamRecord<>(RequestEnvelope.of(request)));
+    }
+
+    /** Runs the next mail; false when the mailbox is empty (no work left). */
+    boolean step() throws Exception {
+        TaskMailbox mailbox = harness.getTaskMailbox();
+        if (!mailbox.hasMail()) {
+            return false;
+        }
+        mailbox.take(TaskMailbox.MIN_PRIORITY).run();
+        return true;
+    }
+
+    void steps(int n) throws Exception {
+        for (int i = 0; i < n && step(); i++) {
+            // one micro-batch per mail
+        }
+    }
+
+    void runUntilIdle() throws Exception {
+        while (step()) {
+            // until no mail re-enqueues itself
+        }
+    }
+
+    OperatorSubtaskState snapshot() throws Exception {
+        checkpointId++;
+        return harness.snapshot(checkpointId, checkpointId * 10);
+    }
+
+    static OperatorSubtaskState repackage(OperatorSubtaskState... parts) throws Exception {
+        return KeyedOneInputStreamOperatorTestHarness.repackageState(parts);
+    }
+
+    static OperatorSubtaskState repartition(OperatorSubtaskState whole, int oldParallelism, int newParallelism,
+            int subtask) {
+        return KeyedOneInputStreamOperatorTestHarness.repartitionOperatorState(
+                whole, MAX_PARALLELISM, oldParallelism, newParallelism, subtask);
+    }
+
+    List<TokenEvent> tokens() {
+        return new ArrayList<>(harness.extractOutputValues());
+    }
+
+    List<Completion> completions() {
+        List<Completion> out = new ArrayList<>();
+        var records = harness.getSideOutput(RecurrentDepthOperator.COMPLETIONS);
+        if (records != null) {
+            for (StreamRecord<Completion> r : records) {
+                out.add(r.getValue());
+            }
+        }
+        return out;
+    }
+
+    List<RejectedRecord> rejected() {
+        List<RejectedRecord> out = new ArrayList<>();
+        var records = harness.getSideOutput(RecurrentDepthOperator.REJECTED);
+        if (records != null) {
+            for (StreamRecord<RejectedRecord> r : records) {
+                out.add(r.getValue());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws Exception {
+        harness.close();
+    }
+}
