@@ -39,6 +39,8 @@ import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the recurrent-depth step scheduler inside a keyed Flink task (design.md §5). Keyed by {@code request_id}.
@@ -62,6 +64,7 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
         implements OneInputStreamOperator<RequestEnvelope, TokenEvent>, BoundedOneInput,
         Triggerable<String, VoidNamespace> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(RecurrentDepthOperator.class);
 
     public static final String STATE_NAME = "muninn-sequence";
     public static final String DEADLINE_TIMERS = "muninn-deadlines";
