@@ -3,6 +3,7 @@ package io.muninn.flink;
 import io.muninn.flink.state.SequenceState;
 import io.muninn.flink.state.SequenceStateSerializer;
 import io.muninn.model.generate.FinishReason;
+import io.muninn.model.kernel.Accelerator;
 import io.muninn.model.scheduler.GenerationListener;
 import io.muninn.model.scheduler.SchedulerOptions;
 import io.muninn.model.scheduler.SequenceOutcome;
@@ -114,7 +115,11 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
     @Override
     public void open() throws Exception {
         super.open();
+        String device = Accelerator.attachCurrentThread(GpuAssignment.index(
+                getRuntimeContext().getExternalResourceInfos(GpuAssignment.RESOURCE)));
         model = LoadedModel.load(settings);
+        LOG.info("Loaded {} (hidden {}, vocabulary {}) on {}", settings.modelPath(), model.config.hiddenSize(),
+                model.config.vocabSize(), device);
         resolver = new RequestResolver(model, settings.maxNewTokens());
         var options = new SchedulerOptions(settings.maxRowsPerStep(), settings.maxActiveSequences(),
                 Math.min(settings.prefillChunk(), settings.maxRowsPerStep()), settings.admission());
