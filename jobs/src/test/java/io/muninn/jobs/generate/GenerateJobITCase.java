@@ -1,0 +1,186 @@
+package io.muninn.jobs.generate;
+
+import static io.muninn.jobs.KafkaIO.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.muninn.flink.RecurrentDepthGeneration;
+import io.muninn.jobs.KafkaIO;
+import io.muninn.jobs.local.LocalKafka;
+import io.muninn.schemas.Completion;
+import io.muninn.schemas.FinishReason;
+import io.muninn.schemas.Generation;
+import io.muninn.schemas.PromptInput;
+import io.muninn.schemas.PromptRequest;
+import io.muninn.schemas.RejectedRecord;
+import io.muninn.schemas.TokenEvent;
+import io.muninn.schemas.codec.JsonRecordWriter;
+import io.muninn.schemas.codec.SchemaHistory;
+import io.muninn.schemas.codec.SingleObjectEncoding;
+import io.muninn.schemas.codec.SingleObjectReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * GenerateJob end to end against a real in-JVM Kafka broker and a MiniCluster: valid requests (Avro and JSON)
+ * interleaved with every kind of bad input. Each bad record lands on the rejected topic with the field named, the
+ * job keeps running, every valid request completes exactly once, and a {@code read_committed} consumer sees each
+ * request's tokens once, without gaps.
+ */
+class GenerateJobITCase {
+    static final Path TINY = Path.of("../model/src/test/resources/golden/tiny-random").toAbsolutePath().normalize();
+    private static final int VALID = 16;
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static LocalKafka kafka;
+
+    @BeforeAll
+    static void startKafka() throws Exception {
+        kafka = LocalKafka.start();
+    }
+
+    @AfterAll
+    static void stopKafka() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    static PromptRequest request(String id, int maxNewTokens, Integer... tokens) {
+        return PromptRequest.newBuilder()
+                .setRequestId(id)
+                .setInput(PromptInput.newBuilder().setTokenIds(Arrays.asList(tokens)).build())
+                .setGeneration(Generation.newBuilder().setMaxNewTokens(maxNewTokens).setMaxSteps(16).build())
+                .build();
+    }
+
+    @Test
+    void badInputIsRejectedWithItsFieldWhileEveryValidRequestCompletesExactlyOnce() throws Exception {
+        GenerateJobConfig config = GenerateJobConfig.defaults(kafka.bootstrapServers(), "it1-").withCheckpointMillis(300);
+        kafka.createTopics(1, config.promptsTopic(), config.tokensTopic(), config.completionsTopic(), config.rejectedTopic());
+
+        // value -> the field its rejection must name (null: valid)
+        Map<byte[], String> records = new LinkedHashMap<>();
+        byte[] avro = SingleObjectEncoding.encode(request("x", 4, 90, 1));
+        byte[] badAvro = Arrays.copyOf(avro, 14);
+        badAvro[12] = (byte) 0xFF;
+        badAvro[13] = (byte) 0xFF;
+        byte[] unknownFingerprint = avro.clone();
+        unknownFingerprint[2] ^= 0x5A;
+        Integer[] tooLong = new Integer[70];
+        Arrays.fill(tooLong, 7);
+        for (int i = 0; i < VALID; i++) {
+            PromptRequest r = request("ok-" + i, 3 + i % 4, 90, 1 + i, 2 + 2 * i % 80, 5);
+            records.put(i % 2 == 0 ? SingleObjectEncoding.encode(r) : utf8(JsonRecordWriter.write(r)), null);
+            switch (i) {
+                case 0 -> records.put(badAvro, "input.prompt"); // the decoder names where the data breaks off
+                case 1 -> records.put(unknownFingerprint, "fingerprint");
+                case 2 -> records.put(utf8("{\"request_id\": \"broken\", \"input\": {"), "payload");
+                case 3 -> records.put(utf8("{\"input\": {\"token_ids\": [90, 1]}}"), "request_id");
+                case 4 -> records.put(utf8("{\"request_id\": \"empty\", \"input\": {\"prompt\": \"\"}}"), "input.prompt");
+                case 5 -> records.put(SingleObjectEncoding.encode(request("too-long", 4, tooLong)), "input");
+                case 6 -> records.put(SingleObjectEncoding.encode(request("zero-tokens", 0, 90, 1)), "generation.max_new_tokens");
+                case 7 -> records.put(utf8("{\"request_id\": \"nan\", \"input\": {\"token_ids\": [90, 1]}, "
+                        + "\"generation\": {\"max_new_tokens\": 4, \"threshold\": \"NaN\"}}"), "generation.threshold");
+                case 8 -> records.put(utf8("{\"request_id\": \"negative\", \"input\": {\"token_ids\": [90, 1]}, "
+                        + "\"generation\": {\"max_new_tokens\": 4, \"threshold\": -0.5}}"), "generation.threshold");
+                case 9 -> records.put(utf8("{\"request_id\": \"magic\", \"input\": {\"token_ids\": [90, 1]}, "
+                        + "\"generation\": {\"max_new_tokens\": 4, \"criterion\": \"magic\"}}"), "generation.criterion");
+                case 10 -> {
+                    records.put(SingleObjectEncoding.encode(request("dup", 8, 90, 3, 4)), null);
+                    records.put(SingleObjectEncoding.encode(request("dup", 8, 90, 3, 4)), "request_id");
+                }
+                case 11 -> records.put(new byte[10 * 1024 * 1024], "payload");
+                default -> { }
+            }
+        }
+        List<byte[]> values = new ArrayList<>(records.keySet());
+        List<String> expectedFields = new ArrayList<>(records.values());
+        int valid = (int) expectedFields.stream().filter(f -> f == null).count();
+        int rejected = values.size() - valid;
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        GenerateJob.build(env, config, RecurrentDepthGeneration.builder().setModel(TINY).setMaxSteps(16)
+                .setMaxNewTokens(32).setMaxActiveSequences(8).build());
+        JobClient job = env.executeAsync("generate-it");
+        try {
+            KafkaIO.produce(kafka.bootstrapServers(), config.promptsTopic(), values);
+
+            List<Completion> completions = read(config.completionsTopic(), valid, Completion.class);
+            assertThat(completions).extracting(c -> c.getRequestId().toString()).doesNotHaveDuplicates().hasSize(valid);
+            assertThat(completions).allSatisfy(c -> assertThat(c.getFinishReason()).isIn(FinishReason.LENGTH, FinishReason.STOP));
+
+            List<RejectedRecord> rejects = read(config.rejectedTopic(), rejected, RejectedRecord.class);
+            Map<Long, RejectedRecord> byOffset = rejects.stream()
+                    .collect(Collectors.toMap(RejectedRecord::getOffset, r -> r));
+            for (int offset = 0; offset < values.size(); offset++) {
+                String field = expectedFields.get(offset);
+                if (field != null) {
+                    assertThat(byOffset).as("offset %s", offset).containsKey((long) offset);
+                    RejectedRecord r = byOffset.get((long) offset);
+                    assertThat(r.getField()).as("field of %s: %s", offset, r.getReason()).isEqualTo(field);
+                    assertThat(r.getSourceTopic()).isEqualTo(config.promptsTopic());
+                    assertThat(r.getPayloadSize()).isEqualTo(values.get(offset).length);
+                }
+            }
+            assertThat(rejects).filteredOn(r -> r.getPayloadSize() == 10 * 1024 * 1024).singleElement()
+                    .satisfies(r -> {
+                        assertThat(r.getReason()).contains("at most 1048576 bytes");
+                        assertThat(r.getPayload().remaining()).as("kept payload").isEqualTo(64 * 1024);
+                    });
+
+            int expectedTokens = completions.stream().mapToInt(Completion::getGeneratedTokens).sum();
+            List<TokenEvent> tokens = read(config.tokensTopic(), expectedTokens, TokenEvent.class);
+            Map<String, List<Integer>> indices = new HashMap<>();
+            for (TokenEvent t : tokens) {
+                indices.computeIfAbsent(t.getRequestId().toString(), k -> new ArrayList<>()).add(t.getIndex());
+            }
+            for (Completion c : completions) {
+                List<Integer> expected = new ArrayList<>();
+                for (int i = 0; i < c.getGeneratedTokens(); i++) {
+                    expected.add(i);
+                }
+                assertThat(indices.get(c.getRequestId().toString())).as("token indices of %s", c.getRequestId())
+                        .isEqualTo(expected);
+            }
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(String topic, int count, Class<T> type) {
+        var reader = new SingleObjectReader<>(type, SchemaHistory.versions(type.getSimpleName()));
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaIO.readUntil(kafka.bootstrapServers(), topic,
+                Duration.ofSeconds(120), r -> r.size() >= count);
+        // a short grace read would show duplicates beyond count; exactly-once means there are none
+        assertThat(records).hasSize(count);
+        List<T> out = new ArrayList<>();
+        for (var r : records) {
+            try {
+                out.add(reader.read(r.value()));
+            } catch (Exception e) {
+                throw new AssertionError("undecodable record on " + topic, e);
+            }
+        }
+        return out;
+    }
+}
