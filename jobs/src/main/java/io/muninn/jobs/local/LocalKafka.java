@@ -1,5 +1,7 @@
 package io.muninn.jobs.local;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -42,11 +44,15 @@ public final class LocalKafka implements AutoCloseable {
                 .setConfigProp("transaction.max.timeout.ms", "900000")
                 .setDeleteOnClose(true)
                 .build();
+        PrintStream stdout = System.out;
         try {
+            System.setOut(new PrintStream(OutputStream.nullOutputStream())); // format() prints its metadata there
             cluster.format();
+            System.setOut(stdout);
             cluster.startup();
             cluster.waitForReadyBrokers();
         } catch (Exception e) {
+            System.setOut(stdout);
             cluster.close();
             throw e;
         }
