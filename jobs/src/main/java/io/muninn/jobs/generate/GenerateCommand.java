@@ -1,0 +1,108 @@
+package io.muninn.jobs.generate;
+
+import io.muninn.jobs.EngineOptionsMixin;
+import io.muninn.jobs.Environments;
+import io.muninn.jobs.kafka.KafkaSettings;
+import io.muninn.jobs.kafka.OutputFormat;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Runs GenerateJob: here, under {@code flink run}, or on a cluster given by {@code --jobmanager}. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Kafka prompts -> tokens, completions and rejected topics (GenerateJob).")
+public final class GenerateCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(names = "--prompts-topic", defaultValue = "muninn-prompts", description = "Input topic (default: ${DEFAULT-VALUE}).")
+    String promptsTopic;
+
+    @Option(names = "--tokens-topic", defaultValue = "muninn-tokens", description = "Token events (default: ${DEFAULT-VALUE}).")
+    String tokensTopic;
+
+    @Option(names = "--completions-topic", defaultValue = "muninn-completions", description = "Completions (default: ${DEFAULT-VALUE}).")
+    String completionsTopic;
+
+    @Option(names = "--rejected-topic", defaultValue = "muninn-rejected", description = "Rejected records (default: ${DEFAULT-VALUE}).")
+    String rejectedTopic;
+
+    @Option(names = "--group-id", defaultValue = "muninn-generate", description = "Consumer group (default: ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Option(names = "--kafka-properties", description = "Properties file passed to every Kafka client "
+            + "(security.protocol, sasl.*, ssl.*); secret values are never printed.")
+    Path kafkaProperties;
+
+    @Option(names = "--delivery", defaultValue = "exactly-once", description = "exactly-once (transactions "
+            + "committed at each checkpoint) or at-least-once (lowest latency; dedupe on request_id + index).")
+    String delivery;
+
+    @Option(names = "--format", defaultValue = "AVRO", description = "Output values: AVRO (single-object) or JSON (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Option(names = "--from-latest", description = "With no committed offsets, start at the end of the prompts topic (default: the beginning).")
+    boolean fromLatest;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "PT1S", description = "Checkpoint interval, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(names = "--transactional-id-prefix", defaultValue = "muninn-generate", description = "Unique per job "
+            + "writing to the same cluster (default: ${DEFAULT-VALUE}).")
+    String transactionalIdPrefix;
+
+    @Option(names = "--parallelism", defaultValue = "0", description = "Job parallelism; 0 = the environment's default.")
+    int parallelism;
+
+    @Option(names = "--jobmanager", description = "host:port of a Flink cluster's REST endpoint to submit to.")
+    String jobManager;
+
+    @Option(names = "--job-jar", description = "Shaded job jar shipped with --jobmanager (default: jobs/target/muninn-jobs-<version>-job.jar).")
+    Path jobJar;
+
+    @Option(names = "--detached", description = "Submit and return instead of waiting for the job.")
+    boolean detached;
+
+    @Mixin
+    EngineOptionsMixin engine;
+
+    @Override
+    public Integer call() throws Exception {
+        DeliveryGuarantee guarantee = switch (delivery) {
+            case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
+            case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
+            default -> throw new IllegalArgumentException(
+                    "--delivery must be exactly-once or at-least-once but was '" + delivery + "'");
+        };
+        var kafka = KafkaSettings.load(kafkaProperties);
+        GenerateJobConfig config = new GenerateJobConfig(bootstrap, promptsTopic, tokensTopic, completionsTopic,
+                rejectedTopic, groupId, kafka, guarantee, transactionalIdPrefix, format, !fromLatest,
+                checkpointInterval.toMillis(), io.muninn.schemas.codec.PromptCodec.DEFAULT_MAX_PAYLOAD_BYTES);
+        System.err.printf("muninn generate: %s -> %s, %s, %s (%s, %s)%n", promptsTopic, tokensTopic, completionsTopic,
+                rejectedTopic, delivery, format);
+        if (!kafka.isEmpty()) {
+            System.err.print("muninn generate: Kafka client settings:\n" + KafkaSettings.redacted(kafka));
+        }
+        Path jar = jobJar != null ? jobJar : defaultJobJar();
+        StreamExecutionEnvironment env = Environments.of(jobManager, jar, parallelism);
+        GenerateJob.build(env, config, engine.generation());
+        JobClient job = env.executeAsync("muninn generate");
+        System.err.println("muninn generate: submitted job " + job.getJobID());
+        if (!detached) {
+            job.getJobExecutionResult().get();
+        }
+        return 0;
+    }
+
+    static Path defaultJobJar() {
+        String version = GenerateCommand.class.getPackage().getImplementationVersion();
+        return Path.of("jobs", "target", "muninn-jobs-" + (version == null ? "0.1.0-SNAPSHOT" : version) + "-job.jar");
+    }
+}
