@@ -1,0 +1,192 @@
+package io.muninn.jobs.annotate;
+
+import io.muninn.flink.GenerationSettings;
+import io.muninn.flink.RecurrentDepthGeneration;
+import io.muninn.jobs.EngineOptionsMixin;
+import io.muninn.jobs.Environments;
+import io.muninn.model.config.ConfigReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Runs AnnotateJob over JSONL or CSV files; locally with a progress bar, then a summary. */
+@Command(name = "annotate", mixinStandardHelpOptions = true,
+        description = "Annotate every record of JSONL or CSV files with the model's answer to a prompt template.")
+public final class AnnotateCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "JSONL or CSV files (or directories of them).")
+    List<Path> inputs;
+
+    @Option(names = "--template", required = true, description = "Prompt with {field} placeholders, e.g. \"Q: {question}\\nA:\".")
+    String template;
+
+    @Option(names = "--output", required = true, description = "Output directory: annotations/ and rejected/ JSON lines.")
+    Path output;
+
+    @Option(names = "--input-format", defaultValue = "auto", description = "jsonl, csv or auto (by file extension; default: ${DEFAULT-VALUE}).")
+    String inputFormat;
+
+    @Option(names = "--id-field", defaultValue = "id", description = "Field identifying a record (default: ${DEFAULT-VALUE}); "
+            + "without it a record is identified by a hash of its line.")
+    String idField;
+
+    @Option(names = "--chat", description = "Send the prompt as a user message through the model's chat template.")
+    boolean chat;
+
+    @Option(names = "--max-new-tokens-per-answer", defaultValue = "64", description = "Answer length at most (default: ${DEFAULT-VALUE}).")
+    int answerTokens;
+
+    @Option(names = "--criterion", defaultValue = "kl", description = "Exit criterion (default: ${DEFAULT-VALUE}; none = fixed depth).")
+    String criterion;
+
+    @Option(names = "--threshold", description = "Exit threshold (default: the criterion's).")
+    Double threshold;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "PT2S", description = "Checkpoint interval, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(names = "--parallelism", defaultValue = "0", description = "Job parallelism; 0 = the environment's default.")
+    int parallelism;
+
+    @Option(names = "--jobmanager", description = "host:port of a Flink cluster's REST endpoint to submit to.")
+    String jobManager;
+
+    @Option(names = "--job-jar", description = "Shaded job jar shipped with --jobmanager.")
+    Path jobJar;
+
+    @Mixin
+    EngineOptionsMixin engine;
+
+    private final PrintStream err = System.err;
+
+    @Override
+    public Integer call() throws Exception {
+        RecordFormat format = format();
+        AnnotateJobConfig config = new AnnotateJobConfig(
+                inputs.stream().map(p -> p.toAbsolutePath().normalize().toUri().toString()).toList(), format,
+                new PromptTemplate(template), chat, idField, output.toAbsolutePath().normalize().toUri().toString(),
+                answerTokens, criterion, threshold, checkpointInterval.toMillis());
+        RecurrentDepthGeneration generation = engine.generation();
+        long total = countRecords(format);
+        StreamExecutionEnvironment env = Environments.of(jobManager, jobJar, parallelism);
+        AnnotateJob.build(env, config, generation);
+        ToAnnotation.PROGRESS.set(0);
+        long start = System.nanoTime();
+        JobClient job = env.executeAsync("muninn annotate");
+        var result = job.getJobExecutionResult();
+        while (!result.isDone()) {
+            if (jobManager == null) {
+                progress(ToAnnotation.PROGRESS.get(), total, start);
+            }
+            Thread.sleep(500);
+        }
+        JobExecutionResult done = result.get();
+        if (jobManager == null) {
+            progress(ToAnnotation.PROGRESS.get(), total, start);
+            err.println();
+        }
+        summary(done, generation.settings(), (System.nanoTime() - start) / 1e9);
+        return 0;
+    }
+
+    private RecordFormat format() throws IOException {
+        String f = inputFormat;
+        if (f.equals("auto")) {
+            String name = inputs.get(0).getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            f = name.endsWith(".csv") ? "csv" : "jsonl";
+        }
+        return switch (f) {
+            case "jsonl" -> new RecordFormat.JsonLines();
+            case "csv" -> {
+                Path first = files().findFirst().orElseThrow(() ->
+                        new IllegalArgumentException("INPUT holds no files: " + inputs));
+                try (Stream<String> lines = Files.lines(first)) {
+                    yield new RecordFormat.Csv(lines.findFirst().orElseThrow(() ->
+                            new IllegalArgumentException("CSV file " + first + " is empty; it needs a header row")));
+                }
+            }
+            default -> throw new IllegalArgumentException("--input-format must be jsonl, csv or auto but was '" + f + "'");
+        };
+    }
+
+    private Stream<Path> files() throws IOException {
+        Stream<Path> all = Stream.empty();
+        for (Path p : inputs) {
+            if (!Files.exists(p)) {
+                throw new IllegalArgumentException("INPUT " + p + " does not exist");
+            }
+            all = Stream.concat(all, Files.isDirectory(p)
+                    ? Files.walk(p).filter(Files::isRegularFile).toList().stream() : Stream.of(p));
+        }
+        return all;
+    }
+
+    private long countRecords(RecordFormat format) throws IOException {
+        long n = 0;
+        for (Path f : files().toList()) {
+            try (Stream<String> lines = Files.lines(f)) {
+                n += lines.filter(l -> !format.skip(l)).count();
+            }
+        }
+        return n;
+    }
+
+    private void progress(long done, long total, long startNanos) {
+        double secs = (System.nanoTime() - startNanos) / 1e9;
+        double rate = secs > 0 ? done / secs : 0;
+        int width = 30;
+        int filled = total == 0 ? width : (int) Math.min(width, width * done / total);
+        String eta = rate > 0 && total > done ? String.format("%.0fs", (total - done) / rate) : "-";
+        err.printf("\r[%s%s] %d/%d records  %.1f rec/s  ETA %s   ", "#".repeat(filled), ".".repeat(width - filled),
+                done, total, rate, eta);
+    }
+
+    private void summary(JobExecutionResult r, GenerationSettings settings, double seconds) throws IOException {
+        long records = counter(r, ToAnnotation.RECORDS);
+        long tokens = counter(r, ToAnnotation.TOKENS);
+        long steps = counter(r, ToAnnotation.STEPS);
+        long errors = counter(r, ToAnnotation.ERRORS);
+        int maxSteps = settings.maxSteps() > 0 ? settings.maxSteps()
+                : ConfigReader.read(Path.of(settings.modelPath(), ConfigReader.FILE_NAME)).meanRecurrence();
+        long rejected = jobManager == null ? committedLines(output.resolve("rejected")) : 0;
+        double mean = tokens == 0 ? 0 : (double) steps / tokens;
+        err.printf("muninn annotate: %d records in %.1f s; %d tokens, %.1f tokens/s; mean %.2f steps per token "
+                        + "(fixed depth %d: %.0f%% of the compute saved); %d errors, %d rejected records; output in %s%n",
+                records, seconds, tokens, tokens / Math.max(seconds, 1e-9), mean, maxSteps,
+                100 * (1 - mean / maxSteps), errors, rejected, output);
+    }
+
+    /** Lines of the committed part files under {@code dir} (in-progress files start with a dot). */
+    static long committedLines(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        long n = 0;
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile)
+                    .filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+                try (Stream<String> lines = Files.lines(f)) {
+                    n += lines.count();
+                }
+            }
+        }
+        return n;
+    }
+
+    private static long counter(JobExecutionResult r, String name) {
+        Object v = r.getAccumulatorResult(name);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+}

@@ -1,0 +1,73 @@
+package io.muninn.jobs.annotate;
+
+import io.muninn.flink.GenerationStreams;
+import io.muninn.flink.RecurrentDepthGeneration;
+import io.muninn.flink.RequestEnvelope;
+import io.muninn.schemas.Completion;
+import io.muninn.schemas.RejectedRecord;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.serialization.SimpleStringEncoder;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Batch annotation: every record of bounded input files -> a prompt from a template -> the model's answer, written
+ * next to the record as JSON lines with its compute statistics.
+ *
+ * <pre>
+ * FileSource(JSONL | CSV lines) -> ToRequests (bad record -> rejected/) -> keyBy(request_id)
+ *   -> RecurrentDepthOperator -> ToAnnotation -> annotations/ (exactly-once file sink)
+ * </pre>
+ *
+ * Runs in STREAMING mode even though the input is bounded: BATCH mode would sort by key and run sequences one
+ * after another, losing the micro-batching (design.md §2). The operator drains every sequence before the job ends.
+ */
+public final class AnnotateJob {
+    private AnnotateJob() {}
+
+    public static void build(StreamExecutionEnvironment env, AnnotateJobConfig config, RecurrentDepthGeneration generation) {
+        build(env, config, generation, c -> c);
+    }
+
+    /** As {@link #build(StreamExecutionEnvironment, AnnotateJobConfig, RecurrentDepthGeneration)}, with a tap on the
+     * completions before they are written (tests inject failures there). */
+    static void build(StreamExecutionEnvironment env, AnnotateJobConfig config, RecurrentDepthGeneration generation,
+            MapFunction<Completion, Completion> tap) {
+        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+        env.enableCheckpointing(config.checkpointMillis(), CheckpointingMode.EXACTLY_ONCE);
+        Path[] inputs = config.inputs().stream().map(Path::new).toArray(Path[]::new);
+        FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), inputs).build();
+        DataStream<String> lines = env.fromSource(source, WatermarkStrategy.noWatermarks(), "Input records")
+                .uid("muninn-annotate-source");
+        SingleOutputStreamOperator<RequestEnvelope> requests = lines
+                .process(new ToRequests(config), RequestEnvelope.TYPE)
+                .name("Records to prompts").uid("muninn-annotate-requests");
+        GenerationStreams out = generation.apply(requests);
+
+        out.completions()
+                .map(tap).returns(out.completions().getType()).name("Completions")
+                .map(new ToAnnotation()).returns(Types.STRING).name("Annotation rows").uid("muninn-annotate-rows")
+                .sinkTo(lineSink(config.output(), "annotations")).name("Annotations").uid("muninn-annotations-sink");
+        out.rejected()
+                .map((MapFunction<RejectedRecord, String>) r -> RejectedLine.json(
+                        r.getRequestId() == null ? null : r.getRequestId().toString(),
+                        r.getField() == null ? null : r.getField().toString(), r.getReason().toString(),
+                        java.nio.charset.StandardCharsets.UTF_8.decode(r.getPayload()).toString()))
+                .returns(Types.STRING)
+                .union(requests.getSideOutput(ToRequests.REJECTED))
+                .sinkTo(lineSink(config.output(), "rejected")).name("Rejected").uid("muninn-annotate-rejected-sink");
+    }
+
+    private static FileSink<String> lineSink(String dir, String name) {
+        return FileSink.forRowFormat(new Path(dir, name), new SimpleStringEncoder<String>()).build();
+    }
+}
