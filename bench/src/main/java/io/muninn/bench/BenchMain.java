@@ -8,15 +8,16 @@ public final class BenchMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: muninn bench batching|core-step [options]; --help lists a benchmark's options");
+            System.err.println("usage: muninn bench batching|core-step|pipeline [options]; --help lists a benchmark's options");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "batching" -> BatchingBenchmark.main(rest);
             case "core-step" -> CoreStepTable.main(rest);
+            case "pipeline" -> PipelineBenchmark.main(rest);
             default -> {
-                System.err.println("unknown benchmark '" + args[0] + "'; accepted: batching, core-step");
+                System.err.println("unknown benchmark '" + args[0] + "'; accepted: batching, core-step, pipeline");
                 System.exit(2);
             }
         }
