@@ -32,7 +32,10 @@ public abstract sealed class RecordFormat implements Serializable permits Record
             try {
                 e = JsonParser.parseString(line);
             } catch (RuntimeException ex) {
-                throw new IllegalArgumentException("line is not valid JSON: " + ex.getMessage(), ex);
+                String why = ex.getMessage() == null ? ex.toString() : ex.getMessage().lines().findFirst().orElse("");
+                why = why.replace("com.google.gson.stream.MalformedJsonException: ", "")
+                        .replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON ", "malformed JSON ");
+                throw new IllegalArgumentException("line is not valid JSON: " + why, ex);
             }
             if (!e.isJsonObject()) {
                 throw new IllegalArgumentException("line must be a JSON object but was " + abbreviate(line));

@@ -5,7 +5,7 @@ import com.google.gson.JsonObject;
 
 /** A rejected input record as one JSON line: its id (when known), the field at fault, the reason, the line. */
 final class RejectedLine {
-    private static final Gson GSON = new Gson();
+    private static final Gson GSON = new com.google.gson.GsonBuilder().disableHtmlEscaping().create();
 
     private RejectedLine() {}
 

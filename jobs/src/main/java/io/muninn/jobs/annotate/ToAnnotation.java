@@ -26,7 +26,7 @@ public final class ToAnnotation extends RichMapFunction<Completion, String> {
     public static final String ERRORS = "muninn-errors";
     /** Rows written in this JVM since the last reset; read by the local progress bar. */
     public static final AtomicLong PROGRESS = new AtomicLong();
-    private static final Gson GSON = new Gson();
+    private static final Gson GSON = new com.google.gson.GsonBuilder().disableHtmlEscaping().create();
 
     private transient LongCounter records;
     private transient LongCounter tokens;

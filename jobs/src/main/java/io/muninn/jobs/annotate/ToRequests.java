@@ -27,7 +27,7 @@ public final class ToRequests extends ProcessFunction<String, RequestEnvelope> {
     public static final String RECORD = "muninn.record";
     public static final OutputTag<String> REJECTED = new OutputTag<>("annotate-rejected",
             org.apache.flink.api.common.typeinfo.Types.STRING);
-    private static final Gson GSON = new Gson();
+    private static final Gson GSON = new com.google.gson.GsonBuilder().disableHtmlEscaping().create();
 
     private final AnnotateJobConfig config;
 
@@ -67,7 +67,7 @@ public final class ToRequests extends ProcessFunction<String, RequestEnvelope> {
             out.collect(new RequestEnvelope(request, "annotate-input", -1, -1L,
                     java.util.Arrays.copyOf(bytes, Math.min(bytes.length, Rejection.DEFAULT_KEPT_PAYLOAD_BYTES))));
         } catch (IllegalArgumentException e) {
-            ctx.output(REJECTED, RejectedLine.json(id, null, e.getMessage(), line));
+            ctx.output(REJECTED, RejectedLine.json(id, "record", e.getMessage(), line));
         }
     }
 

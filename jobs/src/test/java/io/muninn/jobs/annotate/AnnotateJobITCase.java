@@ -1,0 +1,122 @@
+package io.muninn.jobs.annotate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.muninn.flink.RecurrentDepthGeneration;
+import io.muninn.schemas.Completion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * 1,000 records annotated by the bundled tiny model on a MiniCluster with a failure injected after a completed
+ * checkpoint: every record's output row is written exactly once, and bad records land in rejected/.
+ */
+class AnnotateJobITCase {
+    static final Path MODEL = Path.of("../models/huginn-tiny-chains").toAbsolutePath().normalize();
+    private static final int RECORDS = 1000;
+    private static final AtomicBoolean FAILED = new AtomicBoolean();
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @Test
+    void everyRecordIsAnnotatedExactlyOnceAcrossAFailure(@TempDir Path dir) throws Exception {
+        Path input = dir.resolve("rows.jsonl");
+        List<String> lines = new ArrayList<>();
+        SplittableRandom rng = new SplittableRandom(7);
+        for (int i = 0; i < RECORDS; i++) {
+            StringBuilder cells = new StringBuilder();
+            for (int c = 0; c < 51; c++) {
+                cells.append(rng.nextInt(3) == 0 ? (char) ('a' + rng.nextInt(26)) : (char) ('1' + rng.nextInt(2)));
+            }
+            lines.add(String.format("{\"id\": \"row-%d\", \"cells\": \"%s\", \"n\": %d}", i, cells, i));
+        }
+        lines.add(500, "{\"id\": \"no-cells\", \"n\": -1}");
+        lines.add(700, "not json");
+        Files.write(input, lines);
+
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofMillis(100));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        AnnotateJobConfig config = new AnnotateJobConfig(List.of(input.toUri().toString()), new RecordFormat.JsonLines(),
+                new PromptTemplate("<|begin_text|>{cells}="), false, "id", dir.resolve("out").toUri().toString(), 4,
+                "kl", null, 200);
+        FAILED.set(false);
+        AnnotateJob.build(env, config, RecurrentDepthGeneration.builder().setModel(MODEL).setMaxActiveSequences(32)
+                .setMaxWaitingSequences(32).build(), new FailOnce(300));
+        env.execute("annotate-it");
+        assertThat(FAILED).as("the failure was injected").isTrue();
+
+        List<String> rows = committedLines(dir.resolve("out/annotations"));
+        Set<String> ids = new HashSet<>();
+        for (String row : rows) {
+            JsonObject o = JsonParser.parseString(row).getAsJsonObject();
+            assertThat(ids.add(o.get("request_id").getAsString())).as("duplicate row %s", row).isTrue();
+            assertThat(o.get("id").getAsString()).isEqualTo(o.get("request_id").getAsString());
+            assertThat(o.has("answer") && o.has("steps_per_token") && o.has("mean_steps") && o.has("n")).isTrue();
+        }
+        assertThat(ids).hasSize(RECORDS);
+        List<String> rejected = committedLines(dir.resolve("out/rejected"));
+        assertThat(rejected).hasSize(2);
+        assertThat(String.join("\n", rejected)).contains("has no field 'cells'", "not valid JSON");
+    }
+
+    static List<String> committedLines(Path dir) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
+                    .toList()) {
+                out.addAll(Files.readAllLines(f));
+            }
+        }
+        return out;
+    }
+
+    /** Throws once, after {@code failAfter} completions of this subtask and a completed checkpoint. */
+    private static final class FailOnce implements MapFunction<Completion, Completion>, CheckpointListener {
+        private final int failAfter;
+        private int seen;
+        private boolean checkpointed;
+
+        FailOnce(int failAfter) {
+            this.failAfter = failAfter;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            checkpointed = true;
+        }
+
+        @Override
+        public Completion map(Completion c) {
+            if (++seen >= failAfter && checkpointed && !FAILED.getAndSet(true)) {
+                throw new IllegalStateException("injected failure after " + seen + " completions");
+            }
+            return c;
+        }
+    }
+}
