@@ -26,8 +26,21 @@ import picocli.CommandLine.Parameters;
         description = "Annotate every record of JSONL or CSV files with the model's answer to a prompt template.")
 public final class AnnotateCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "JSONL or CSV files (or directories of them).")
-    List<Path> inputs;
+    @Parameters(arity = "0..*", paramLabel = "INPUT", description = "JSONL or CSV files (or directories of them).")
+    List<Path> inputs = new java.util.ArrayList<>();
+
+    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers, for --input-topic or --output-topic.")
+    String bootstrap;
+
+    @Option(names = "--input-topic", description = "Read records (JSON lines) from this topic instead of files: from "
+            + "the committed offsets of group muninn-annotate (else the beginning) up to the latest offsets at start.")
+    String inputTopic;
+
+    @Option(names = "--output-topic", description = "Also write the annotation rows to this topic, exactly-once.")
+    String outputTopic;
+
+    @Option(names = "--kafka-properties", description = "Properties file for every Kafka client (security, SASL, SSL).")
+    Path kafkaProperties;
 
     @Option(names = "--template", required = true, description = "Prompt with {field} placeholders, e.g. \"Q: {question}\\nA:\".")
     String template;
@@ -73,13 +86,22 @@ public final class AnnotateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RecordFormat format = format();
+        if ((inputTopic != null || outputTopic != null) && bootstrap == null) {
+            throw new IllegalArgumentException("--input-topic and --output-topic need --bootstrap-servers");
+        }
+        if (inputTopic != null && !inputs.isEmpty()) {
+            throw new IllegalArgumentException("give INPUT files or --input-topic, not both");
+        }
+        RecordFormat format = inputTopic != null ? new RecordFormat.JsonLines() : format();
+        AnnotateJobConfig.KafkaIo kafka = bootstrap == null ? null : new AnnotateJobConfig.KafkaIo(bootstrap, inputTopic,
+                outputTopic, io.muninn.jobs.kafka.KafkaSettings.load(kafkaProperties));
         AnnotateJobConfig config = new AnnotateJobConfig(
                 inputs.stream().map(p -> p.toAbsolutePath().normalize().toUri().toString()).toList(), format,
-                new PromptTemplate(template), chat, idField, output.toAbsolutePath().normalize().toUri().toString(),
-                answerTokens, criterion, threshold, checkpointInterval.toMillis());
+                new PromptTemplate(template), chat, idField,
+                output.toAbsolutePath().normalize().toUri().toString(),
+                answerTokens, criterion, threshold, checkpointInterval.toMillis(), kafka);
         RecurrentDepthGeneration generation = engine.generation();
-        long total = countRecords(format);
+        long total = inputTopic != null ? 0 : countRecords(format);
         StreamExecutionEnvironment env = Environments.of(jobManager, jobJar, parallelism);
         AnnotateJob.build(env, config, generation);
         ToAnnotation.PROGRESS.set(0);
@@ -149,6 +171,10 @@ public final class AnnotateCommand implements Callable<Integer> {
         int width = 30;
         int filled = total == 0 ? width : (int) Math.min(width, width * done / total);
         String eta = rate > 0 && total > done ? String.format("%.0fs", (total - done) / rate) : "-";
+        if (total == 0) {
+            err.printf("\r%d records  %.1f rec/s   ", done, rate);
+            return;
+        }
         err.printf("\r[%s%s] %d/%d records  %.1f rec/s  ETA %s   ", "#".repeat(filled), ".".repeat(width - filled),
                 done, total, rate, eta);
     }
@@ -160,12 +186,12 @@ public final class AnnotateCommand implements Callable<Integer> {
         long errors = counter(r, ToAnnotation.ERRORS);
         int maxSteps = settings.maxSteps() > 0 ? settings.maxSteps()
                 : ConfigReader.read(Path.of(settings.modelPath(), ConfigReader.FILE_NAME)).meanRecurrence();
-        long rejected = jobManager == null ? committedLines(output.resolve("rejected")) : 0;
+        long rejected = jobManager == null && output != null ? committedLines(output.resolve("rejected")) : 0;
         double mean = tokens == 0 ? 0 : (double) steps / tokens;
         err.printf("muninn annotate: %d records in %.1f s; %d tokens, %.1f tokens/s; mean %.2f steps per token "
                         + "(fixed depth %d: %.0f%% of the compute saved); %d errors, %d rejected records; output in %s%n",
                 records, seconds, tokens, tokens / Math.max(seconds, 1e-9), mean, maxSteps,
-                100 * (1 - mean / maxSteps), errors, rejected, output);
+                100 * (1 - mean / maxSteps), errors, rejected, outputTopic != null ? output + " and topic " + outputTopic : output);
     }
 
     /** Lines of the committed part files under {@code dir} (in-progress files start with a dot). */

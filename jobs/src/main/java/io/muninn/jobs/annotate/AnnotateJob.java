@@ -8,6 +8,13 @@ import io.muninn.schemas.RejectedRecord;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.file.sink.FileSink;
@@ -20,7 +27,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Batch annotation: every record of bounded input files -> a prompt from a template -> the model's answer, written
+ * Batch annotation: every record of bounded input files (or a bounded Kafka offset range) -> a prompt from a template -> the model's answer, written
  * next to the record as JSON lines with its compute statistics.
  *
  * <pre>
@@ -44,19 +51,47 @@ public final class AnnotateJob {
             MapFunction<Completion, Completion> tap) {
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         env.enableCheckpointing(config.checkpointMillis(), CheckpointingMode.EXACTLY_ONCE);
-        Path[] inputs = config.inputs().stream().map(Path::new).toArray(Path[]::new);
-        FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), inputs).build();
-        DataStream<String> lines = env.fromSource(source, WatermarkStrategy.noWatermarks(), "Input records")
-                .uid("muninn-annotate-source");
+        DataStream<String> lines;
+        var kafka = config.kafka();
+        if (kafka != null && kafka.inputTopic() != null) {
+            KafkaSource<String> source = KafkaSource.<String>builder()
+                    .setProperties(kafka.client())
+                    .setBootstrapServers(kafka.bootstrapServers())
+                    .setTopics(kafka.inputTopic())
+                    .setGroupId("muninn-annotate")
+                    .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                    .setBounded(OffsetsInitializer.latest())
+                    .setValueOnlyDeserializer(new SimpleStringSchema())
+                    .build();
+            lines = env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka records").uid("muninn-annotate-kafka");
+        } else {
+            Path[] inputs = config.inputs().stream().map(Path::new).toArray(Path[]::new);
+            FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), inputs).build();
+            lines = env.fromSource(source, WatermarkStrategy.noWatermarks(), "Input records")
+                    .uid("muninn-annotate-source");
+        }
         SingleOutputStreamOperator<RequestEnvelope> requests = lines
                 .process(new ToRequests(config), RequestEnvelope.TYPE)
                 .name("Records to prompts").uid("muninn-annotate-requests");
         GenerationStreams out = generation.apply(requests);
 
-        out.completions()
+        DataStream<String> rows = out.completions()
                 .map(tap).returns(out.completions().getType()).name("Completions")
-                .map(new ToAnnotation()).returns(Types.STRING).name("Annotation rows").uid("muninn-annotate-rows")
-                .sinkTo(lineSink(config.output(), "annotations")).name("Annotations").uid("muninn-annotations-sink");
+                .map(new ToAnnotation()).returns(Types.STRING).name("Annotation rows").uid("muninn-annotate-rows");
+        if (kafka != null && kafka.outputTopic() != null) {
+            rows.sinkTo(KafkaSink.<String>builder()
+                            .setKafkaProducerConfig(producer(kafka.client()))
+                            .setBootstrapServers(kafka.bootstrapServers())
+                            .setRecordSerializer(KafkaRecordSerializationSchema.builder()
+                                    .setTopic(kafka.outputTopic())
+                                    .setValueSerializationSchema(new SimpleStringSchema())
+                                    .build())
+                            .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                            .setTransactionalIdPrefix("muninn-annotate-" + kafka.outputTopic())
+                            .build())
+                    .name("Kafka annotations").uid("muninn-annotations-kafka");
+        }
+        rows.sinkTo(lineSink(config.output(), "annotations")).name("Annotations").uid("muninn-annotations-sink");
         out.rejected()
                 .map((MapFunction<RejectedRecord, String>) r -> RejectedLine.json(
                         r.getRequestId() == null ? null : r.getRequestId().toString(),
@@ -65,6 +100,13 @@ public final class AnnotateJob {
                 .returns(Types.STRING)
                 .union(requests.getSideOutput(ToRequests.REJECTED))
                 .sinkTo(lineSink(config.output(), "rejected")).name("Rejected").uid("muninn-annotate-rejected-sink");
+    }
+
+    private static java.util.Properties producer(java.util.Properties client) {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(client);
+        p.putIfAbsent("transaction.timeout.ms", "600000");
+        return p;
     }
 
     private static FileSink<String> lineSink(String dir, String name) {

@@ -16,15 +16,35 @@ import java.util.List;
  * @param criterion       exit criterion name ({@code kl}, ..., {@code none})
  * @param threshold       its threshold; null for the criterion's default
  * @param checkpointMillis checkpoint interval; output files are committed at checkpoints and at the end
+ * @param kafka           a bounded Kafka range to read instead of files and/or a topic to write rows to; null for
+ *                        files only
  */
 public record AnnotateJobConfig(List<String> inputs, RecordFormat format, PromptTemplate template, boolean chat,
-        String idField, String output, int maxNewTokens, String criterion, Double threshold, long checkpointMillis)
-        implements Serializable {
+        String idField, String output, int maxNewTokens, String criterion, Double threshold, long checkpointMillis,
+        KafkaIo kafka) implements Serializable {
+
+    /**
+     * Kafka instead of files: read {@code inputTopic} from the group's committed offsets (else the beginning) up to
+     * the offsets that are latest when the job starts, and/or write rows to {@code outputTopic} exactly-once.
+     */
+    public record KafkaIo(String bootstrapServers, String inputTopic, String outputTopic, java.util.Properties client)
+            implements Serializable {}
+
+    public AnnotateJobConfig(List<String> inputs, RecordFormat format, PromptTemplate template, boolean chat,
+            String idField, String output, int maxNewTokens, String criterion, Double threshold, long checkpointMillis) {
+        this(inputs, format, template, chat, idField, output, maxNewTokens, criterion, threshold, checkpointMillis, null);
+    }
 
     public AnnotateJobConfig {
-        if (inputs == null || inputs.isEmpty()) {
-            throw new IllegalArgumentException("at least one input file is required");
+        boolean fromKafka = kafka != null && kafka.inputTopic() != null;
+        if ((inputs == null || inputs.isEmpty()) && !fromKafka) {
+            throw new IllegalArgumentException("at least one input file (or --input-topic) is required");
         }
+        if (output == null) {
+            throw new IllegalArgumentException("an output directory is required (rejected records are written there "
+                    + "even when the rows also go to Kafka)");
+        }
+        inputs = inputs == null ? List.of() : inputs;
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("max new tokens must be >= 1 but was " + maxNewTokens);
         }
