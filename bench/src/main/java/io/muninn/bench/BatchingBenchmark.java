@@ -45,7 +45,7 @@ public final class BatchingBenchmark {
 
     public static void main(String[] args) {
         Map<String, String> defaults = new HashMap<>(Map.of(
-                "--model", "models/huginn-tiny-vars", "--sequences", "32", "--batch", "16", "--max-new-tokens", "8",
+                "--model", "models/huginn-tiny-chains", "--sequences", "32", "--batch", "16", "--max-new-tokens", "8",
                 "--prompt-length", "12", "--random-hidden", "1024", "--random-sequences", "16", "--threshold", "5e-4",
                 "--max-steps", "32"));
         defaults.put("--random-coupling", "0.34");
