@@ -22,6 +22,7 @@ import io.muninn.schemas.Completion;
 import io.muninn.schemas.Generation;
 import io.muninn.schemas.PromptInput;
 import io.muninn.schemas.PromptRequest;
+import io.muninn.schemas.RejectedRecord;
 import io.muninn.schemas.RequestSeeds;
 import io.muninn.schemas.codec.SchemaHistory;
 import io.muninn.schemas.codec.SingleObjectEncoding;
@@ -58,11 +59,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * completion. Prints tokens per second side by side and checks that both produced the same tokens.
  */
 public final class PipelineBenchmark {
+    private static final String REJECTED = "bench-rejected";
+
     private PipelineBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = BenchArgs.parse(args, Map.of("--model", "models/huginn-tiny-chains",
-                "--sequences", "64", "--max-new-tokens", "8", "--prompt-length", "16", "--max-active", "64",
+                "--sequences", "256", "--max-new-tokens", "8", "--prompt-length", "16", "--max-active", "64",
                 "--checkpoint-ms", "1000", "--delivery", "exactly-once"));
         Path model = Path.of(opts.get("--model")).toAbsolutePath().normalize();
         int n = Integer.parseInt(opts.get("--sequences"));
@@ -111,7 +114,7 @@ public final class PipelineBenchmark {
             out.add(PromptRequest.newBuilder()
                     .setRequestId(prefix + i)
                     .setInput(PromptInput.newBuilder().setTokenIds(ids).build())
-                    .setGeneration(Generation.newBuilder().setMaxNewTokens(maxNew).setStopTokenIds(List.of(-1)).build())
+                    .setGeneration(Generation.newBuilder().setMaxNewTokens(maxNew).build())
                     .build());
         }
         return out;
@@ -135,7 +138,8 @@ public final class PipelineBenchmark {
         for (PromptRequest p : prompts) {
             int[] prompt = p.getInput().getTokenIds().stream().mapToInt(Integer::intValue).toArray();
             var params = new GenerationParams(p.getGeneration().getMaxNewTokens(), ExitPolicy.defaults(maxSteps),
-                    SamplingParams.greedyDecoding().toSampler(), RequestSeeds.seedOf(p), 1.0, false, new HashSet<>(List.of(-1)));
+                    SamplingParams.greedyDecoding().toSampler(), RequestSeeds.seedOf(p), 1.0, false,
+                    new HashSet<>(config.eosTokenIds()));
             scheduler.submit(SequenceRequest.of(p.getRequestId(), prompt, params));
         }
         scheduler.runToCompletion();
@@ -184,6 +188,11 @@ public final class PipelineBenchmark {
                 throw new IllegalStateException("completions did not arrive within 30 minutes");
             }
             for (var r : consumer.poll(Duration.ofMillis(50))) {
+                if (r.topic().equals(REJECTED)) {
+                    throw new IllegalStateException("a benchmark request was rejected: "
+                            + new SingleObjectReader<>(RejectedRecord.class, SchemaHistory.versions("RejectedRecord"))
+                                    .read(r.value()).getReason());
+                }
                 Completion c = reader.read(r.value());
                 out.put(c.getRequestId(), c.getTokenIds().stream().mapToInt(Integer::intValue).toArray());
                 seen++;
@@ -198,7 +207,7 @@ public final class PipelineBenchmark {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         var c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        c.subscribe(List.of(topic));
+        c.subscribe(List.of(topic, REJECTED));
         return c;
     }
 
