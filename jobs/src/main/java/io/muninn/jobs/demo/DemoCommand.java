@@ -54,6 +54,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Operator instances (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--max-steps", defaultValue = "32", description = "Recurrence steps per token at most (default: ${DEFAULT-VALUE}).")
+    int maxSteps;
+
     @Option(names = "--timeout", defaultValue = "PT3M", description = "Give up after this long (ISO-8601, default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -81,7 +84,7 @@ public final class DemoCommand implements Callable<Integer> {
 
             Configuration flink = new Configuration();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
-            GenerateJob.build(env, config, RecurrentDepthGeneration.builder().setModel(model).build());
+            GenerateJob.build(env, config, RecurrentDepthGeneration.builder().setModel(model).setMaxSteps(maxSteps).build());
             JobClient job = env.executeAsync("muninn demo");
             out.printf("muninn demo: GenerateJob running on a Flink MiniCluster (parallelism %s, exactly-once, "
                     + "checkpoints every 500 ms) with %s%n", parallelism, model);
@@ -149,9 +152,10 @@ public final class DemoCommand implements Callable<Integer> {
         long steps = 0;
         long generated = 0;
         for (Completion c : done) {
-            out.printf("  %-10s %-7s %2s tokens, mean %.1f steps/token: %s%n", c.getRequestId(),
+            String expected = c.getMetadata().get("expected");
+            out.printf("  %-10s %-7s %2s tokens, mean %.1f steps/token: %s%s%n", c.getRequestId(),
                     c.getFinishReason().name().toLowerCase(Locale.ROOT), c.getGeneratedTokens(), c.getMeanSteps(),
-                    quoted(c.getText().toString()));
+                    quoted(c.getText().toString()), expected == null ? "" : "  (expected " + quoted(expected) + ")");
             steps += c.getTotalSteps();
             generated += c.getGeneratedTokens();
         }
