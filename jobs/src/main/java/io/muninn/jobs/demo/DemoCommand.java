@@ -152,10 +152,10 @@ public final class DemoCommand implements Callable<Integer> {
         long steps = 0;
         long generated = 0;
         for (Completion c : done) {
-            String expected = c.getMetadata().get("expected");
+            String answer = c.getMetadata().get("expected");
             out.printf("  %-10s %-7s %2s tokens, mean %.1f steps/token: %s%s%n", c.getRequestId(),
                     c.getFinishReason().name().toLowerCase(Locale.ROOT), c.getGeneratedTokens(), c.getMeanSteps(),
-                    quoted(c.getText().toString()), expected == null ? "" : "  (expected " + quoted(expected) + ")");
+                    quoted(c.getText().toString()), answer == null ? "" : "  (expected " + quoted(answer) + ")");
             steps += c.getTotalSteps();
             generated += c.getGeneratedTokens();
         }
