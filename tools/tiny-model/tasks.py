@@ -78,12 +78,14 @@ class ChainTask:
         assert self.statements >= max_difficulty * queries
         assert self.statements <= len(VARIABLES)
 
-    def example(self, rng, difficulty=None):
-        """One example as a dict: prompt (text up to and including '='), answer (text), difficulty."""
+    def example(self, rng, difficulty=None, statements=None):
+        """One example as a dict: prompt (text up to and including '='), answer (text), difficulty. statements
+        (default: the task's) may be smaller for a training curriculum, down to difficulty x queries."""
         d = difficulty if difficulty is not None else rng.randint(1, self.max_difficulty)
-        names = rng.sample(VARIABLES[:self.statements + 4], self.statements)
+        n_st = statements or self.statements
+        names = rng.sample(VARIABLES[:self.statements + 4], n_st)
         lengths = [d] * self.queries
-        left = self.statements - d * self.queries
+        left = n_st - d * self.queries
         while left > 0:
             n = rng.randint(1, min(left, self.max_difficulty))
             lengths.append(n)
@@ -254,3 +256,19 @@ def follow_jumps(row):
         pos -= int(row[pos])
         steps += 1
     return row[pos], steps
+
+
+class InterleavedJumpTask(JumpTask):
+    """JumpTask's rows written column by column: cell i of row 1, cell i of row 2, ..., so a jump of k cells within
+    a row is k * queries tokens back, and the last cells of the rows are the last tokens before '=' (each answer
+    token reads the row it answers at the same distance). Difficulty d = the number of jumps of every row."""
+
+    def example(self, rng, difficulty=None):
+        d = difficulty if difficulty is not None else rng.randint(1, self.max_difficulty)
+        rows, answer = [], ""
+        for _ in range(self.queries):
+            r, t = self.row(rng, d)
+            rows.append(r)
+            answer += t
+        cells = "".join(rows[j][i] for i in range(self.width) for j in range(self.queries))
+        return {"prompt": "<|begin_text|>" + cells + "=", "answer": answer, "difficulty": d}

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import model as M  # noqa: E402
-from tasks import AdditionTask, ChainTask, JumpTask, ShellGameTask, PAD, VOCAB_SIZE, to_training_ids  # noqa: E402
+from tasks import AdditionTask, ChainTask, InterleavedJumpTask, JumpTask, ShellGameTask, PAD, VOCAB_SIZE, to_training_ids  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -38,25 +38,42 @@ def parse_args(argv=None):
     p.add_argument("--n-embd", type=int, default=128)
     p.add_argument("--n-heads", type=int, default=4)
     p.add_argument("--intermediate", type=int, default=512)
+    p.add_argument("--prelude", type=int, default=2, help="n_layers_in_prelude")
+    p.add_argument("--core", type=int, default=4, help="n_layers_in_recurrent_block")
+    p.add_argument("--coda", type=int, default=2, help="n_layers_in_coda")
     p.add_argument("--rope-base", type=float, default=10000.0)
     p.add_argument("--mean-recurrence", type=int, default=8)
     p.add_argument("--backprop-depth", type=int, default=4)
-    p.add_argument("--task", default="shell", choices=["shell", "chains", "addition", "jumps"])
+    p.add_argument("--task", default="shell", choices=["shell", "chains", "addition", "jumps", "ijumps"])
     p.add_argument("--max-difficulty", type=int, default=12)
     p.add_argument("--queries", type=int, default=3)
     p.add_argument("--statements", type=int, default=0, help="statements per program (0: difficulty x queries)")
     p.add_argument("--curriculum", default="0.15,0.6",
                    help="'a,b': difficulty 1 only for the first fraction a of the steps, then the largest sampled "
                         "difficulty grows linearly to the maximum at fraction b; '' to sample all levels throughout")
+    p.add_argument("--length-curriculum", default="0.5,0.5,0.8,3",
+                   help="chains only, 'a,b,c,n0': short programs first (see curriculum_lengths); '' for full length")
     p.add_argument("--eval-every", type=int, default=250)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--export", default=None, help="after training, export the model in Huginn format to this "
+                   "directory with its eval set (eval.jsonl)")
+    p.add_argument("--eval-per-level", type=int, default=50, help="eval.jsonl examples per difficulty level")
     return p.parse_args(argv)
 
 
-def make_batch(task, rng, n, max_difficulty=None):
+def make_batch(task, rng, n, max_difficulty=None, lengths=None):
+    """lengths: (lo, hi) bounds of the number of statements of a chain program (curriculum), None for the task's."""
     top = max_difficulty or task.max_difficulty
     lo = getattr(task, "min_difficulty", 1)
-    rows = [to_training_ids(task.example(rng, rng.randint(lo, top))) for _ in range(n)]
+    rows = []
+    for _ in range(n):
+        d = rng.randint(lo, top)
+        if lengths is None:
+            ex = task.example(rng, d)
+        else:
+            least = d * task.queries
+            ex = task.example(rng, d, rng.randint(max(least, lengths[0]), max(least, lengths[1])))
+        rows.append(to_training_ids(ex))
     L = max(len(r[0]) for r in rows)
     ids = torch.full((n, L), PAD, dtype=torch.long)
     mask = torch.zeros((n, L - 1), dtype=torch.bool)
@@ -64,6 +81,18 @@ def make_batch(task, rng, n, max_difficulty=None):
         ids[i, :len(t)] = torch.tensor(t)
         mask[i, :len(m)] = torch.tensor(m, dtype=torch.bool)
     return ids[:, :-1], ids[:, 1:], mask
+
+
+def curriculum_lengths(spec, progress, full):
+    """Statements per chain program at this point of training: 'a,b,c,n0': programs of n0..cap statements, the cap
+    growing linearly from n0 to the full length between fractions 0 and a, then the least length growing from n0 to
+    the full length between fractions b and c (after c every program has the full length of the eval set)."""
+    if not spec:
+        return None
+    a, b, c, n0 = (float(x) for x in spec.split(","))
+    cap = full if progress >= a else int(round(n0 + (full - n0) * progress / a))
+    least = n0 if progress < b else full if progress >= c else int(round(n0 + (full - n0) * (progress - b) / (c - b)))
+    return int(least), int(cap)
 
 
 def curriculum_top(spec, progress, max_difficulty):
@@ -95,7 +124,9 @@ def main(argv=None):
     M.FAST_LINEAR = True
     os.makedirs(a.out, exist_ok=True)
 
-    if a.task == "jumps":
+    if a.task == "ijumps":
+        task = InterleavedJumpTask(a.max_difficulty, a.queries)
+    elif a.task == "jumps":
         task = JumpTask(a.max_difficulty, a.queries)
     elif a.task == "addition":
         task = AdditionTask(a.max_difficulty)
@@ -104,6 +135,7 @@ def main(argv=None):
     else:
         task = ChainTask(a.max_difficulty, a.queries, a.statements or None)
     cfg = M.Config(n_embd=a.n_embd, n_heads=a.n_heads, intermediate_size=a.intermediate, vocab_size=VOCAB_SIZE,
+                   n_layers_in_prelude=a.prelude, n_layers_in_recurrent_block=a.core, n_layers_in_coda=a.coda,
                    rope_base=a.rope_base, mean_recurrence=a.mean_recurrence, mean_backprop_depth=a.backprop_depth)
     model = M.RecurrentDepthLM(cfg)
     n_params = sum(p.numel() for p in model.parameters())
@@ -137,7 +169,8 @@ def main(argv=None):
         for g in opt.param_groups:
             g["lr"] = lr
         top = curriculum_top(a.curriculum, step / a.steps, task.max_difficulty)
-        inp, tgt, mask = make_batch(task, data_rng, a.batch, top)
+        lengths = curriculum_lengths(a.length_curriculum, step / a.steps, task.statements) if a.task == "chains" else None
+        inp, tgt, mask = make_batch(task, data_rng, a.batch, top, lengths)
         n_no_grad, n_grad = M.sample_recurrence(a.mean_recurrence, a.backprop_depth, depth_rng)
         model.train()
         logits = model(inp, n_no_grad, n_grad)
@@ -148,8 +181,8 @@ def main(argv=None):
         opt.step()
         ema = loss.item() if ema is None else 0.95 * ema + 0.05 * loss.item()
         if step % 25 == 0:
-            say("step %5d  loss %.4f  ema %.4f  r %2d+%d  gn %.2f  lr %.2e  dmax %d  %.0fs"
-                % (step, loss.item(), ema, n_no_grad, n_grad, gn, lr, top, time.time() - t0))
+            say("step %5d  loss %.4f  ema %.4f  r %2d+%d  gn %.2f  lr %.2e  dmax %d  len %s  %.0fs"
+                % (step, loss.item(), ema, n_no_grad, n_grad, gn, lr, top, lengths, time.time() - t0))
         if step % a.eval_every == 0 or step == a.steps:
             model.eval()
             parts = []
@@ -164,6 +197,13 @@ def main(argv=None):
     say("done: %d steps in %.0f s" % (a.steps, wall))
     with open(os.path.join(a.out, "train_summary.json"), "w") as f:
         json.dump({"args": vars(a), "wall_seconds": wall, "params": n_params, "final_loss_ema": ema}, f, indent=1)
+    if a.export:
+        import export as X
+        from tasks import write_eval_set
+        X.export(os.path.join(a.out, "checkpoint.pt"), a.export)
+        # a seed of its own, so no eval example was drawn for training or for the held-out batch above
+        write_eval_set(os.path.join(a.export, "eval.jsonl"), task, a.seed + 2, a.eval_per_level)
+        say("exported to %s with %d eval examples per level" % (a.export, a.eval_per_level))
 
 
 if __name__ == "__main__":
