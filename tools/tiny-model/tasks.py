@@ -1,4 +1,24 @@
-"""Synthetic task: variable-binding chains, and the byte-level token mapping the model is trained on.
+"""Synthetic tasks whose answer tokens need a known number of sequential steps, and the byte-level token mapping.
+
+The shipped model (models/huginn-tiny-chains) is trained on InterleavedJumpTask ('ijumps', at the end of this file):
+three rows of 17 cells, each cell a jump length (1 or 2) or a letter; start at the last cell of a row and jump back
+as the digits say until you land on a letter, the row's answer. Every row of an example takes exactly d jumps (its
+difficulty, 1..8); the cells off the path are random. The rows are written column by column, so a jump of k cells
+is 3k tokens back and each answer token finds the last cell of its row 3 tokens back:
+
+    <|begin_text|>2w22wu12v1j212222jvxga1222cp12dmu2v11121x2221112211=pvu<|end_text|>     (d = 4)
+
+Why this task: the landing letter of a cell is the landing letter of the cell it jumps to, so resolving a row takes d
+dependent lookups (content-dependent but local: 3 or 6 tokens back); a model can resolve every cell in parallel, a
+few jumps per layer, but not all d at once, so the work per answer token grows with d. A resolved cell stops
+changing: a fixed point that a KL exit can detect. Only relative offsets are involved, which a tiny model on a CPU
+learns in a few hundred steps; the variable-binding chains below need a content-matching (induction-like) circuit
+that did not form within this machine's budget (see README.md). The first answer letter is produced by the prefill
+(which never exits early); the others are decoded one by one, so their exit steps show the per-token cost.
+
+Tokens: byte-level, no merges. A text byte b is token id b; the special tokens follow at 256.. in Huginn's order.
+
+ChainTask, variable-binding chains (tried first, not shipped):
 
 An example is a straight-line program of single-letter assignments followed by a query:
 
@@ -19,8 +39,6 @@ side"), one dependent on the previous, so the work per answer token grows with d
 recurrent-depth model is one lookup per iteration that stops changing once a digit is reached: a fixed point that
 a KL exit can detect. The first answer digit is produced by the prefill (which never exits early); the others are
 decoded one by one, so their exit steps show the per-token cost.
-
-Tokens: byte-level, no merges. A text byte b is token id b; the special tokens follow at 256.. in Huginn's order.
 """
 import json
 import random
