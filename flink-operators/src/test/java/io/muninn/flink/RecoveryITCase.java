@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The operator in a real Flink job (MiniCluster) with checkpoints every 100 ms and a failure injected once
+ * The operator in a real Flink job (MiniCluster, the shipped tiny model) with checkpoints every 100 ms and a failure injected once
  * mid-stream: every request completes exactly once and every request's tokens equal those of a failure-free run.
  * The outputs go through Flink's exactly-once file sink, which publishes only what a completed checkpoint covers.
  */
@@ -84,7 +84,7 @@ class RecoveryITCase {
                 RequestEnvelope.TYPE);
         DataStream<RequestEnvelope> input = env.fromSource(source, WatermarkStrategy.noWatermarks(), "requests")
                 .setParallelism(1);
-        GenerationStreams streams = TestRequests.tinyRandom().setMaxActiveSequences(8).build().apply(input);
+        GenerationStreams streams = TestRequests.tinyTrained().setMaxActiveSequences(8).build().apply(input);
 
         streams.tokens()
                 .map(new FailOnce(failAfterTokens)).returns(Types.STRING)

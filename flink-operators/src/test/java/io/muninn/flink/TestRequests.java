@@ -24,6 +24,16 @@ final class TestRequests {
         return RecurrentDepthGeneration.builder().setModel(TINY_RANDOM).setMaxSteps(16).setMaxNewTokens(32);
     }
 
+    /** The shipped tiny trained model (models/huginn-tiny-chains, byte-level vocabulary). */
+    static final Path TINY_TRAINED = Path.of("../models/huginn-tiny-chains").toAbsolutePath().normalize();
+
+    static RecurrentDepthGeneration.Builder tinyTrained() {
+        if (!Files.exists(TINY_TRAINED.resolve("model.safetensors"))) {
+            throw new IllegalStateException("the tiny trained model is missing at " + TINY_TRAINED);
+        }
+        return RecurrentDepthGeneration.builder().setModel(TINY_TRAINED).setMaxSteps(16).setMaxNewTokens(32);
+    }
+
     static GenerationSettings settings(int maxActive) {
         return tinyRandom().setMaxActiveSequences(maxActive).build().settings();
     }
