@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -110,7 +112,11 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /** Prints tokens, rejections and completions until every prompt completed; false on timeout. */
+    /**
+     * Prints tokens, rejections and completions until every prompt completed and every completion's tokens were
+     * printed (tokens and completions sit in different partitions, so a completion can be polled before the last
+     * tokens of its request); false on timeout.
+     */
     private boolean watch(String bootstrap, GenerateJobConfig config, int expected) {
         var tokens = new SingleObjectReader<>(TokenEvent.class, SchemaHistory.versions("TokenEvent"));
         var completions = new SingleObjectReader<>(Completion.class, SchemaHistory.versions("Completion"));
@@ -121,10 +127,11 @@ public final class DemoCommand implements Callable<Integer> {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<Completion> done = new ArrayList<>();
+        Map<String, Integer> printed = new HashMap<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (var consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(config.tokensTopic(), config.completionsTopic(), config.rejectedTopic()));
-            while (done.size() < expected) {
+            while (done.size() < expected || !allTokensPrinted(done, printed)) {
                 if (System.nanoTime() > deadline) {
                     out.printf("%nmuninn demo: timed out after %s with %s of %s completions%n", timeout, done.size(), expected);
                     return false;
@@ -136,6 +143,7 @@ public final class DemoCommand implements Callable<Integer> {
                             out.printf("  %-10s #%-2s %-8s exit step %2s (%s)%n", t.getRequestId(), t.getIndex(),
                                     quoted(t.getText().toString()), t.getExitStep(),
                                     t.getExitReason().name().toLowerCase(Locale.ROOT));
+                            printed.merge(t.getRequestId().toString(), 1, Integer::sum);
                         } else if (r.topic().equals(config.completionsTopic())) {
                             done.add(completions.read(r.value()));
                         } else {
@@ -162,6 +170,10 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("%nmuninn demo: %s requests, %s tokens, %.2f recurrence steps per token on average; done.%n",
                 done.size(), generated, generated == 0 ? 0 : (double) steps / generated);
         return true;
+    }
+
+    private static boolean allTokensPrinted(List<Completion> done, Map<String, Integer> printed) {
+        return done.stream().allMatch(c -> printed.getOrDefault(c.getRequestId().toString(), 0) >= c.getGeneratedTokens());
     }
 
     private static String quoted(String s) {
