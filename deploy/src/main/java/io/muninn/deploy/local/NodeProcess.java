@@ -1,0 +1,168 @@
+package io.muninn.deploy.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One process of the local cluster (a broker, a JobManager, a TaskManager): started with its output in a log file
+ * and its PID in a pid file, so that it can be stopped by PID from another JVM ({@code deploy/local/down}).
+ */
+public final class NodeProcess {
+    private final String name;
+    private final ProcessHandle handle;
+    private final Path log;
+    private final Path pidFile;
+
+    private NodeProcess(String name, ProcessHandle handle, Path log, Path pidFile) {
+        this.name = name;
+        this.handle = handle;
+        this.log = log;
+        this.pidFile = pidFile;
+    }
+
+    /** Starts {@code command} detached from this JVM's lifetime: it keeps running if the caller exits. */
+    static NodeProcess start(String name, List<String> command, Map<String, String> env, Path log, Path pidFile) {
+        try {
+            Files.createDirectories(log.getParent());
+            Files.createDirectories(pidFile.getParent());
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            Files.writeString(pidFile, p.pid() + "\n", StandardCharsets.US_ASCII);
+            return new NodeProcess(name, p.toHandle(), log, pidFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", command), e);
+        }
+    }
+
+    /**
+     * The process whose PID {@code pidFile} holds, if it is still alive and still one of ours (its command line
+     * names {@code marker}, the run directory), so that a recycled PID is never signalled.
+     */
+    static Optional<NodeProcess> fromPidFile(String name, Path pidFile, Path log, String marker) {
+        try {
+            if (!Files.isRegularFile(pidFile)) {
+                return Optional.empty();
+            }
+            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.US_ASCII).trim());
+            return ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(h -> h.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                    .map(h -> new NodeProcess(name, h, log, pidFile));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(pidFile + " does not hold a PID", e);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long pid() {
+        return handle.pid();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public boolean isAlive() {
+        return handle.isAlive();
+    }
+
+    /** SIGKILL: the process gets no chance to clean up, as when a machine dies. */
+    public void kill() {
+        handle.destroyForcibly();
+        awaitExit(Duration.ofSeconds(30));
+        deletePidFile();
+    }
+
+    /** SIGTERM, then SIGKILL after {@code grace}. */
+    public void stop(Duration grace) {
+        if (handle.isAlive()) {
+            handle.destroy();
+            if (!awaitExit(grace)) {
+                handle.destroyForcibly();
+                awaitExit(Duration.ofSeconds(30));
+            }
+        }
+        deletePidFile();
+    }
+
+    private boolean awaitExit(Duration timeout) {
+        try {
+            handle.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return !handle.isAlive();
+        }
+    }
+
+    private void deletePidFile() {
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the log contains {@code line}; fails with the log's tail if the process dies or time runs out. */
+    void awaitLog(String line, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (logText().contains(line)) {
+                return;
+            }
+            if (!handle.isAlive()) {
+                throw new IllegalStateException(name + " exited before logging '" + line + "'; " + tail());
+            }
+            sleep(200);
+        }
+        throw new IllegalStateException(name + " did not log '" + line + "' within " + timeout + "; " + tail());
+    }
+
+    String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The last lines of the log, for error messages. */
+    String tail() {
+        String text = logText();
+        return "last lines of " + log + ":\n" + text.substring(Math.max(0, text.length() - 3000));
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " (pid " + pid() + ")";
+    }
+}

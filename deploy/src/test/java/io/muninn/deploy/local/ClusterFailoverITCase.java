@@ -1,0 +1,184 @@
+package io.muninn.deploy.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.muninn.schemas.Completion;
+import io.muninn.schemas.PromptRequest;
+import io.muninn.schemas.TokenEvent;
+import io.muninn.schemas.codec.SingleObjectEncoding;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * GenerateJob on real processes: a KRaft broker, a JobManager and TaskManagers, the shaded job jar submitted with
+ * {@code flink run}. A TaskManager is killed with SIGKILL mid-run and replaced; later the job is stopped with a
+ * savepoint and resubmitted from it at another parallelism. Every request must complete exactly once, with a
+ * gap-free, duplicate-free committed token stream equal to a failure-free run. Run alone with
+ * {@code mvn -pl deploy -am test -Dgroups=cluster -Dsurefire.failIfNoSpecifiedTests=false}; logs stay in
+ * deploy/target/cluster-it/log.
+ */
+@Tag("cluster")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterFailoverITCase {
+    private static final Path MODEL = Path.of("../models/huginn-tiny-chains").toAbsolutePath().normalize();
+    private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
+
+    private static LocalCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws IOException {
+        Path runDir = Path.of("target/cluster-it").toAbsolutePath();
+        deleteRecursively(runDir);
+        ClusterLayout layout = new ClusterLayout(ClusterLayout.findRepoRoot(Path.of("")), runDir);
+        // One slot per TaskManager: each holds one of the job's two subtasks, and the killed one's work can only
+        // resume once its replacement registered.
+        cluster = LocalCluster.start(layout, ClusterPorts.free(), new LocalCluster.Options(2, 1, "1600m", false));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+            assertThat(LocalCluster.running(cluster.layout())).as("processes left running").isEmpty();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void killedTaskManagerLosesAndDuplicatesNothing() throws Exception {
+        List<String> topics = topics("fo");
+        List<PromptRequest> prompts = JumpPrompts.load(MODEL, "fo-", 200);
+        Map<String, JumpPrompts.Output> expected = JumpPrompts.reference(MODEL, prompts);
+        String job = submit(topics, 2, null);
+        NodeProcess victim = cluster.taskManagers().get(0);
+        NodeProcess survivor = cluster.taskManagers().get(1);
+
+        try (var producer = producer(); var out = output(topics)) {
+            send(producer, topics.get(0), prompts.subList(0, 100));
+            out.awaitCompletions(20, RUN_TIMEOUT, () -> {});
+            assertThat(cluster.rest().completedCheckpoints(job)).isPositive();
+
+            victim.kill();
+            NodeProcess replacement = cluster.startTaskManager();
+            send(producer, topics.get(0), prompts.subList(100, 200));
+            out.awaitCompletions(200, RUN_TIMEOUT, () -> {});
+
+            assertExactlyOnce(out, expected);
+            assertThat(survivor.isAlive()).as("the surviving TaskManager kept its process").isTrue();
+            assertThat(replacement.isAlive()).isTrue();
+            assertThat(cluster.rest().state(job)).isEqualTo("RUNNING");
+            // The restarted job runs on the surviving TaskManager again: its subtask was restarted in the same JVM,
+            // with a new user class loader, and the native libraries were found (lib/, parent-first).
+            assertThat(cluster.rest().taskManagersOf(job)).contains("taskmanager-2", "taskmanager-3");
+            String survivorLog = Files.readString(survivor.log().resolveSibling("taskmanager-2.log"));
+            assertThat(survivorLog.split(java.util.regex.Pattern.quote("Loaded " + MODEL), -1).length - 1)
+                    .as("model loads on the surviving TaskManager (first run, then after the restart)")
+                    .isGreaterThanOrEqualTo(2);
+        }
+        cluster.rest().cancel(job);
+    }
+
+    @Test
+    @Order(2)
+    void savepointRoundTripAtAnotherParallelism() throws Exception {
+        List<String> topics = topics("sp");
+        List<PromptRequest> prompts = JumpPrompts.load(MODEL, "sp-", 100);
+        Map<String, JumpPrompts.Output> expected = JumpPrompts.reference(MODEL, prompts);
+        String first = submit(topics, 2, null);
+        try (var producer = producer(); var out = output(topics)) {
+            send(producer, topics.get(0), prompts.subList(0, 60));
+            out.awaitCompletions(10, RUN_TIMEOUT, () -> {});
+            String savepoint = cluster.rest().stopWithSavepoint(first, cluster.layout().savepoints().toUri().toString(),
+                    Duration.ofMinutes(2));
+            assertThat(out.completions()).as("stopped with requests still in flight").isLessThan(60);
+
+            String second = submit(topics, 1, savepoint);
+            send(producer, topics.get(0), prompts.subList(60, 100));
+            out.awaitCompletions(100, RUN_TIMEOUT, () -> {});
+            assertExactlyOnce(out, expected);
+            cluster.rest().cancel(second);
+        }
+    }
+
+    private static void assertExactlyOnce(CommittedOutput out, Map<String, JumpPrompts.Output> expected) {
+        assertThat(out.rejected).isEmpty();
+        assertThat(out.completed.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        for (var e : expected.entrySet()) {
+            String id = e.getKey();
+            List<Completion> completions = out.completed.get(id);
+            assertThat(completions).as("completions of %s", id).hasSize(1);
+            Completion c = completions.get(0);
+            assertThat(c.getTokenIds()).as("tokens of %s", id).isEqualTo(e.getValue().tokens());
+            assertThat(c.getStepsPerToken()).as("exit steps of %s", id).isEqualTo(e.getValue().steps());
+            List<TokenEvent> events = out.tokenEvents.getOrDefault(id, List.of()).stream()
+                    .sorted(Comparator.comparingInt(TokenEvent::getIndex)).toList();
+            assertThat(events.stream().map(TokenEvent::getIndex).toList()).as("token indexes of %s", id)
+                    .isEqualTo(java.util.stream.IntStream.range(0, c.getGeneratedTokens()).boxed().toList());
+            assertThat(events.stream().map(TokenEvent::getTokenId).toList()).as("token events of %s", id)
+                    .isEqualTo(e.getValue().tokens());
+            assertThat(events.stream().map(TokenEvent::getExitStep).toList()).as("token exit steps of %s", id)
+                    .isEqualTo(e.getValue().steps());
+        }
+    }
+
+    private static List<String> topics(String prefix) {
+        List<String> topics = List.of(prefix + "-prompts", prefix + "-tokens", prefix + "-completions", prefix + "-rejected");
+        cluster.createTopics(2, topics);
+        return topics;
+    }
+
+    private static String submit(List<String> topics, int parallelism, String savepoint) {
+        ClusterPorts ports = cluster.ports();
+        List<String> args = List.of("generate", "--detached", "--bootstrap-servers", ports.bootstrapServers(),
+                "--prompts-topic", topics.get(0), "--tokens-topic", topics.get(1), "--completions-topic", topics.get(2),
+                "--rejected-topic", topics.get(3), "--transactional-id-prefix", topics.get(0), "--group-id", topics.get(0),
+                "--model", MODEL.toString(), "--max-steps", Integer.toString(JumpPrompts.MAX_STEPS),
+                "--checkpoint-interval", "PT1S");
+        return cluster.cli().run(cluster.layout().jobJar(), parallelism, savepoint, args);
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.ports().bootstrapServers());
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    private static CommittedOutput output(List<String> topics) {
+        return new CommittedOutput(cluster.ports().bootstrapServers(), topics.get(1), topics.get(2), topics.get(3));
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, List<PromptRequest> prompts) {
+        for (PromptRequest p : prompts) {
+            producer.send(new ProducerRecord<>(topic, p.getRequestId().getBytes(), SingleObjectEncoding.encode(p)));
+        }
+        producer.flush();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+}
