@@ -7,18 +7,27 @@ set -euo pipefail
 amount="${1:?amount}"
 lock_dir="${MUNINN_GPU_LOCK_DIR:-/tmp/muninn-gpu-locks}"
 mkdir -p "$lock_dir"
-command -v nvidia-smi >/dev/null || { echo "gpu-discovery: nvidia-smi not found" >&2; exit 1; }
-mapfile -t all < <(nvidia-smi --query-gpu=index --format=csv,noheader)
+if [ -n "${MUNINN_GPU_INDEXES:-}" ]; then
+  # The GPUs to hand out, instead of asking nvidia-smi: for hosts that hide some GPUs, and for the cluster test on
+  # machines without any (which checks the plugin, this script and the operator's use of the index).
+  IFS=, read -ra all <<< "$MUNINN_GPU_INDEXES"
+else
+  command -v nvidia-smi >/dev/null || { echo "gpu-discovery: nvidia-smi not found" >&2; exit 1; }
+  mapfile -t all < <(nvidia-smi --query-gpu=index --format=csv,noheader)
+fi
 owner="$PPID"
 taken=()
 for index in "${all[@]}"; do
   [ "${#taken[@]}" -ge "$amount" ] && break
   lock="$lock_dir/gpu-$index"
-  if [ -f "$lock" ] && kill -0 "$(cat "$lock")" 2>/dev/null && [ "$(cat "$lock")" != "$owner" ]; then
-    continue
+  holder="$(cat "$lock" 2>/dev/null || true)"
+  if [ -n "$holder" ] && [ "$holder" != "$owner" ] && ! kill -0 "$holder" 2>/dev/null; then
+    rm -f "$lock"   # its TaskManager is gone
   fi
-  echo "$owner" > "$lock"
-  taken+=("$index")
+  # noclobber makes taking a lock atomic: of two TaskManagers starting at once, one gets each GPU.
+  if [ "$holder" = "$owner" ] || (set -o noclobber; echo "$owner" > "$lock") 2>/dev/null; then
+    taken+=("$index")
+  fi
 done
 if [ "${#taken[@]}" -lt "$amount" ]; then
   echo "gpu-discovery: wanted $amount GPU(s), found ${#taken[@]} free of ${#all[@]}" >&2

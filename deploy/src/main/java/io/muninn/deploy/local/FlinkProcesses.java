@@ -51,21 +51,25 @@ final class FlinkProcesses {
         List<String> memory = resourceParams(layout, "GET_JM_RESOURCE_PARAMS");
         List<String> jvm = new ArrayList<>(Arrays.asList(memory.get(0).split("\\s+")));
         return start(layout, JOBMANAGER, jvm, "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-                List.of());
+                List.of(), environment(layout));
     }
 
     /** Starts TaskManager {@code name}; its resource id is its name, so its log and metrics say which one it is. */
-    static NodeProcess startTaskManager(ClusterLayout layout, String name) {
+    static NodeProcess startTaskManager(ClusterLayout layout, String name, String gpuIndexes) {
         List<String> memory = resourceParams(layout, "GET_TM_RESOURCE_PARAMS");
         List<String> jvm = new ArrayList<>(Arrays.asList(memory.get(0).split("\\s+")));
         List<String> args = new ArrayList<>(Arrays.asList(memory.get(1).trim().split("\\s+")));
         args.add("-D");
         args.add("taskmanager.resource-id=" + name);
-        return start(layout, name, jvm, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", args);
+        Map<String, String> env = environment(layout);
+        if (gpuIndexes != null) {
+            env.put("MUNINN_GPU_INDEXES", gpuIndexes);
+        }
+        return start(layout, name, jvm, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", args, env);
     }
 
     private static NodeProcess start(ClusterLayout layout, String name, List<String> memoryFlags, String main,
-            List<String> extraArgs) {
+            List<String> extraArgs, Map<String, String> env) {
         List<String> jvm = new ArrayList<>(memoryFlags);
         jvm.addAll(Jvm.FLINK_OPENS);
         jvm.addAll(Jvm.MUNINN_PROPERTIES);
@@ -75,7 +79,7 @@ final class FlinkProcesses {
         jvm.add("-Dmuninn.cluster=" + layout.runDir());
         List<String> args = new ArrayList<>(List.of("--configDir", layout.confDir().toString()));
         args.addAll(extraArgs);
-        return NodeProcess.start(name, Jvm.command(jvm, layout.flinkLib(), main, args), environment(layout),
+        return NodeProcess.start(name, Jvm.command(jvm, layout.flinkLib(), main, args), env,
                 layout.logDir().resolve(name + ".out"), layout.pidDir().resolve(name + ".pid"));
     }
 

@@ -23,22 +23,28 @@ public final class LocalCluster implements AutoCloseable {
     private final List<NodeProcess> processes = new ArrayList<>();
     private int taskManagersStarted;
 
-    private LocalCluster(ClusterLayout layout, ClusterPorts ports) {
+    private final String gpuIndexes;
+
+    private LocalCluster(ClusterLayout layout, ClusterPorts ports, String gpuIndexes) {
         this.layout = layout;
+        this.gpuIndexes = gpuIndexes;
         this.ports = ports;
         this.rest = new FlinkRest(ports.restAddress());
     }
 
-    /** What {@link #start} brings up. */
-    public record Options(int taskManagers, int slotsPerTaskManager, String taskManagerMemory, boolean gpu) {
-        public static Options defaults() {
-            return new Options(2, 2, "2g", false);
-        }
-    }
+    /**
+     * What {@link #start} brings up.
+     *
+     * @param gpu        configure the {@code gpu} external resource: each TaskManager gets one GPU index from
+     *                   deploy/local/conf/gpu-discovery.sh
+     * @param gpuIndexes the GPU indexes the discovery script hands out instead of asking nvidia-smi, or null
+     */
+    public record Options(int taskManagers, int slotsPerTaskManager, String taskManagerMemory, boolean gpu,
+            String gpuIndexes) {}
 
     /** Starts the broker, the JobManager and the TaskManagers, and waits until all TaskManagers registered. */
     public static LocalCluster start(ClusterLayout layout, ClusterPorts ports, Options options) {
-        LocalCluster cluster = new LocalCluster(layout, ports);
+        LocalCluster cluster = new LocalCluster(layout, ports, options.gpuIndexes());
         try {
             Files.createDirectories(layout.runDir());
             if (!running(layout).isEmpty()) {
@@ -65,7 +71,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts one more TaskManager (for example, the replacement of a killed one); returns it. */
     public NodeProcess startTaskManager() {
-        NodeProcess tm = FlinkProcesses.startTaskManager(layout, "taskmanager-" + (++taskManagersStarted));
+        NodeProcess tm = FlinkProcesses.startTaskManager(layout, "taskmanager-" + (++taskManagersStarted), gpuIndexes);
         processes.add(tm);
         return tm;
     }

@@ -62,6 +62,10 @@ public final class LocalClusterCommand {
         @Option(names = "--parallelism", defaultValue = "2", description = "GenerateJob's parallelism (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
+        @Option(names = "--format", defaultValue = "JSON", description = "GenerateJob's output values: JSON (readable "
+                + "with the console consumer) or AVRO (single-object encoding) (default: ${DEFAULT-VALUE}).")
+        String format;
+
         @Option(names = "--no-job", description = "Start the processes only; submit nothing.")
         boolean noJob;
 
@@ -70,16 +74,19 @@ public final class LocalClusterCommand {
             ClusterLayout layout = dir.layout();
             ClusterPorts ports = new ClusterPorts(kafkaPort, kafkaPort + 1, 6123, restPort);
             LocalCluster cluster = LocalCluster.start(layout, ports,
-                    new LocalCluster.Options(taskManagers, slots, taskManagerMemory, gpu));
+                    new LocalCluster.Options(taskManagers, slots, taskManagerMemory, gpu, null));
             cluster.createTopics(2, TOPICS);
             System.out.printf("local cluster up: Kafka at %s, Flink web UI at %s, %d TaskManagers, logs in %s%n",
                     ports.bootstrapServers(), ports.restAddress(), taskManagers, layout.logDir());
             if (!noJob) {
-                String job = cluster.cli().run(layout.jobJar(), parallelism, null,
-                        generateArgs(ports, layout.repoRoot().resolve(model).toAbsolutePath(), "muninn-generate"));
+                List<String> args = generateArgs(ports, layout.repoRoot().resolve(model).toAbsolutePath(), "muninn-generate");
+                args.addAll(List.of("--format", format));
+                String job = cluster.cli().run(layout.jobJar(), parallelism, null, args);
                 System.out.printf("GenerateJob %s: %s -> %s, %s, %s%n", job, TOPICS.get(0), TOPICS.get(1), TOPICS.get(2), TOPICS.get(3));
             }
-            System.out.printf("produce a prompt:  %s%n", consoleProducer(layout, ports));
+            System.out.printf("produce a prompt:  %s%n", consoleTool(layout, ports, "ConsoleProducer", TOPICS.get(0)));
+            System.out.printf("watch the tokens:  %s --isolation-level read_committed%n",
+                    consoleTool(layout, ports, "consumer.ConsoleConsumer", TOPICS.get(1)));
             System.out.printf("stop everything:   deploy/local/down%n");
             return 0;
         }
@@ -95,9 +102,10 @@ public final class LocalClusterCommand {
                 "--model", model.toString(), "--max-steps", "32"));
     }
 
-    static String consoleProducer(ClusterLayout layout, ClusterPorts ports) {
-        return "java -cp '" + layout.repoRoot().relativize(layout.kafkaLib()) + "/*' org.apache.kafka.tools.ConsoleProducer "
-                + "--bootstrap-server " + ports.bootstrapServers() + " --topic " + TOPICS.get(0);
+    /** The command line of one of Kafka's console tools on the broker's class path. */
+    static String consoleTool(ClusterLayout layout, ClusterPorts ports, String tool, String topic) {
+        return "java -cp '" + layout.repoRoot().relativize(layout.kafkaLib()) + "/*' org.apache.kafka.tools." + tool
+                + " --bootstrap-server " + ports.bootstrapServers() + " --topic " + topic;
     }
 
     @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop every process of the cluster by its PID.")

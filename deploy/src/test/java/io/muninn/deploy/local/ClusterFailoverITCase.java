@@ -49,8 +49,9 @@ class ClusterFailoverITCase {
         deleteRecursively(runDir);
         ClusterLayout layout = new ClusterLayout(ClusterLayout.findRepoRoot(Path.of("")), runDir);
         // One slot per TaskManager: each holds one of the job's two subtasks, and the killed one's work can only
-        // resume once its replacement registered.
-        cluster = LocalCluster.start(layout, ClusterPorts.free(), new LocalCluster.Options(2, 1, "1600m", false));
+        // resume once its replacement registered. The gpu external resource is configured as on GPU hosts; this
+        // machine has no GPU, so the discovery script hands out indexes 0 and 1 instead of asking nvidia-smi.
+        cluster = LocalCluster.start(layout, ClusterPorts.free(), new LocalCluster.Options(2, 1, "1600m", true, "0,1"));
     }
 
     @AfterAll
@@ -88,12 +89,35 @@ class ClusterFailoverITCase {
             // The restarted job runs on the surviving TaskManager again: its subtask was restarted in the same JVM,
             // with a new user class loader, and the native libraries were found (lib/, parent-first).
             assertThat(cluster.rest().taskManagersOf(job)).contains("taskmanager-2", "taskmanager-3");
-            String survivorLog = Files.readString(survivor.log().resolveSibling("taskmanager-2.log"));
+            String survivorLog = log("taskmanager-2");
             assertThat(survivorLog.split(java.util.regex.Pattern.quote("Loaded " + MODEL), -1).length - 1)
                     .as("model loads on the surviving TaskManager (first run, then after the restart)")
                     .isGreaterThanOrEqualTo(2);
         }
         cluster.rest().cancel(job);
+    }
+
+    @Test
+    @Order(3)
+    void everyTaskManagerGotItsOwnGpuThroughTheExternalResourcePlugin() throws IOException {
+        // taskmanager-1 was killed; its replacement taskmanager-3 took over its index, so the two live ones hold
+        // one GPU each.
+        assertThat(java.util.stream.Stream.of("taskmanager-2", "taskmanager-3").map(ClusterFailoverITCase::assignedGpu))
+                .containsExactlyInAnyOrder("0", "1");
+    }
+
+    /** The GPU index the operator on {@code process} reported (the CPU build logs that it was assigned). */
+    private static String assignedGpu(String process) {
+        try {
+            var m = java.util.regex.Pattern.compile("gpu (\\d+) was assigned").matcher(log(process));
+            return m.find() ? m.group(1) : "none";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String log(String process) throws IOException {
+        return Files.readString(cluster.layout().logDir().resolve(process + ".log"));
     }
 
     @Test
