@@ -41,7 +41,8 @@ public final class BatchingBenchmark {
 
     private BatchingBenchmark() {}
 
-    record Setup(String name, ModelWeights weights, double threshold, double initScale) {}
+    /** A model to run; {@code prompts} are its own eval prompts (token ids), or null for random prompts. */
+    record Setup(String name, ModelWeights weights, double threshold, double initScale, List<int[]> prompts) {}
 
     public static void main(String[] args) {
         Map<String, String> defaults = new HashMap<>(Map.of(
@@ -60,14 +61,15 @@ public final class BatchingBenchmark {
         List<Setup> setups = new ArrayList<>();
         Path model = Path.of(opts.get("--model"));
         if (Files.isDirectory(model)) {
-            setups.add(new Setup(model.getFileName().toString(), WeightsLoader.load(model), threshold, 0.0));
+            setups.add(new Setup(model.getFileName().toString(), WeightsLoader.load(model), threshold, 0.0,
+                    evalPrompts(model)));
         } else {
             System.out.println("model directory " + model + " not found; running the random-weight model only");
         }
         int hidden = Integer.parseInt(opts.get("--random-hidden"));
         ModelConfig rc = RandomWeights.config(hidden, 512, 256, maxSteps);
         double coupling = Double.parseDouble(opts.get("--random-coupling"));
-        setups.add(new Setup("random-h" + hidden, RandomWeights.create(rc, 20261123L, 1.0 / Math.sqrt(hidden), coupling), threshold, 1.0));
+        setups.add(new Setup("random-h" + hidden, RandomWeights.create(rc, 20261123L, 1.0 / Math.sqrt(hidden), coupling), threshold, 1.0, null));
 
         System.out.printf(Locale.ROOT, "command: muninn bench batching %s%n", String.join(" ", args));
         System.out.printf(Locale.ROOT, "machine: %d cores, ND4J %s threads%n", Runtime.getRuntime().availableProcessors(),
@@ -83,22 +85,29 @@ public final class BatchingBenchmark {
 
     private static double runSetup(Setup s, int sequences, int batch, int maxNew, int promptLength, int maxSteps) {
         ModelConfig c = s.weights().config();
-        List<BenchRequest> kl = requests(c, sequences, promptLength, maxNew,
+        List<BenchRequest> kl = requests(c, s.prompts(), sequences, promptLength, maxNew,
                 new ExitPolicy(ExitCriterion.of("kl", s.threshold()), 0, maxSteps, 1, false), s.initScale());
-        List<BenchRequest> fixed = requests(c, sequences, promptLength, maxNew, ExitPolicy.fixedSteps(maxSteps), s.initScale());
-        long budget = RecurrentDepthEngine.kvBytesFor(c, "latest-m4", maxSteps, 16, promptLength + maxNew) * (batch + 1);
+        List<BenchRequest> fixed = requests(c, s.prompts(), sequences, promptLength, maxNew, ExitPolicy.fixedSteps(maxSteps),
+                s.initScale());
+        int longest = kl.stream().mapToInt(r -> r.prompt().length).max().orElse(promptLength) + maxNew;
+        // room for every sequence of a group and, for the reference-style static run, its shadow
+        long budget = RecurrentDepthEngine.kvBytesFor(c, "latest-m4", maxSteps, 16, longest) * (2L * batch + 1);
         RecurrentDepthEngine engine = new RecurrentDepthEngine(s.weights(), new Nd4jKernels(),
                 new EngineOptions("latest-m4", maxSteps, budget, 16));
 
-        System.out.printf(Locale.ROOT, "%n## %s (hidden %d, %d sequences x %d tokens, batch %d, kl < %s, max %d steps)%n",
-                s.name(), c.hiddenSize(), sequences, maxNew, batch, s.threshold(), maxSteps);
+        System.out.printf(Locale.ROOT, "%n## %s (hidden %d, %d sequences x %d tokens, batch %d, kl < %s, max %d steps, %s)%n",
+                s.name(), c.hiddenSize(), sequences, maxNew, batch, s.threshold(), maxSteps,
+                s.prompts() == null ? "random prompts of " + promptLength + " tokens" : "prompts from its eval.jsonl");
         continuous(engine, kl.subList(0, Math.min(2, kl.size())), batch); // warm-up: JIT and native code paths
 
         System.out.println("| mode | sequences | tokens | seconds | tokens/s | vs static |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
-        Run stat = time("static batching", () -> new StaticBatchRunner(engine, batch).run(kl));
+        Run stat = time("static batching, as the reference (the whole batch computes until its slowest member exits)",
+                () -> new StaticBatchRunner(engine, batch, true).run(kl));
         double staticRate = stat.tokensPerSecond();
         print(stat, staticRate);
+        Run lean = time("static batching, exited members idle", () -> new StaticBatchRunner(engine, batch, false).run(kl));
+        print(lean, staticRate);
         Result cont = continuousTimed(engine, kl, batch);
         print(cont.run(), staticRate);
         Result fixedDepth = continuousTimed(engine, fixed, batch);
@@ -108,8 +117,8 @@ public final class BatchingBenchmark {
         print(one, staticRate);
 
         int identical = sameCount(one.tokens(), stat.tokens(), cont.run().tokens());
-        int bothBatched = sameCount(stat.tokens(), stat.tokens(), cont.run().tokens());
-        System.out.printf(Locale.ROOT, "identical outputs: static vs continuous %d of %d sequences; all three modes %d of %d%n",
+        int bothBatched = sameCount(stat.tokens(), lean.tokens(), cont.run().tokens());
+        System.out.printf(Locale.ROOT, "identical outputs: both static modes vs continuous %d of %d sequences; with one at a time %d of %d%n",
                 bothBatched, kl.size(), identical, subset.size());
         System.out.printf(Locale.ROOT, "mean steps per token: kl exit %.2f vs fixed %d -> %.1f%% of recurrence compute saved%n",
                 cont.meanSteps(), maxSteps, 100 * (1 - cont.meanSteps() / maxSteps));
@@ -123,19 +132,53 @@ public final class BatchingBenchmark {
             }
         }
         double ratio = cont.run().tokensPerSecond() / staticRate;
+        System.out.printf(Locale.ROOT, "%s continuous/static (exited members idle) tokens-per-second ratio: %.2f%n",
+                s.name(), cont.run().tokensPerSecond() / lean.tokensPerSecond());
         System.out.printf(Locale.ROOT, "%s continuous/static tokens-per-second ratio: %.2f%n", s.name(), ratio);
         return ratio;
     }
 
-    static List<BenchRequest> requests(ModelConfig c, int n, int promptLength, int maxNew, ExitPolicy exit, double initScale) {
+    /**
+     * The model's own eval prompts (eval.jsonl's {@code prompt_ids}, as the tiny model's exporter writes them),
+     * shuffled with a fixed seed so that every difficulty level is mixed into each batch; null without the file.
+     */
+    static List<int[]> evalPrompts(Path model) {
+        Path eval = model.resolve("eval.jsonl");
+        if (!Files.isRegularFile(eval)) {
+            return null;
+        }
+        try {
+            List<int[]> out = new ArrayList<>();
+            for (String line : Files.readAllLines(eval)) {
+                var ids = com.google.gson.JsonParser.parseString(line).getAsJsonObject().getAsJsonArray("prompt_ids");
+                int[] prompt = new int[ids.size()];
+                for (int i = 0; i < prompt.length; i++) {
+                    prompt[i] = ids.get(i).getAsInt();
+                }
+                out.add(prompt);
+            }
+            java.util.Collections.shuffle(out, new Random(11));
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static List<BenchRequest> requests(ModelConfig c, List<int[]> prompts, int n, int promptLength, int maxNew,
+            ExitPolicy exit, double initScale) {
         Random random = new Random(7);
         List<BenchRequest> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int[] prompt = new int[promptLength];
-            for (int j = 0; j < promptLength; j++) {
+            if (prompts != null) {
+                prompt = prompts.get(i % prompts.size());
+            }
+            for (int j = 0; prompts == null && j < promptLength; j++) {
                 prompt[j] = random.nextInt(Math.min(c.vocabSize(), 250));
             }
-            GenerationParams p = new GenerationParams(maxNew, exit, new GreedySampler(), 1000 + i, initScale, false, Set.of());
+            // A trained model's prompts end at its end-of-text token, as real requests do; random models never stop.
+            Set<Integer> stops = prompts == null ? Set.of() : Set.copyOf(c.eosTokenIds());
+            GenerationParams p = new GenerationParams(maxNew, exit, new GreedySampler(), 1000 + i, initScale, false, stops);
             out.add(new BenchRequest("r" + i, prompt, p));
         }
         return out;

@@ -3,22 +3,31 @@ package io.muninn.bench;
 import io.muninn.model.engine.RecurrentDepthEngine;
 import io.muninn.model.engine.Sequence;
 import io.muninn.model.engine.StepEntry;
+import io.muninn.model.exit.ExitCriterion;
+import io.muninn.model.exit.ExitPolicy;
 import io.muninn.model.generate.GenerationParams;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Static batching, as the reference generates a batch: a fixed group of sequences advances token by token, and each
- * token round iterates until its slowest member exits. Members that exited stop computing (so outputs are identical
- * to every other mode), but none moves on to its next token before the whole group has.
+ * Static batching: a fixed group of sequences advances token by token, and each token round iterates until its
+ * slowest member exits; no member moves on to its next token before the whole group has.
+ *
+ * <p>With {@code membersKeepComputing}, as the reference's {@code generate_with_adaptive_compute} does: it iterates
+ * the whole batch tensor every step until every row exited, so rows that exited (or whose sequence ended) keep
+ * costing a row each, exit check included. Here such a row is a shadow sequence stepped in the same micro-batch
+ * (its own KV, a never-satisfied KL check), so the real sequences' outputs stay identical to every other mode.
+ * Without it, exited members stop computing: a leaner baseline than the reference.
  */
 final class StaticBatchRunner {
     private final RecurrentDepthEngine engine;
     private final int batchSize;
+    private final boolean membersKeepComputing;
 
-    StaticBatchRunner(RecurrentDepthEngine engine, int batchSize) {
+    StaticBatchRunner(RecurrentDepthEngine engine, int batchSize, boolean membersKeepComputing) {
         this.engine = engine;
         this.batchSize = batchSize;
+        this.membersKeepComputing = membersKeepComputing;
     }
 
     /** Generates every request; returns each one's tokens in request order. */
@@ -36,14 +45,18 @@ final class StaticBatchRunner {
         List<Sequence> seqs = new ArrayList<>();
         List<StepEntry> round = new ArrayList<>();
         int[][] tokens = new int[n][params.maxNewTokens()];
+        List<Sequence> shadows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             GenerationParams p = group.get(i).params();
             Sequence s = engine.newSequence(p.seed(), p.initScale(), p.warmStart());
             seqs.add(s);
             round.add(engine.prefill(s, group.get(i).prompt(), true, p.exit()));
+            if (membersKeepComputing) {
+                shadows.add(engine.newSequence(p.seed(), p.initScale(), p.warmStart()));
+            }
         }
         for (int t = 0; t < params.maxNewTokens(); t++) {
-            runRound(round);
+            runRound(round, shadows, params.exit());
             List<StepEntry> next = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 StepEntry e = round.get(i);
@@ -59,6 +72,7 @@ final class StaticBatchRunner {
             round = next;
         }
         seqs.forEach(engine::release);
+        shadows.forEach(engine::release);
         List<int[]> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int produced = 0;
@@ -70,16 +84,33 @@ final class StaticBatchRunner {
         return out;
     }
 
-    /** One token round: step the unfinished members together until every one has exited. */
-    private void runRound(List<StepEntry> round) {
+    /**
+     * One token round: step the unfinished members together until every one has exited; with shadows, every member
+     * that is not iterating (exited this round, or its sequence ended) is stood in for by its shadow's row.
+     */
+    private void runRound(List<StepEntry> round, List<Sequence> shadows, ExitPolicy memberPolicy) {
         List<StepEntry> running = new ArrayList<>();
         for (StepEntry e : round) {
             if (e != null) {
                 running.add(e);
             }
         }
+        String criterion = memberPolicy.criterion().name();
+        double unreachable = criterion.equals("argmax-stability") ? Integer.MAX_VALUE : Double.MIN_VALUE;
+        ExitPolicy never = new ExitPolicy(ExitCriterion.of(criterion, unreachable), 0, memberPolicy.maxSteps(), 1, false);
+        StepEntry[] shadowRows = new StepEntry[shadows.size()];
         while (!running.isEmpty()) {
-            engine.step(running);
+            List<StepEntry> batch = new ArrayList<>(running);
+            for (int i = 0; i < shadows.size(); i++) {
+                StepEntry member = round.get(i);
+                if (member == null || member.exited()) {
+                    if (shadowRows[i] == null || shadowRows[i].exited()) {
+                        shadowRows[i] = engine.decode(shadows.get(i), 0, never);
+                    }
+                    batch.add(shadowRows[i]);
+                }
+            }
+            engine.step(batch);
             running.removeIf(StepEntry::exited);
         }
     }
