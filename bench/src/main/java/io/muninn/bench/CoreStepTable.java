@@ -2,6 +2,8 @@ package io.muninn.bench;
 
 import java.util.Collection;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Arrays;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.Options;
@@ -21,12 +23,18 @@ public final class CoreStepTable {
             System.out.println("note: OMP_NUM_THREADS is unset; on a shared machine set it (1 on 2 cores) or OpenMP"
                     + " threads oversubscribe and every number is meaningless");
         }
+        Map<String, String> opts = BenchArgs.parse(args, Map.of("--rows", "1,8,32,128", "--hidden", "256,1024,2048",
+                "--iterations", "3"));
+        String[] rowsList = opts.get("--rows").split(",");
+        String[] hiddenList = opts.get("--hidden").split(",");
         Options options = new OptionsBuilder()
                 .include(CoreStepBenchmark.class.getName())
+                .param("rows", rowsList)
+                .param("hidden", hiddenList)
                 .forks(1)
                 .warmupIterations(1)
                 .warmupTime(TimeValue.seconds(2))
-                .measurementIterations(3)
+                .measurementIterations(Integer.parseInt(opts.get("--iterations")))
                 .measurementTime(TimeValue.seconds(2))
                 // JavaCPP's per-allocation memory check off, as bin/muninn runs the engine
                 .jvmArgsAppend("-Xmx6g", "-Dorg.bytedeco.javacpp.maxbytes=0", "-Dorg.bytedeco.javacpp.maxphysicalbytes=0")
@@ -35,8 +43,8 @@ public final class CoreStepTable {
         System.out.println();
         System.out.println("| rows | hidden | core step ms | core step GFLOP/s | plain matmul GFLOP/s | step / matmul |");
         System.out.println("|---:|---:|---:|---:|---:|---:|");
-        for (int hidden : new int[] {256, 1024, 2048}) {
-            for (int rows : new int[] {1, 8, 32, 128}) {
+        for (int hidden : Arrays.stream(hiddenList).mapToInt(Integer::parseInt).toArray()) {
+            for (int rows : Arrays.stream(rowsList).mapToInt(Integer::parseInt).toArray()) {
                 double stepMs = score(results, "coreStep", rows, hidden);
                 double matmulMs = score(results, "plainMatmul", rows, hidden);
                 double stepRate = CoreStepBenchmark.coreStepFlops(rows, hidden) / (stepMs * 1e6);
