@@ -1,13 +1,9 @@
 package io.muninn.deploy.local;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,28 +48,7 @@ public final class FlinkCli {
         jvm.add("-Dlog4j.configurationFile=" + layout.confDir().resolve("log4j-flink.properties"));
         jvm.add("-Dlog4j2.configurationFile=" + layout.confDir().resolve("log4j-flink.properties"));
         List<String> cmd = Jvm.command(jvm, layout.flinkLib(), "org.apache.flink.client.cli.CliFrontend", args);
-        try {
-            Files.createDirectories(layout.logDir());
-            Path out = layout.logDir().resolve("flink-client.out");
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-            pb.environment().putAll(FlinkProcesses.environment(layout));
-            Process p = pb.start();
-            boolean done = p.waitFor(300, TimeUnit.SECONDS);
-            String text = Files.readString(out, StandardCharsets.UTF_8);
-            if (!done) {
-                p.destroyForcibly();
-                throw new IllegalStateException("flink " + args.get(0) + " did not finish in 300 s:\n" + text);
-            }
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException("flink " + String.join(" ", args) + " failed (exit " + p.exitValue()
-                        + "):\n" + text);
-            }
-            return text;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return NodeProcess.runToCompletion("flink " + String.join(" ", args), cmd, FlinkProcesses.environment(layout),
+                layout.logDir().resolve("flink-client.out"), Duration.ofSeconds(300));
     }
 }

@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Flink 2.3 JobManager and TaskManager processes started from Flink's entrypoint classes
@@ -105,28 +103,18 @@ final class FlinkProcesses {
                         "-Dlog.file=" + layout.logDir().resolve("bash-java-utils.log")),
                 layout.flinkLib(), "org.apache.flink.runtime.util.bash.BashJavaUtils",
                 List.of(command, "--configDir", layout.confDir().toString()));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("BashJavaUtils " + command + " failed: " + out);
+        String out = NodeProcess.runToCompletion("BashJavaUtils " + command, cmd, Map.of(),
+                layout.logDir().resolve("bash-java-utils.out"), Duration.ofSeconds(60));
+        List<String> results = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (line.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:")) {
+                results.add(line.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()).trim());
             }
-            List<String> results = new ArrayList<>();
-            for (String line : out.split("\n")) {
-                if (line.startsWith("BASH_JAVA_UTILS_EXEC_RESULT:")) {
-                    results.add(line.substring("BASH_JAVA_UTILS_EXEC_RESULT:".length()).trim());
-                }
-            }
-            if (results.isEmpty()) {
-                throw new IllegalStateException("BashJavaUtils " + command + " printed no result: " + out);
-            }
-            return results;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
+        if (results.isEmpty()) {
+            throw new IllegalStateException("BashJavaUtils " + command + " printed no result: " + out);
+        }
+        return results;
     }
 
     /** Waits until the REST API reports {@code count} TaskManagers. */

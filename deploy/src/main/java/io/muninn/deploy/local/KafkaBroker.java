@@ -1,7 +1,5 @@
 package io.muninn.deploy.local;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,20 +48,8 @@ final class KafkaBroker {
                         "-Dlog.file=" + layout.logDir().resolve("kafka.log")),
                 layout.kafkaLib(), "kafka.tools.StorageTool",
                 List.of("format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
-        try {
-            Files.createDirectories(layout.logDir());
-            Path out = layout.logDir().resolve("kafka-format.out");
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException("formatting Kafka's log directory failed: " + Files.readString(out));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        NodeProcess.runToCompletion("formatting Kafka's log directory", cmd, Map.of(),
+                layout.logDir().resolve("kafka-format.out"), Duration.ofSeconds(120));
     }
 
     private static void awaitReady(NodeProcess broker, ClusterPorts ports, Duration timeout) {

@@ -79,7 +79,7 @@ public final class LocalClusterCommand {
             System.out.printf("local cluster up: Kafka at %s, Flink web UI at %s, %d TaskManagers, logs in %s%n",
                     ports.bootstrapServers(), ports.restAddress(), taskManagers, layout.logDir());
             if (!noJob) {
-                List<String> args = generateArgs(ports, layout.repoRoot().resolve(model).toAbsolutePath(), "muninn-generate");
+                List<String> args = generateArgs(ports, layout.repoRoot().resolve(model).toAbsolutePath(), TOPICS, "muninn-generate", 32);
                 args.addAll(List.of("--format", format));
                 String job = cluster.cli().run(layout.jobJar(), parallelism, null, args);
                 System.out.printf("GenerateJob %s: %s -> %s, %s, %s%n", job, TOPICS.get(0), TOPICS.get(1), TOPICS.get(2), TOPICS.get(3));
@@ -92,14 +92,18 @@ public final class LocalClusterCommand {
         }
     }
 
-    /** GenerateJob's program arguments on the local cluster (what {@code flink run job.jar ...} passes). */
-    public static List<String> generateArgs(ClusterPorts ports, Path model, String transactionalIdPrefix) {
+    /**
+     * GenerateJob's program arguments on the local cluster (what {@code flink run job.jar ...} passes): its four
+     * topics (prompts, tokens, completions, rejected), {@code id} as consumer group and transactional-id prefix,
+     * the model and the step cap.
+     */
+    public static List<String> generateArgs(ClusterPorts ports, Path model, List<String> topics, String id, int maxSteps) {
         return new ArrayList<>(List.of("generate", "--detached",
                 "--bootstrap-servers", ports.bootstrapServers(),
-                "--prompts-topic", TOPICS.get(0), "--tokens-topic", TOPICS.get(1),
-                "--completions-topic", TOPICS.get(2), "--rejected-topic", TOPICS.get(3),
-                "--transactional-id-prefix", transactionalIdPrefix,
-                "--model", model.toString(), "--max-steps", "32"));
+                "--prompts-topic", topics.get(0), "--tokens-topic", topics.get(1),
+                "--completions-topic", topics.get(2), "--rejected-topic", topics.get(3),
+                "--group-id", id, "--transactional-id-prefix", id,
+                "--model", model.toString(), "--max-steps", Integer.toString(maxSteps)));
     }
 
     /** The command line of one of Kafka's console tools on the broker's class path. */

@@ -123,21 +123,6 @@ public final class NodeProcess {
         }
     }
 
-    /** Waits until the log contains {@code line}; fails with the log's tail if the process dies or time runs out. */
-    void awaitLog(String line, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (logText().contains(line)) {
-                return;
-            }
-            if (!handle.isAlive()) {
-                throw new IllegalStateException(name + " exited before logging '" + line + "'; " + tail());
-            }
-            sleep(200);
-        }
-        throw new IllegalStateException(name + " did not log '" + line + "' within " + timeout + "; " + tail());
-    }
-
     String logText() {
         try {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
@@ -150,6 +135,34 @@ public final class NodeProcess {
     String tail() {
         String text = logText();
         return "last lines of " + log + ":\n" + text.substring(Math.max(0, text.length() - 3000));
+    }
+
+    /**
+     * Runs a short-lived command (a tool, not a cluster process) to completion with its output in {@code out};
+     * returns that output, or fails with it when the command fails or outlives {@code timeout}.
+     */
+    static String runToCompletion(String what, List<String> command, Map<String, String> env, Path out, Duration timeout) {
+        try {
+            Files.createDirectories(out.getParent());
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            String text = Files.readString(out, StandardCharsets.UTF_8);
+            if (!done) {
+                p.destroyForcibly();
+                throw new IllegalStateException(what + " did not finish within " + timeout + ":\n" + text);
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(what + " failed (exit " + p.exitValue() + "):\n" + text);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + what, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     static void sleep(long millis) {

@@ -74,13 +74,13 @@ class ClusterFailoverITCase {
 
         try (var producer = producer(); var out = output(topics)) {
             send(producer, topics.get(0), prompts.subList(0, 100));
-            out.awaitCompletions(20, RUN_TIMEOUT, () -> {});
+            out.awaitCompletions(20, RUN_TIMEOUT);
             assertThat(cluster.rest().completedCheckpoints(job)).isPositive();
 
             victim.kill();
             NodeProcess replacement = cluster.startTaskManager();
             send(producer, topics.get(0), prompts.subList(100, 200));
-            out.awaitCompletions(200, RUN_TIMEOUT, () -> {});
+            out.awaitCompletions(200, RUN_TIMEOUT);
 
             assertExactlyOnce(out, expected);
             assertThat(survivor.isAlive()).as("the surviving TaskManager kept its process").isTrue();
@@ -130,14 +130,14 @@ class ClusterFailoverITCase {
         try (var producer = producer(); var out = output(topics)) {
             // Stop as soon as the first completion is committed, so that most of these requests are in flight.
             send(producer, topics.get(0), prompts.subList(0, 80));
-            out.awaitCompletions(1, RUN_TIMEOUT, () -> {});
+            out.awaitCompletions(1, RUN_TIMEOUT);
             String savepoint = cluster.rest().stopWithSavepoint(first, cluster.layout().savepoints().toUri().toString(),
                     Duration.ofMinutes(2));
             assertThat(out.completions()).as("stopped with requests still in flight").isLessThan(80);
 
             String second = submit(topics, 1, savepoint);
             send(producer, topics.get(0), prompts.subList(80, 100));
-            out.awaitCompletions(100, RUN_TIMEOUT, () -> {});
+            out.awaitCompletions(100, RUN_TIMEOUT);
             assertExactlyOnce(out, expected);
             cluster.rest().cancel(second);
         }
@@ -171,12 +171,9 @@ class ClusterFailoverITCase {
     }
 
     private static String submit(List<String> topics, int parallelism, String savepoint) {
-        ClusterPorts ports = cluster.ports();
-        List<String> args = List.of("generate", "--detached", "--bootstrap-servers", ports.bootstrapServers(),
-                "--prompts-topic", topics.get(0), "--tokens-topic", topics.get(1), "--completions-topic", topics.get(2),
-                "--rejected-topic", topics.get(3), "--transactional-id-prefix", topics.get(0), "--group-id", topics.get(0),
-                "--model", MODEL.toString(), "--max-steps", Integer.toString(JumpPrompts.MAX_STEPS),
-                "--checkpoint-interval", "PT1S");
+        List<String> args = LocalClusterCommand.generateArgs(cluster.ports(), MODEL, topics, topics.get(0),
+                JumpPrompts.MAX_STEPS);
+        args.addAll(List.of("--checkpoint-interval", "PT1S"));
         return cluster.cli().run(cluster.layout().jobJar(), parallelism, savepoint, args);
     }
 

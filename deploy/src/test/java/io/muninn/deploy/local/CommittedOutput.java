@@ -49,7 +49,7 @@ final class CommittedOutput implements AutoCloseable {
     }
 
     /** Polls until {@code count} requests completed (and a little longer, to catch late duplicates). */
-    void awaitCompletions(int count, Duration timeout, Runnable whileWaiting) throws Exception {
+    void awaitCompletions(int count, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (completed.size() < count) {
             if (System.nanoTime() > deadline) {
@@ -57,7 +57,6 @@ final class CommittedOutput implements AutoCloseable {
                         + "; rejected: " + rejected);
             }
             poll(Duration.ofMillis(500));
-            whileWaiting.run();
         }
         long settle = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         while (System.nanoTime() < settle) {
