@@ -11,6 +11,7 @@ import io.muninn.model.kv.SequenceKv;
 import io.muninn.model.rng.CounterRng;
 import io.muninn.model.weights.ModelWeights;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -128,6 +129,51 @@ public final class RecurrentDepthEngine {
                     "recorded exit step must be in [1, " + policy.maxSteps() + "] but was " + exitStep);
         }
         return start(seq, tokens, prefill, StepEntry.Logits.NONE, policy, exitStep);
+    }
+
+    /**
+     * Whether {@link #replayLockstep} rebuilds exactly what call-by-call replay would for this sequence: not under
+     * strategies that overwrite slots or read deeper than the caller, and not with warm start once a generated token
+     * is replayed (each token then starts from the previous one's exit latent).
+     */
+    public boolean lockstepReplayExact(Sequence seq, int generatedTokensReplayed) {
+        return layout.chunkedPrefillExact() && (!seq.warmStart() || generatedTokensReplayed == 0);
+    }
+
+    /**
+     * Rebuilds the KV cache of an empty sequence in one lockstep pass (design.md §5, {@link LockstepReplay}) from its
+     * prompt, the generated tokens that had entered the model, and the recorded exit steps: {@code exitSteps[0]} the
+     * prefill's (every prompt position's), {@code exitSteps[1 + i]} that of the call that {@code generated[i]}
+     * entered. The cost of one batched prefill instead of one call per token; runs to completion within this call.
+     * The sequence then continues with a decode row of the next token.
+     */
+    public void replayLockstep(Sequence seq, int[] prompt, int[] generated, int[] exitSteps, ExitPolicy policy) {
+        if (seq.length() != 0) {
+            throw new IllegalArgumentException("lockstep replay needs an empty sequence but it has " + seq.length() + " positions");
+        }
+        if (exitSteps.length != generated.length + 1) {
+            throw new IllegalArgumentException(String.format(
+                    "lockstep replay needs the prefill's exit step and one per generated token: %s generated tokens, %s exit steps",
+                    generated.length, exitSteps.length));
+        }
+        if (!lockstepReplayExact(seq, generated.length)) {
+            throw new IllegalArgumentException("lockstep replay is not exact under kv strategy " + layout.strategy().name()
+                    + (seq.warmStart() ? " with warm start" : "") + "; replay call by call");
+        }
+        int[] tokens = new int[prompt.length + generated.length];
+        int[] steps = new int[tokens.length];
+        System.arraycopy(prompt, 0, tokens, 0, prompt.length);
+        System.arraycopy(generated, 0, tokens, prompt.length, generated.length);
+        for (int i = 0; i < exitSteps.length; i++) {
+            if (exitSteps[i] < 1 || exitSteps[i] > policy.maxSteps()) {
+                throw new IllegalArgumentException(String.format(
+                        "recorded exit step %s must be in [1, %s] but was %s", i, policy.maxSteps(), exitSteps[i]));
+            }
+        }
+        Arrays.fill(steps, 0, prompt.length, exitSteps[0]);
+        System.arraycopy(exitSteps, 1, steps, prompt.length, generated.length);
+        StepEntry checked = start(seq, tokens, true, StepEntry.Logits.NONE, policy, exitSteps[0]);
+        new LockstepReplay(model).run(seq, checked.firstPosition, tokens, steps);
     }
 
     private StepEntry start(Sequence seq, int[] tokens, boolean prefill, StepEntry.Logits logits, ExitPolicy policy, int forced) {
@@ -282,7 +328,7 @@ public final class RecurrentDepthEngine {
             int count = e.logitsWanted == StepEntry.Logits.ALL_ROWS ? e.rows() : e.logitsWanted == StepEntry.Logits.LAST_ROW ? 1 : 0;
             float[][] rows = new float[count][];
             for (int r = 0; r < count; r++, row++) {
-                rows[r] = java.util.Arrays.copyOfRange(flat, row * vocab, (row + 1) * vocab);
+                rows[r] = Arrays.copyOfRange(flat, row * vocab, (row + 1) * vocab);
             }
             if (count > 0) {
                 e.logits = rows;
@@ -307,7 +353,7 @@ public final class RecurrentDepthEngine {
         if (e.logitsWanted != StepEntry.Logits.NONE || e.forcedExitStep > 0) {
             int hidden = config.hiddenSize();
             float[] all = Floats.of(e.state);
-            e.sequence.warmLatent(java.util.Arrays.copyOfRange(all, (e.rows() - 1) * hidden, e.rows() * hidden));
+            e.sequence.warmLatent(Arrays.copyOfRange(all, (e.rows() - 1) * hidden, e.rows() * hidden));
         }
         e.injected = null;
     }

@@ -8,7 +8,8 @@ import java.util.Arrays;
 
 /**
  * An admitted sequence: its engine state, what it generated, and its one forward call in flight. It moves through
- * prefill chunks, then (after a restore or a preemption) replay calls with recorded exit steps, then decode rows.
+ * prefill chunks, then (after a restore or a preemption) a lockstep replay or, where that is not exact, replay calls
+ * with recorded exit steps, then decode rows.
  */
 final class ActiveSequence {
     final SequenceRequest request;
@@ -42,10 +43,21 @@ final class ActiveSequence {
     }
 
     /** Creates the next forward call: a prefill chunk, a replay call, or a decode row. */
-    void startNext(RecurrentDepthEngine engine, int prefillChunk) {
+    void startNext(RecurrentDepthEngine engine, int prefillChunk, SchedulerStats stats) {
         var policy = request.params().exit();
         int[] prompt = request.prompt();
         boolean replaying = progress.size() > 0;
+        if (replaying && promptEntered == 0 && engine.lockstepReplayExact(sequence, replayUpTo)) {
+            // design.md §5: all known positions at once, each to its recorded exit step
+            long t0 = System.nanoTime();
+            engine.replayLockstep(sequence, prompt, Arrays.copyOf(progress.tokens(), replayUpTo),
+                    Arrays.copyOf(progress.exitSteps(), replayUpTo + 1), policy);
+            promptEntered = prompt.length;
+            replayed = replayUpTo;
+            stats.recordLockstepReplay(prompt.length + replayUpTo, System.nanoTime() - t0);
+        } else if (replaying && promptEntered == 0) {
+            stats.recordCallReplay();
+        }
         if (promptEntered < prompt.length) {
             int size = engine.prefillChunkable(policy) ? prefillChunk : prompt.length;
             int to = Math.min(prompt.length, promptEntered + size);

@@ -1,6 +1,6 @@
 package io.muninn.model.scheduler;
 
-/** Running counters of a scheduler: steps, rows, tokens, and the steps-per-token histogram. */
+/** Running counters of a scheduler: steps, rows, tokens, the steps-per-token histogram, preemptions and replays. */
 public final class SchedulerStats {
     private final long[] stepsHistogram;
     private long steps;
@@ -8,6 +8,10 @@ public final class SchedulerStats {
     private long tokens;
     private long tokenSteps;
     private long preemptions;
+    private long lockstepReplays;
+    private long lockstepPositions;
+    private long lockstepNanos;
+    private long callReplays;
 
     SchedulerStats(int maxSteps) {
         this.stepsHistogram = new long[maxSteps + 1];
@@ -26,6 +30,36 @@ public final class SchedulerStats {
 
     void recordPreemption() {
         preemptions++;
+    }
+
+    void recordLockstepReplay(int positions, long nanos) {
+        lockstepReplays++;
+        lockstepPositions += positions;
+        lockstepNanos += nanos;
+    }
+
+    void recordCallReplay() {
+        callReplays++;
+    }
+
+    /** Sequences rebuilt by one lockstep replay (design.md §5). */
+    public long lockstepReplays() {
+        return lockstepReplays;
+    }
+
+    /** Positions those lockstep replays rebuilt. */
+    public long lockstepReplayedPositions() {
+        return lockstepPositions;
+    }
+
+    /** Wall time spent in lockstep replays, in nanoseconds (the replay time after a restore). */
+    public long lockstepReplayNanos() {
+        return lockstepNanos;
+    }
+
+    /** Sequences rebuilt call by call (strategies or warm start where lockstep is not exact). */
+    public long callReplays() {
+        return callReplays;
     }
 
     public long steps() {

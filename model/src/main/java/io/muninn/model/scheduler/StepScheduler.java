@@ -180,7 +180,7 @@ public final class StepScheduler {
             active.add(a);
             live.put(r.id(), a);
             listener.onAdmitted(r.id());
-            a.startNext(engine, options.prefillChunk());
+            a.startNext(engine, options.prefillChunk(), stats);
         }
     }
 
@@ -214,7 +214,7 @@ public final class StepScheduler {
     private boolean onExit(ActiveSequence a) {
         StepEntry e = a.current;
         if (!a.currentProducesToken) {
-            a.startNext(engine, options.prefillChunk());
+            a.startNext(engine, options.prefillChunk(), stats);
             return false;
         }
         SequenceRequest r = a.request;
@@ -228,7 +228,7 @@ public final class StepScheduler {
         } else if (a.progress.size() >= r.params().maxNewTokens()) {
             end(r.id(), FinishReason.LENGTH, "");
         } else {
-            a.startNext(engine, options.prefillChunk());
+            a.startNext(engine, options.prefillChunk(), stats);
         }
         return true;
     }

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The scheduler against the PyTorch reference: every golden scenario of a KV strategy runs in ONE scheduler, in a
  * shuffled arrival order, batched at the recurrence-step level, and each still produces exactly the reference's
- * tokens and exit steps. Then each is interrupted after some tokens, restored into a fresh engine by replay, and
- * must continue exactly as the uninterrupted run.
+ * tokens and exit steps. Then each is interrupted after some tokens, restored into a fresh engine by replay (lockstep
+ * where that is exact, call by call elsewhere), and must continue exactly as the uninterrupted run.
  */
 class SchedulerGoldenTest {
 
@@ -76,6 +76,11 @@ class SchedulerGoldenTest {
                 assertThat(o.exitSteps()).as("%s exit steps restored after %s tokens", s.name(), k)
                         .containsExactly(s.expectedExitSteps());
                 assertThat(h.listener.tokens).as("only new tokens are delivered").hasSize(s.expectedTokens().length - k);
+                // lockstep (design.md §5) wherever it is exact; call by call for slot sharing, always-last, warm start
+                boolean lockstep = !s.kvStrategy().contains("compress") && !s.kvStrategy().startsWith("always-last")
+                        && !(s.params().warmStart() && k > 1);
+                assertThat(h.scheduler.stats().lockstepReplays()).as("lockstep replays").isEqualTo(lockstep ? 1 : 0);
+                assertThat(h.scheduler.stats().callReplays()).as("call-by-call replays").isEqualTo(lockstep ? 0 : 1);
             }
         }
     }
