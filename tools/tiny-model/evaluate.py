@@ -41,7 +41,7 @@ def load_model(model_dir):
     return m
 
 
-def run(model, examples, max_steps, criterion, threshold, init_scale, seed, batch):
+def run(model, examples, max_steps, criterion, threshold, init_scale, seed, batch, exit_in_prefill=False):
     """Per example: (correct, steps per generated token)."""
     stop = set(model.cfg.eos_token_id)
     results = []
@@ -52,7 +52,8 @@ def run(model, examples, max_steps, criterion, threshold, init_scale, seed, batc
             by_len[len(ex["prompt_ids"])].append(j)
         res = [None] * len(chunk)
         for _, idx in by_len.items():
-            gen = Generator(model, max_steps, criterion, threshold, init_scale=init_scale, seed=seed)
+            gen = Generator(model, max_steps, criterion, threshold, exit_in_prefill=exit_in_prefill,
+                            init_scale=init_scale, seed=seed)
             n_new = max(len(chunk[j]["answer_ids"]) for j in idx)
             toks, steps = gen.generate([chunk[j]["prompt_ids"] for j in idx], n_new, stop)
             for j, t, s in zip(idx, toks, steps):
@@ -89,6 +90,8 @@ def main():
     p.add_argument("--seed", type=int, default=0, help="request seed of the counter RNG for s0")
     p.add_argument("--batch", type=int, default=128)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--exit-in-prefill", action="store_true",
+                   help="let the criterion end the prefill too (decided on the last prompt position)")
     p.add_argument("--out", default=None, help="default: <model_dir>/eval_python.json")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -97,7 +100,7 @@ def main():
     with open(a.eval_set or os.path.join(a.model_dir, "eval.jsonl")) as f:
         examples = [json.loads(line) for line in f]
     report = {"settings": {"threshold": a.threshold, "max_steps": a.max_steps, "init_scale": a.init_scale,
-                           "seed": a.seed, "kv": "latest-m4", "exit_in_prefill": False, "greedy": True},
+                           "seed": a.seed, "kv": "latest-m4", "exit_in_prefill": a.exit_in_prefill, "greedy": True},
               "fixed": {}, "kl": None}
     t0 = time.time()
     for r in FIXED_DEPTHS:
@@ -105,7 +108,7 @@ def main():
         print("fixed r=%d acc %.3f (%.0fs)" % (r, report["fixed"][r]["overall"]["accuracy"], time.time() - t0),
               flush=True)
     report["kl"] = summarize(examples, run(model, examples, a.max_steps, "kl", a.threshold, a.init_scale, a.seed,
-                                           a.batch))
+                                           a.batch, a.exit_in_prefill))
     print("kl acc %.3f mean steps %.2f (%.0fs)" % (report["kl"]["overall"]["accuracy"],
                                                    report["kl"]["overall"]["mean_steps"], time.time() - t0))
     with open(a.out or os.path.join(a.model_dir, "eval_python.json"), "w") as f:

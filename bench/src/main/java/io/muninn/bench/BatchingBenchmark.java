@@ -38,6 +38,8 @@ import java.util.Set;
 public final class BatchingBenchmark {
     /** One-at-a-time is slow by design; its rate is measured on this many of the sequences. */
     private static int singleSequences;
+    /** Whether the KL exit may end the prefill too (the reference's current default; the paper's code never did). */
+    private static boolean exitInPrefill;
 
     private BatchingBenchmark() {}
 
@@ -51,6 +53,7 @@ public final class BatchingBenchmark {
                 "--max-steps", "32"));
         defaults.put("--random-coupling", "0.34");
         defaults.put("--single-sequences", "4");
+        defaults.put("--exit-in-prefill", "false");
         Map<String, String> opts = BenchArgs.parse(args, defaults);
         singleSequences = Integer.parseInt(opts.get("--single-sequences"));
         int maxSteps = Integer.parseInt(opts.get("--max-steps"));
@@ -58,6 +61,7 @@ public final class BatchingBenchmark {
         int maxNew = Integer.parseInt(opts.get("--max-new-tokens"));
         int promptLength = Integer.parseInt(opts.get("--prompt-length"));
         double threshold = Double.parseDouble(opts.get("--threshold"));
+        exitInPrefill = Boolean.parseBoolean(opts.get("--exit-in-prefill"));
         List<Setup> setups = new ArrayList<>();
         Path model = Path.of(opts.get("--model"));
         if (Files.isDirectory(model)) {
@@ -86,7 +90,7 @@ public final class BatchingBenchmark {
     private static double runSetup(Setup s, int sequences, int batch, int maxNew, int promptLength, int maxSteps) {
         ModelConfig c = s.weights().config();
         List<BenchRequest> kl = requests(c, s.prompts(), sequences, promptLength, maxNew,
-                new ExitPolicy(ExitCriterion.of("kl", s.threshold()), 0, maxSteps, 1, false), s.initScale());
+                new ExitPolicy(ExitCriterion.of("kl", s.threshold()), 0, maxSteps, 1, exitInPrefill), s.initScale());
         List<BenchRequest> fixed = requests(c, s.prompts(), sequences, promptLength, maxNew, ExitPolicy.fixedSteps(maxSteps),
                 s.initScale());
         int longest = kl.stream().mapToInt(r -> r.prompt().length).max().orElse(promptLength) + maxNew;
@@ -95,10 +99,16 @@ public final class BatchingBenchmark {
         RecurrentDepthEngine engine = new RecurrentDepthEngine(s.weights(), new Nd4jKernels(),
                 new EngineOptions("latest-m4", maxSteps, budget, 16));
 
-        System.out.printf(Locale.ROOT, "%n## %s (hidden %d, %d sequences x %d tokens, batch %d, kl < %s, max %d steps, %s)%n",
+        System.out.printf(Locale.ROOT, "%n## %s (hidden %d, %d sequences x %d tokens, batch %d, kl < %s, max %d steps, %s, %s)%n",
                 s.name(), c.hiddenSize(), sequences, maxNew, batch, s.threshold(), maxSteps,
+                exitInPrefill ? "exit in prefill" : "no exit in prefill",
                 s.prompts() == null ? "random prompts of " + promptLength + " tokens" : "prompts from its eval.jsonl");
-        continuous(engine, kl.subList(0, Math.min(2, kl.size())), batch); // warm-up: JIT and native code paths
+        // warm-up of every timed mode on one group, so that no mode pays the JIT and native code paths for the others
+        List<BenchRequest> warm = kl.subList(0, Math.min(batch, kl.size()));
+        new StaticBatchRunner(engine, batch, true).run(warm);
+        new StaticBatchRunner(engine, batch, false).run(warm);
+        continuous(engine, warm, batch);
+        continuous(engine, fixed.subList(0, Math.min(2, fixed.size())), batch);
 
         System.out.println("| mode | sequences | tokens | seconds | tokens/s | vs static |");
         System.out.println("|---|---:|---:|---:|---:|---:|");

@@ -56,7 +56,7 @@ final class StaticBatchRunner {
             }
         }
         for (int t = 0; t < params.maxNewTokens(); t++) {
-            runRound(round, shadows, params.exit());
+            runRound(round, shadows, params.exit(), t == 0 ? group : null);
             List<StepEntry> next = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 StepEntry e = round.get(i);
@@ -86,9 +86,10 @@ final class StaticBatchRunner {
 
     /**
      * One token round: step the unfinished members together until every one has exited; with shadows, every member
-     * that is not iterating (exited this round, or its sequence ended) is stood in for by its shadow's row.
+     * that is not iterating (exited this round, or its sequence ended) is stood in for by its shadow's row (its
+     * whole prompt's rows in the prefill round, {@code prefillOf} non-null).
      */
-    private void runRound(List<StepEntry> round, List<Sequence> shadows, ExitPolicy memberPolicy) {
+    private void runRound(List<StepEntry> round, List<Sequence> shadows, ExitPolicy memberPolicy, List<BenchRequest> prefillOf) {
         List<StepEntry> running = new ArrayList<>();
         for (StepEntry e : round) {
             if (e != null) {
@@ -97,7 +98,8 @@ final class StaticBatchRunner {
         }
         String criterion = memberPolicy.criterion().name();
         double unreachable = criterion.equals("argmax-stability") ? Integer.MAX_VALUE : Double.MIN_VALUE;
-        ExitPolicy never = new ExitPolicy(ExitCriterion.of(criterion, unreachable), 0, memberPolicy.maxSteps(), 1, false);
+        ExitPolicy never = new ExitPolicy(ExitCriterion.of(criterion, unreachable), 0, memberPolicy.maxSteps(), 1,
+                memberPolicy.exitInPrefill());
         StepEntry[] shadowRows = new StepEntry[shadows.size()];
         while (!running.isEmpty()) {
             List<StepEntry> batch = new ArrayList<>(running);
@@ -105,7 +107,10 @@ final class StaticBatchRunner {
                 StepEntry member = round.get(i);
                 if (member == null || member.exited()) {
                     if (shadowRows[i] == null || shadowRows[i].exited()) {
-                        shadowRows[i] = engine.decode(shadows.get(i), 0, never);
+                        // the prefill round stands in the member's whole prompt, as the reference's batch tensor holds it
+                        shadowRows[i] = prefillOf != null
+                                ? engine.prefill(shadows.get(i), prefillOf.get(i).prompt(), true, never)
+                                : engine.decode(shadows.get(i), 0, never);
                     }
                     batch.add(shadowRows[i]);
                 }

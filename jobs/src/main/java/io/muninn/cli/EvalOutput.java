@@ -24,9 +24,9 @@ final class EvalOutput {
     static String markdown(EvalReport report, Settings s) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT,
-                "%s on %s: %d examples%s, greedy, kv %s, init-scale %s, seed %d; %s exit at %s, max %d steps, no exit in prefill%n%n",
+                "%s on %s: %d examples%s, greedy, kv %s, init-scale %s, seed %d; %s exit at %s, max %d steps, %s%n%n",
                 s.model(), s.evalFile().getFileName(), s.examples(), subset(s), s.kv(), s.initScale(), s.seed(), report.criterion(),
-                number(report.threshold()), report.maxSteps()));
+                number(report.threshold()), report.maxSteps(), report.exitInPrefill() ? "exit in prefill" : "no exit in prefill"));
         String label = report.criterion().equals("kl") ? "KL" : report.criterion();
         List<String> header = new ArrayList<>();
         header.add("difficulty");
@@ -70,7 +70,7 @@ final class EvalOutput {
         settings.addProperty("init_scale", s.initScale());
         settings.addProperty("seed", s.seed());
         settings.addProperty("kv", s.kv());
-        settings.addProperty("exit_in_prefill", false);
+        settings.addProperty("exit_in_prefill", report.exitInPrefill());
         settings.addProperty("greedy", true);
         root.add("settings", settings);
         JsonObject fixed = new JsonObject();

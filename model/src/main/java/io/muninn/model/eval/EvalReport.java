@@ -14,17 +14,20 @@ import java.util.TreeMap;
  * and §5): accuracy rises with depth and then saturates; the exit criterion stays within one point of the best fixed
  * depth with fewer mean steps; and its mean steps grow with difficulty.
  *
- * <p>Steps compared are per <em>decoded</em> token: the first answer token comes from the prefill, which never exits
- * early (paper-era code), so it always runs {@code max_steps}. {@link LevelStats#meanSteps()} counts it too.
+ * <p>Steps compared are per <em>decoded</em> token when the prefill never exits early (paper-era code, the default):
+ * the first answer token then always runs {@code max_steps}. With {@code exitInPrefill} (the reference's current
+ * default) the prefill exits on its last position like any token, and every answer token is compared.
+ * {@link LevelStats#meanSteps()} counts every answer token either way.
  *
  * @param fixed     per fixed depth (iterations per token), ascending
  * @param criterion the exit criterion's name, e.g. {@code kl}
  * @param threshold its threshold
  * @param maxSteps  the criterion's step cap
  * @param adaptive  the results under the criterion
+ * @param exitInPrefill whether the criterion could end the prefill (which produces the first answer token)
  */
 public record EvalReport(SortedMap<Integer, SettingSummary> fixed, String criterion, double threshold, int maxSteps,
-        SettingSummary adaptive) {
+        SettingSummary adaptive, boolean exitInPrefill) {
 
     /** One accuracy point, the tolerance of "within one point" and of "saturates". */
     public static final double ONE_POINT = 0.01;
@@ -103,13 +106,16 @@ public record EvalReport(SortedMap<Integer, SettingSummary> fixed, String criter
         int best = bestDepth();
         double top = acc(best);
         double exitAcc = adaptive.overall().accuracy();
-        double steps = decodedSteps(adaptive.overall());
+        double steps = comparedSteps(adaptive.overall());
         boolean within = exitAcc >= top - ONE_POINT - EPS;
         boolean fewer = steps < best;
-        String detail = String.format(Locale.ROOT,
-                "%s vs %s at r=%d (%+.1f points); %.2f mean steps per decoded token vs %d (%.2f per answer token "
-                        + "counting the prefill's, which runs %d)",
-                pct(exitAcc), pct(top), best, 100 * (exitAcc - top), steps, best, adaptive.overall().meanSteps(), maxSteps);
+        String detail = exitInPrefill
+                ? String.format(Locale.ROOT, "%s vs %s at r=%d (%+.1f points); %.2f mean steps per answer token vs %d "
+                        + "(the prefill exits too; %.2f per decoded token)",
+                        pct(exitAcc), pct(top), best, 100 * (exitAcc - top), steps, best, decoded(adaptive.overall()))
+                : String.format(Locale.ROOT, "%s vs %s at r=%d (%+.1f points); %.2f mean steps per decoded token vs %d "
+                        + "(%.2f per answer token counting the prefill's, which runs %d)",
+                        pct(exitAcc), pct(top), best, 100 * (exitAcc - top), steps, best, adaptive.overall().meanSteps(), maxSteps);
         if (!within) {
             detail = "accuracy more than one point below the best: " + detail;
         } else if (!fewer) {
@@ -121,10 +127,10 @@ public record EvalReport(SortedMap<Integer, SettingSummary> fixed, String criter
     private Claim stepsGrowWithDifficulty() {
         String name = String.format(Locale.ROOT, "%s mean steps grow with difficulty", criterion);
         Map<Integer, Double> steps = new LinkedHashMap<>();
-        adaptive.byDifficulty().forEach((d, s) -> steps.put(d, decodedSteps(s)));
+        adaptive.byDifficulty().forEach((d, s) -> steps.put(d, comparedSteps(s)));
         List<String> parts = new ArrayList<>();
         steps.forEach((d, s) -> parts.add(String.format(Locale.ROOT, "%d: %.2f", d, s)));
-        String values = "per decoded token by difficulty " + String.join(", ", parts);
+        String values = (exitInPrefill ? "per answer token" : "per decoded token") + " by difficulty " + String.join(", ", parts);
         if (steps.size() < 2) {
             return new Claim(name, Verdict.UNTESTED, "needs at least two difficulty levels; " + values);
         }
@@ -150,8 +156,15 @@ public record EvalReport(SortedMap<Integer, SettingSummary> fixed, String criter
         return fixed.get(depth).overall().accuracy();
     }
 
-    /** Mean steps per decoded token, or per token when no example decoded one (one-token answers). */
-    private static double decodedSteps(LevelStats s) {
+    /**
+     * The steps the claims compare: per answer token when the prefill can exit; otherwise per decoded token, or per
+     * token when no example decoded one (one-token answers).
+     */
+    private double comparedSteps(LevelStats s) {
+        return exitInPrefill ? s.meanSteps() : decoded(s);
+    }
+
+    private static double decoded(LevelStats s) {
         return Double.isNaN(s.meanStepsDecoded()) ? s.meanSteps() : s.meanStepsDecoded();
     }
 

@@ -34,7 +34,7 @@ class EvalReportTest {
         for (int i = 0; i < accByDepth.length; i++) {
             fixed.put(depths[i], accuracy(accByDepth[i]));
         }
-        return new EvalReport(fixed, "kl", 5e-4, 32, adaptive);
+        return new EvalReport(fixed, "kl", 5e-4, 32, adaptive, false);
     }
 
     @Test
@@ -47,6 +47,23 @@ class EvalReportTest {
         assertThat(claims.get(1).name()).isEqualTo("kl exit at 5e-4 within one point of the best fixed depth with fewer mean steps");
         assertThat(claims.get(1).detail()).startsWith("94.3% vs 95.0% at r=8 (-0.7 points); 3.50 mean steps per decoded token vs 8");
         assertThat(claims.get(2).detail()).isEqualTo("non-decreasing, per decoded token by difficulty 1: 2.00, 2: 3.50, 3: 5.00");
+    }
+
+    @Test
+    void withExitInPrefillEveryAnswerTokenIsCompared() {
+        // per answer token (meanSteps) rather than per decoded token (2.00 at every level here)
+        TreeMap<Integer, LevelStats> levels = new TreeMap<>();
+        levels.put(1, new LevelStats(10, 0.95, 2.5, 2.0));
+        levels.put(2, new LevelStats(10, 0.95, 4.0, 2.0));
+        SettingSummary adaptive = new SettingSummary(new LevelStats(20, 0.95, 3.25, 2.0), levels);
+        TreeMap<Integer, SettingSummary> fixed = new TreeMap<>(Map.of(1, accuracy(0.2), 4, accuracy(0.9), 8, accuracy(0.95)));
+        List<Claim> claims = new EvalReport(fixed, "kl", 5e-4, 32, adaptive, true).claims();
+        assertThat(claims.get(1).detail()).isEqualTo(
+                "95.0% vs 95.0% at r=8 (+0.0 points); 3.25 mean steps per answer token vs 8 (the prefill exits too; 2.00 per decoded token)");
+        assertThat(claims.get(2).verdict()).isEqualTo(Verdict.HOLDS);
+        assertThat(claims.get(2).detail()).isEqualTo("non-decreasing, per answer token by difficulty 1: 2.50, 2: 4.00");
+        assertThat(new EvalReport(fixed, "kl", 5e-4, 32, adaptive, false).claims().get(2).verdict())
+                .as("the same numbers per decoded token are flat").isEqualTo(Verdict.FAILS);
     }
 
     @Test
