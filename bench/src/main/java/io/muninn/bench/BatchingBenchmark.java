@@ -47,12 +47,17 @@ public final class BatchingBenchmark {
     record Setup(String name, ModelWeights weights, double threshold, double initScale, List<int[]> prompts) {}
 
     public static void main(String[] args) {
+        // Four times as many sequences as batch slots: continuous batching refills a slot the step it frees, static
+        // batching cannot. The random model's coupling and spread give KL exits from about 11 to 27 steps (mean ~16),
+        // the range of Huginn-0125's per-category means (12.7-14.6) and tails; spread 0 gives random weights' narrow
+        // band.
         Map<String, String> defaults = new HashMap<>(Map.of(
-                "--model", "models/huginn-tiny-chains", "--sequences", "32", "--batch", "16", "--max-new-tokens", "8",
-                "--prompt-length", "12", "--random-hidden", "1024", "--random-sequences", "16", "--threshold", "5e-4",
+                "--model", "models/huginn-tiny-chains", "--sequences", "64", "--batch", "16", "--max-new-tokens", "16",
+                "--prompt-length", "12", "--random-hidden", "1024", "--random-sequences", "32", "--threshold", "5e-4",
                 "--max-steps", "32"));
-        defaults.put("--random-coupling", "0.34");
-        defaults.put("--single-sequences", "4");
+        defaults.put("--random-coupling", "0.3");
+        defaults.put("--random-spread", "2.0");
+        defaults.put("--single-sequences", "2");
         defaults.put("--exit-in-prefill", "false");
         Map<String, String> opts = BenchArgs.parse(args, defaults);
         singleSequences = Integer.parseInt(opts.get("--single-sequences"));
@@ -73,7 +78,10 @@ public final class BatchingBenchmark {
         int hidden = Integer.parseInt(opts.get("--random-hidden"));
         ModelConfig rc = RandomWeights.config(hidden, 512, 256, maxSteps);
         double coupling = Double.parseDouble(opts.get("--random-coupling"));
-        setups.add(new Setup("random-h" + hidden, RandomWeights.create(rc, 20261123L, 1.0 / Math.sqrt(hidden), coupling), threshold, 1.0, null));
+        double spread = Double.parseDouble(opts.get("--random-spread"));
+        setups.add(new Setup("random-h" + hidden, spread == 0
+                ? RandomWeights.create(rc, 20261123L, 1.0 / Math.sqrt(hidden), coupling)
+                : RandomWeights.createWithSpread(rc, 20261123L, 1.0 / Math.sqrt(hidden), coupling, spread), threshold, 1.0, null));
 
         System.out.printf(Locale.ROOT, "command: muninn bench batching %s%n", String.join(" ", args));
         System.out.printf(Locale.ROOT, "machine: %d cores, ND4J %s threads%n", Runtime.getRuntime().availableProcessors(),
@@ -112,11 +120,13 @@ public final class BatchingBenchmark {
 
         System.out.println("| mode | sequences | tokens | seconds | tokens/s | vs static |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
+        StaticBatchRunner reference = new StaticBatchRunner(engine, batch, true);
         Run stat = time("static batching, as the reference (the whole batch computes until its slowest member exits)",
-                () -> new StaticBatchRunner(engine, batch, true).run(kl));
+                () -> reference.run(kl));
         double staticRate = stat.tokensPerSecond();
         print(stat, staticRate);
-        Run lean = time("static batching, exited members idle", () -> new StaticBatchRunner(engine, batch, false).run(kl));
+        StaticBatchRunner leanRunner = new StaticBatchRunner(engine, batch, false);
+        Run lean = time("static batching, exited members idle", () -> leanRunner.run(kl));
         print(lean, staticRate);
         Result cont = continuousTimed(engine, kl, batch);
         print(cont.run(), staticRate);
@@ -133,6 +143,9 @@ public final class BatchingBenchmark {
         System.out.printf(Locale.ROOT, "mean steps per token: kl exit %.2f vs fixed %d -> %.1f%% of recurrence compute saved%n",
                 cont.meanSteps(), maxSteps, 100 * (1 - cont.meanSteps() / maxSteps));
         System.out.printf(Locale.ROOT, "mean rows per micro-batch: continuous %.1f%n", cont.meanRows());
+        System.out.printf(Locale.ROOT, "micro-batch steps (entries stepped): static as the reference %d (%d), exited members idle %d (%d), "
+                + "continuous %d (%d)%n", reference.steps(), reference.entrySteps(), leanRunner.steps(), leanRunner.entrySteps(),
+                cont.steps(), cont.entrySteps());
         System.out.println("steps-per-token histogram (kl exit, continuous):");
         long[] h = cont.histogram();
         long max = Arrays.stream(h).max().orElse(1);
@@ -210,7 +223,7 @@ public final class BatchingBenchmark {
         }
     }
 
-    record Result(Run run, double meanSteps, double meanRows, long[] histogram) {}
+    record Result(Run run, double meanSteps, double meanRows, long[] histogram, long steps, long entrySteps) {}
 
     interface Body {
         List<int[]> run();
@@ -241,7 +254,8 @@ public final class BatchingBenchmark {
         List<int[]> tokens = (List<int[]>) r[0];
         StepScheduler scheduler = (StepScheduler) r[1];
         return new Result(new Run(name, tokens, seconds), scheduler.stats().meanStepsPerToken(),
-                scheduler.stats().meanRows(), scheduler.stats().stepsHistogram());
+                scheduler.stats().meanRows(), scheduler.stats().stepsHistogram(), scheduler.stats().steps(),
+                scheduler.stats().entrySteps());
     }
 
     private static Object[] continuous(RecurrentDepthEngine engine, List<BenchRequest> requests, int batch) {

@@ -23,11 +23,23 @@ final class StaticBatchRunner {
     private final RecurrentDepthEngine engine;
     private final int batchSize;
     private final boolean membersKeepComputing;
+    private long steps;
+    private long entrySteps;
 
     StaticBatchRunner(RecurrentDepthEngine engine, int batchSize, boolean membersKeepComputing) {
         this.engine = engine;
         this.batchSize = batchSize;
         this.membersKeepComputing = membersKeepComputing;
+    }
+
+    /** Micro-batch steps run so far. */
+    long steps() {
+        return steps;
+    }
+
+    /** Entries stepped so far, summed over steps (a decode row or a prefill chunk counts once per step). */
+    long entrySteps() {
+        return entrySteps;
     }
 
     /** Generates every request; returns each one's tokens in request order. */
@@ -116,6 +128,8 @@ final class StaticBatchRunner {
                 }
             }
             engine.step(batch);
+            steps++;
+            entrySteps += batch.size();
             running.removeIf(StepEntry::exited);
         }
     }

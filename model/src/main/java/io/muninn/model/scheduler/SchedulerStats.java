@@ -5,6 +5,7 @@ public final class SchedulerStats {
     private final long[] stepsHistogram;
     private long steps;
     private long rows;
+    private long entries;
     private long tokens;
     private long tokenSteps;
     private long preemptions;
@@ -17,9 +18,10 @@ public final class SchedulerStats {
         this.stepsHistogram = new long[maxSteps + 1];
     }
 
-    void recordStep(int stepRows) {
+    void recordStep(int stepRows, int stepEntries) {
         steps++;
         rows += stepRows;
+        entries += stepEntries;
     }
 
     void recordToken(int exitStep) {
@@ -76,6 +78,11 @@ public final class SchedulerStats {
 
     public long preemptions() {
         return preemptions;
+    }
+
+    /** Entries (decode rows and prefill chunks) stepped, summed over micro-batches. */
+    public long entrySteps() {
+        return entries;
     }
 
     /** Mean rows per micro-batch. */

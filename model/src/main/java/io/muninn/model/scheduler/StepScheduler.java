@@ -138,7 +138,7 @@ public final class StepScheduler {
                 tokens += onExit(a) ? 1 : 0;
             }
         }
-        stats.recordStep(rows);
+        stats.recordStep(rows, entries.size());
         return new StepReport(entries.size(), rows, tokens, active.size(), waiting.size(), engine.pool().bytesInUse(), preempted);
     }
 

@@ -43,6 +43,20 @@ public final class RandomWeights {
                 layers(c, c.codaLayers(), std), adapter, ones(h), null);
     }
 
+    /**
+     * Like {@link #create(ModelConfig, long, double, double)}, with every token's embedding row scaled by
+     * {@code exp(spread · z)}, z standard normal per token: a token that injects strongly pins the recurrence down
+     * within few steps, a weak one leaves it to its own dynamics for longer, so exit steps spread across tokens as a
+     * trained model's do. The head keeps the unscaled rows, so the scale does not decide which token comes next.
+     */
+    public static ModelWeights createWithSpread(ModelConfig c, long seed, double std, double stateCoupling, double spread) {
+        ModelWeights w = create(c, seed, std, stateCoupling);
+        INDArray head = w.embedding().dup();
+        INDArray scales = Nd4j.randn(DataType.FLOAT, c.vocabSize(), 1).muli(spread);
+        INDArray embedding = w.embedding().mulColumnVector(org.nd4j.linalg.ops.transforms.Transforms.exp(scales, false));
+        return new ModelWeights(c, embedding, head, w.prelude(), w.core(), w.coda(), w.adapter(), w.lnF(), w.ropeTable());
+    }
+
     private static List<LayerWeights> layers(ModelConfig c, int count, double std) {
         int h = c.hiddenSize();
         int inner = c.intermediateSize();
