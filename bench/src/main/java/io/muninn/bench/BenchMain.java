@@ -2,13 +2,13 @@ package io.muninn.bench;
 
 import java.util.Arrays;
 
-/** {@code muninn bench <name> [options]}: batching, core-step. */
+/** {@code muninn bench <name> [options]}: batching, core-step, pipeline, replay. */
 public final class BenchMain {
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: muninn bench batching|core-step|pipeline [options]; --help lists a benchmark's options");
+            System.err.println("usage: muninn bench batching|core-step|pipeline|replay [options]; --help lists a benchmark's options");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -16,8 +16,9 @@ public final class BenchMain {
             case "batching" -> BatchingBenchmark.main(rest);
             case "core-step" -> CoreStepTable.main(rest);
             case "pipeline" -> PipelineBenchmark.main(rest);
+            case "replay" -> ReplayBenchmark.main(rest);
             default -> {
-                System.err.println("unknown benchmark '" + args[0] + "'; accepted: batching, core-step, pipeline");
+                System.err.println("unknown benchmark '" + args[0] + "'; accepted: batching, core-step, pipeline, replay");
                 System.exit(2);
             }
         }
