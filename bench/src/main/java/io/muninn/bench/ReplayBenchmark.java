@@ -7,6 +7,7 @@ import io.muninn.model.engine.StepEntry;
 import io.muninn.model.exit.ExitCriterion;
 import io.muninn.model.exit.ExitPolicy;
 import io.muninn.model.kernel.Nd4jKernels;
+import io.muninn.model.sampling.GreedySampler;
 import io.muninn.model.weights.ModelWeights;
 import io.muninn.model.weights.WeightsLoader;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.Map;
  * Prints milliseconds side by side; asserts nothing.
  */
 public final class ReplayBenchmark {
+    private static final GreedySampler GREEDY = new GreedySampler();
     private ReplayBenchmark() {}
 
     public static void main(String[] args) {
@@ -45,7 +47,7 @@ public final class ReplayBenchmark {
             int[] steps = new int[generated + 1];
             steps[0] = x.exitStep();
             for (int i = 0; i < generated; i++) {
-                tokens[i] = argmax(x.lastLogits());
+                tokens[i] = GREEDY.sample(x.lastLogits(), 0, 0);
                 x = run(engine, engine.decode(original, tokens[i], policy));
                 steps[i + 1] = x.exitStep();
             }
@@ -74,15 +76,5 @@ public final class ReplayBenchmark {
             engine.step(List.of(entry));
         }
         return entry;
-    }
-
-    private static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -1,9 +1,9 @@
 package io.muninn.model.engine;
 
 import io.muninn.model.config.ModelConfig;
-import io.muninn.model.rng.CounterRng;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -37,25 +37,18 @@ final class LockstepReplay {
     /** Rebuilds the KV of {@code tokens}, already validated and appended as positions {@code first ..}. */
     void run(Sequence seq, int first, int[] tokens, int[] exitSteps) {
         int n = tokens.length;
-        int hidden = config.hiddenSize();
         int[] positions = new int[n];
         for (int r = 0; r < n; r++) {
             positions[r] = first + r;
         }
         List<Segment> whole = List.of(new Segment(seq.kv(), 0, n, first));
         INDArray injected = model.core.adapter().inject(model.prelude.forward(model.embed(tokens), positions, whole));
-        float[] s0 = new float[n * hidden];
-        for (int r = 0; r < n; r++) {
-            CounterRng.initialStateRow(seq.seed(), first + r, config.initStd(), seq.initScale(), config.embedScale(),
-                    s0, r * hidden, hidden);
-        }
-        INDArray state = Nd4j.create(s0, new long[] {n, hidden}, 'c');
-        int deepest = 0;
-        for (int e : exitSteps) {
-            deepest = Math.max(deepest, e);
-        }
+        INDArray state = RecurrentDepthEngine.randomInitialState(config, seq, first, n);
+        int deepest = IntStream.of(exitSteps).max().orElse(0);
         for (int k = 0; k < deepest; k++) {
-            int[] running = running(exitSteps, k);
+            int iteration = k;
+            // the rows whose recorded exit step is after iteration k (0-based)
+            int[] running = IntStream.range(0, n).filter(r -> exitSteps[r] > iteration).toArray();
             for (int r : running) {
                 // set before the iteration: later running positions read this one's entries of iteration k
                 seq.kv().setDepth(first + r, 1, k + 1);
@@ -82,23 +75,5 @@ final class LockstepReplay {
         model.coda.forward(state, positions, whole);
         // as after call-by-call replay: the last position's exit latent is where a warm-started next token begins
         seq.warmLatent(Floats.of(state.getRow(n - 1).dup()));
-    }
-
-    /** The rows whose recorded exit step is after iteration {@code k} (0-based). */
-    private static int[] running(int[] exitSteps, int k) {
-        int count = 0;
-        for (int e : exitSteps) {
-            if (e > k) {
-                count++;
-            }
-        }
-        int[] out = new int[count];
-        int i = 0;
-        for (int r = 0; r < exitSteps.length; r++) {
-            if (exitSteps[r] > k) {
-                out[i++] = r;
-            }
-        }
-        return out;
     }
 }

@@ -239,12 +239,18 @@ public final class RecurrentDepthEngine {
         if (!entry.prefill && seq.warmStart() && seq.warmLatent() != null) {
             return Nd4j.create(seq.warmLatent().clone(), new long[] {1, hidden}, 'c');
         }
-        float[] s0 = new float[entry.rows() * hidden];
-        for (int r = 0; r < entry.rows(); r++) {
-            CounterRng.initialStateRow(seq.seed(), entry.firstPosition + r, config.initStd(), seq.initScale(),
-                    config.embedScale(), s0, r * hidden, hidden);
+        return randomInitialState(config, seq, entry.firstPosition, entry.rows());
+    }
+
+    /** The random s0 (rows, H) of positions {@code first ..}: drawn from (seed, position) alone. */
+    static INDArray randomInitialState(ModelConfig config, Sequence seq, int first, int rows) {
+        int hidden = config.hiddenSize();
+        float[] s0 = new float[rows * hidden];
+        for (int r = 0; r < rows; r++) {
+            CounterRng.initialStateRow(seq.seed(), first + r, config.initStd(), seq.initScale(), config.embedScale(),
+                    s0, r * hidden, hidden);
         }
-        return Nd4j.create(s0, new long[] {entry.rows(), hidden}, 'c');
+        return Nd4j.create(s0, new long[] {rows, hidden}, 'c');
     }
 
     private void iterate(MicroBatch batch) {

@@ -109,13 +109,12 @@ public record EvalReport(SortedMap<Integer, SettingSummary> fixed, String criter
         double steps = comparedSteps(adaptive.overall());
         boolean within = exitAcc >= top - ONE_POINT - EPS;
         boolean fewer = steps < best;
-        String detail = exitInPrefill
-                ? String.format(Locale.ROOT, "%s vs %s at r=%d (%+.1f points); %.2f mean steps per answer token vs %d "
-                        + "(the prefill exits too; %.2f per decoded token)",
-                        pct(exitAcc), pct(top), best, 100 * (exitAcc - top), steps, best, decoded(adaptive.overall()))
-                : String.format(Locale.ROOT, "%s vs %s at r=%d (%+.1f points); %.2f mean steps per decoded token vs %d "
-                        + "(%.2f per answer token counting the prefill's, which runs %d)",
-                        pct(exitAcc), pct(top), best, 100 * (exitAcc - top), steps, best, adaptive.overall().meanSteps(), maxSteps);
+        String other = exitInPrefill
+                ? String.format(Locale.ROOT, "the prefill exits too; %.2f per decoded token", decoded(adaptive.overall()))
+                : String.format(Locale.ROOT, "%.2f per answer token counting the prefill's, which runs %d",
+                        adaptive.overall().meanSteps(), maxSteps);
+        String detail = String.format(Locale.ROOT, "%s vs %s at r=%d (%+.1f points); %.2f mean steps per %s token vs %d (%s)",
+                pct(exitAcc), pct(top), best, 100 * (exitAcc - top), steps, exitInPrefill ? "answer" : "decoded", best, other);
         if (!within) {
             detail = "accuracy more than one point below the best: " + detail;
         } else if (!fewer) {

@@ -8,11 +8,13 @@ import io.muninn.model.config.ModelConfig;
 import io.muninn.model.exit.ExitCriterion;
 import io.muninn.model.exit.ExitPolicy;
 import io.muninn.model.kernel.Nd4jKernels;
+import io.muninn.model.sampling.GreedySampler;
 import io.muninn.model.weights.ModelWeights;
 import io.muninn.model.weights.RandomWeights;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * exact; elsewhere it is refused, and callers replay call by call.
  */
 class LockstepReplayTest {
+    private static final GreedySampler GREEDY = new GreedySampler();
     private static final ModelConfig CONFIG = RandomWeights.config(64, 97, 128, 8);
     private static final ModelWeights WEIGHTS = RandomWeights.create(CONFIG, 11, 0.08);
     private static final int[] PROMPT = {5, 17, 3, 88, 42, 9, 61};
@@ -57,7 +60,7 @@ class LockstepReplayTest {
             StepEntry next = run(e, e.decode(rebuilt, token, POLICY));
             assertThat(next.exitStep()).as("exit step of token %s", i).isEqualTo(original.get(i).exitStep());
             assertClose(next.lastLogits(), original.get(i).logits());
-            token = argmax(next.lastLogits());
+            token = GREEDY.sample(next.lastLogits(), 0, 0);
             assertThat(token).isEqualTo(original.get(i).id());
         }
     }
@@ -73,7 +76,7 @@ class LockstepReplayTest {
                 .hasMessage("lockstep replay is not exact under kv strategy " + kv + "; replay call by call");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void warmStartIsRefusedOnceAGeneratedTokenIsReplayed() {
         RecurrentDepthEngine e = engine("latest-m4");
         Sequence seq = e.newSequence(7, 1.0, true);
@@ -82,7 +85,7 @@ class LockstepReplayTest {
                 .hasMessage("lockstep replay is not exact under kv strategy latest-m4 with warm start; replay call by call");
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void recordedExitStepsOutsideTheCapAreRefused() {
         RecurrentDepthEngine e = engine("latest-m4");
         assertThatThrownBy(() -> e.replayLockstep(e.newSequence(7, 1.0, false), PROMPT, new int[] {1}, new int[] {8, 9}, POLICY))
@@ -95,7 +98,7 @@ class LockstepReplayTest {
         List<Token> out = new ArrayList<>();
         StepEntry entry = run(e, e.prefill(seq, PROMPT, true, POLICY));
         while (true) {
-            int id = argmax(entry.lastLogits());
+            int id = GREEDY.sample(entry.lastLogits(), 0, 0);
             out.add(new Token(id, entry.exitStep(), entry.lastLogits()));
             if (out.size() == count) {
                 return out;
@@ -109,16 +112,6 @@ class LockstepReplayTest {
             engine.step(List.of(entry));
         }
         return entry;
-    }
-
-    private static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static void assertClose(float[] actual, float[] expected) {
