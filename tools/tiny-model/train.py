@@ -47,6 +47,7 @@ def parse_args(argv=None):
     p.add_argument("--task", default="shell", choices=["shell", "chains", "addition", "jumps", "ijumps"])
     p.add_argument("--max-difficulty", type=int, default=12)
     p.add_argument("--queries", type=int, default=3)
+    p.add_argument("--max-jump", type=int, default=2, help="jumps/ijumps: the longest jump, in cells")
     p.add_argument("--statements", type=int, default=0, help="statements per program (0: difficulty x queries)")
     p.add_argument("--curriculum", default="0.15,0.6",
                    help="'a,b': difficulty 1 only for the first fraction a of the steps, then the largest sampled "
@@ -125,9 +126,9 @@ def main(argv=None):
     os.makedirs(a.out, exist_ok=True)
 
     if a.task == "ijumps":
-        task = InterleavedJumpTask(a.max_difficulty, a.queries)
+        task = InterleavedJumpTask(a.max_difficulty, a.queries, a.max_jump)
     elif a.task == "jumps":
-        task = JumpTask(a.max_difficulty, a.queries)
+        task = JumpTask(a.max_difficulty, a.queries, a.max_jump)
     elif a.task == "addition":
         task = AdditionTask(a.max_difficulty)
     elif a.task == "shell":

@@ -34,10 +34,11 @@ class EvalCommandTest {
      *   open('models/huginn-tiny-chains/eval.jsonl') if c.update([json.loads(l)['difficulty']]) or
      *   c[json.loads(l)['difficulty']] <= 5]" > /tmp/subset.jsonl
      * /usr/bin/python3 tools/tiny-model/evaluate.py models/huginn-tiny-chains --eval-set /tmp/subset.jsonl \
-     *   --out jobs/src/test/resources/io/muninn/cli/huginn-tiny-chains-eval-subset.json
+     *   --exit-in-prefill --out jobs/src/test/resources/io/muninn/cli/huginn-tiny-chains-eval-subset.json
      * </pre>
-     * ({@code bin/muninn eval --model models/huginn-tiny-chains --per-level 5 --depths 1,8 --json} writes the same
-     * layout, for a Java-only baseline.)
+     * ({@code bin/muninn eval --model models/huginn-tiny-chains --per-level 5 --depths 1,8 --exit-in-prefill --json}
+     * writes the same layout, for a Java-only baseline.) With exit in prefill, the mode in which the model's README
+     * shows all three claims, the prefill's exit is compared too.
      */
     static final String EXPECTED = "huginn-tiny-chains-eval-subset.json";
     /** Mean steps may move by this much (a token exiting a step earlier or later under another BLAS's rounding). */
