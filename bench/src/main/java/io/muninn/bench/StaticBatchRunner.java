@@ -25,6 +25,7 @@ final class StaticBatchRunner {
     private final boolean membersKeepComputing;
     private long steps;
     private long entrySteps;
+    private long rounds;
 
     StaticBatchRunner(RecurrentDepthEngine engine, int batchSize, boolean membersKeepComputing) {
         this.engine = engine;
@@ -40,6 +41,11 @@ final class StaticBatchRunner {
     /** Entries stepped so far, summed over steps (a decode row or a prefill chunk counts once per step). */
     long entrySteps() {
         return entrySteps;
+    }
+
+    /** Token rounds run so far (the prefill round included); each lasts as long as its slowest member. */
+    long rounds() {
+        return rounds;
     }
 
     /** Generates every request; returns each one's tokens in request order. */
@@ -113,6 +119,9 @@ final class StaticBatchRunner {
         ExitPolicy never = new ExitPolicy(ExitCriterion.of(criterion, unreachable), 0, memberPolicy.maxSteps(), 1,
                 memberPolicy.exitInPrefill());
         StepEntry[] shadowRows = new StepEntry[shadows.size()];
+        if (!running.isEmpty()) {
+            rounds++;
+        }
         while (!running.isEmpty()) {
             List<StepEntry> batch = new ArrayList<>(running);
             for (int i = 0; i < shadows.size(); i++) {
