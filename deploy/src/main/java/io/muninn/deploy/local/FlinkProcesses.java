@@ -17,6 +17,10 @@ import java.util.Map;
  * launch scripts compute ({@code BashJavaUtils}), on the class path deploy/runtime-flink assembled.
  */
 final class FlinkProcesses {
+    /** Fewer malloc arenas, big buffers mapped and returned: without them a continuous-batching JVM grew past 20 GB. */
+    static final Map<String, String> MALLOC = Map.of(
+            "MALLOC_ARENA_MAX", "2", "MALLOC_MMAP_THRESHOLD_", "65536", "MALLOC_TRIM_THRESHOLD_", "131072");
+
     static final String JOBMANAGER = "jobmanager";
 
     private FlinkProcesses() {}
@@ -81,7 +85,10 @@ final class FlinkProcesses {
                 layout.logDir().resolve(name + ".out"), layout.pidDir().resolve(name + ".pid"));
     }
 
-    /** The environment of every Flink JVM: configuration and plugin folders, and no phoning home. */
+    /**
+     * The environment of every Flink JVM: configuration and plugin folders, no phoning home, and glibc malloc settings
+     * that keep ND4J's buffers of changing sizes from fragmenting the heap (as bin/muninn sets them).
+     */
     static Map<String, String> environment(ClusterLayout layout) {
         Map<String, String> env = new HashMap<>();
         env.put("FLINK_CONF_DIR", layout.confDir().toString());
@@ -89,6 +96,7 @@ final class FlinkProcesses {
         env.put("FLINK_LIB_DIR", layout.flinkLib().toString());
         env.put("FLINK_LOG_DIR", layout.logDir().toString());
         env.put("OPT_OUT_TRACKING", "true");
+        env.putAll(MALLOC);
         env.put("MUNINN_GPU_LOCK_DIR", layout.runDir().resolve("gpu-locks").toString());
         return env;
     }

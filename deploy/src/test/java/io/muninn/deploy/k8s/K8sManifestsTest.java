@@ -82,6 +82,10 @@ class K8sManifestsTest {
             assertThat(clientProperties).contains(path);
             assertThat(mounts(main)).contains(path);
         }
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> env = (List<Map<String, Object>>) main.get("env");
+        assertThat(env).as("the malloc settings bin/muninn and the local cluster use")
+                .anySatisfy(e -> assertThat(e).containsEntry("name", "MALLOC_ARENA_MAX").containsEntry("value", "2"));
     }
 
     @Test
@@ -131,7 +135,8 @@ class K8sManifestsTest {
             assertThat(text).as(file).contains("FROM flink:" + flinkVersion + "-java17")
                     .contains("deploy/runtime-flink/target/native-lib/ /opt/flink/lib/")
                     .contains("/opt/flink/plugins/external-resource-gpu/")
-                    .contains("ENV OPT_OUT_TRACKING=true");
+                    .contains("ENV OPT_OUT_TRACKING=true")
+                    .contains("MALLOC_ARENA_MAX=2");
         }
         assertThat(Files.readString(DOCKER.resolve("Dockerfile.cuda"))).contains("-Pcuda").contains("ENV RUST_FLAVOR=cpu");
         assertThat(Files.readString(DOCKER.resolve("Dockerfile.cpu"))).doesNotContain("-Pcuda");
