@@ -50,7 +50,7 @@ public final class BatchingBenchmark {
         // Four times as many sequences as batch slots: continuous batching refills a slot the step it frees, static
         // batching cannot. At hidden 1024 the random model's coupling and spread give KL exits of about 10 to 18 steps
         // with a few up to the cap (mean ~14), inside Huginn-0125's per-category means (12.7-16.2); spread 0 gives
-        // random weights' narrow band. Random weights at this size spread no wider (bench/README.md, run 5).
+        // random weights' narrow band. Random weights at this size spread no wider (bench/README.md, "Exit spread").
         Map<String, String> defaults = new HashMap<>(Map.of(
                 "--model", "models/huginn-tiny-chains", "--sequences", "64", "--batch", "16", "--max-new-tokens", "16",
                 "--prompt-length", "12", "--random-hidden", "1024", "--random-sequences", "64", "--threshold", "5e-4",
