@@ -57,18 +57,16 @@ public final class ExitSpreadBenchmark {
             RecurrentDepthEngine engine = new RecurrentDepthEngine(
                     RandomWeights.createWithSpread(c, 20261123L, 1.0 / Math.sqrt(hidden), coupling, spread),
                     new Nd4jKernels(), new EngineOptions("latest-m4", maxSteps, budget, 16));
-            long[] h = BatchingBenchmark.continuousTimed(engine, requests, batch).histogram();
-            long tokens = 0;
-            long sum = 0;
+            BatchingBenchmark.Result result = BatchingBenchmark.continuousTimed(engine, requests, batch);
+            long[] h = result.histogram();
+            long tokens = java.util.Arrays.stream(h).sum();
             StringBuilder counts = new StringBuilder();
             for (int s = 1; s < h.length; s++) {
-                tokens += h[s];
-                sum += s * h[s];
                 if (h[s] > 0) {
                     counts.append(counts.length() == 0 ? "" : " ").append(s).append(':').append(h[s]);
                 }
             }
-            double mean = (double) sum / tokens;
+            double mean = result.meanSteps();
             double slowest = expectedSlowest(h, batch);
             widest = Math.max(widest, slowest / mean);
             long atCap = maxSteps < h.length ? h[maxSteps] : 0;
