@@ -39,10 +39,12 @@ final class LoadedModel implements AutoCloseable {
         return new LoadedModel(dir, weights.config(), engine, tokenizer, maxSteps);
     }
 
+    /** Closes the tokenizer and frees the step arenas; call it on the task thread that ran the engine. */
     @Override
     public void close() {
         if (tokenizer != null) {
             tokenizer.close();
         }
+        RecurrentDepthEngine.releaseThreadMemory();
     }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
  * launch scripts compute ({@code BashJavaUtils}), on the class path deploy/runtime-flink assembled.
  */
 final class FlinkProcesses {
-    /** Fewer malloc arenas, big buffers mapped and returned: without them a continuous-batching JVM grew past 20 GB. */
+    /** Fewer malloc arenas, big buffers mapped and returned to the system (README, notes for operators of the JVM). */
     static final Map<String, String> MALLOC = Map.of(
             "MALLOC_ARENA_MAX", "2", "MALLOC_MMAP_THRESHOLD_", "65536", "MALLOC_TRIM_THRESHOLD_", "131072");
 

@@ -4,6 +4,7 @@ import io.muninn.model.config.ModelConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -43,7 +44,9 @@ final class LockstepReplay {
         }
         List<Segment> whole = List.of(new Segment(seq.kv(), 0, n, first));
         INDArray injected = model.core.adapter().inject(model.prelude.forward(model.embed(tokens), positions, whole));
-        INDArray state = RecurrentDepthEngine.randomInitialState(config, seq, first, n);
+        // outside the replay workspace: the state carries over from one iteration to the next
+        INDArray state = Nd4j.create(RecurrentDepthEngine.randomInitialState(config, seq, first, n),
+                new long[] {n, config.hiddenSize()}, 'c');
         int deepest = IntStream.of(exitSteps).max().orElse(0);
         for (int k = 0; k < deepest; k++) {
             int iteration = k;
@@ -53,23 +56,25 @@ final class LockstepReplay {
                 // set before the iteration: later running positions read this one's entries of iteration k
                 seq.kv().setDepth(first + r, 1, k + 1);
             }
-            if (running.length == n) {
-                int[] iterations = {k};
-                state = model.core.iterate(state, injected, positions, whole, iterations);
-                continue;
-            }
-            List<Segment> rows = new ArrayList<>(running.length);
-            int[] runningPositions = new int[running.length];
-            int[] iterations = new int[running.length];
-            for (int i = 0; i < running.length; i++) {
-                rows.add(new Segment(seq.kv(), i, 1, first + running[i]));
-                runningPositions[i] = first + running[i];
-                iterations[i] = k;
-            }
-            INDArray next = model.core.iterate(Nd4j.pullRows(state, 1, running), Nd4j.pullRows(injected, 1, running),
-                    runningPositions, rows, iterations);
-            for (int i = 0; i < running.length; i++) {
-                state.putRow(running[i], next.getRow(i).dup());
+            try (MemoryWorkspace ignored = StepWorkspace.enter(StepWorkspace.REPLAY)) {
+                if (running.length == n) {
+                    int[] iterations = {k};
+                    state.assign(model.core.iterate(state, injected, positions, whole, iterations));
+                    continue;
+                }
+                List<Segment> rows = new ArrayList<>(running.length);
+                int[] runningPositions = new int[running.length];
+                int[] iterations = new int[running.length];
+                for (int i = 0; i < running.length; i++) {
+                    rows.add(new Segment(seq.kv(), i, 1, first + running[i]));
+                    runningPositions[i] = first + running[i];
+                    iterations[i] = k;
+                }
+                INDArray next = model.core.iterate(Nd4j.pullRows(state, 1, running), Nd4j.pullRows(injected, 1, running),
+                        runningPositions, rows, iterations);
+                for (int i = 0; i < running.length; i++) {
+                    state.putRow(running[i], next.getRow(i));
+                }
             }
         }
         model.coda.forward(state, positions, whole);

@@ -1,7 +1,9 @@
 package io.muninn.model.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -53,14 +55,18 @@ final class MicroBatch {
         return out;
     }
 
-    INDArray stack(List<INDArray> parts) {
-        return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
+    /** The entries' row-major (rows, H) parts stacked in batch order, as one (n, H) array. */
+    INDArray stack(Function<StepEntry, float[]> part, int hidden) {
+        float[] all = new float[positions.length * hidden];
+        for (int i = 0; i < entries.size(); i++) {
+            System.arraycopy(part.apply(entries.get(i)), 0, all, segments.get(i).rowOffset() * hidden, entries.get(i).rows() * hidden);
+        }
+        return Nd4j.create(all, new long[] {positions.length, hidden}, 'c');
     }
 
-    /** Rows of entry i in a stacked array (a copy). */
-    INDArray rowsOf(INDArray stacked, int i) {
+    /** Rows of entry i in a stacked row-major (n, H) array (a copy). */
+    float[] rowsOf(float[] stacked, int i, int hidden) {
         Segment s = segments.get(i);
-        return stacked.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(s.rowOffset(), s.rowOffset() + s.rows()),
-                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c');
+        return Arrays.copyOfRange(stacked, s.rowOffset() * hidden, (s.rowOffset() + s.rows()) * hidden);
     }
 }

@@ -13,6 +13,7 @@ import io.muninn.model.weights.ModelWeights;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -65,6 +66,14 @@ public final class RecurrentDepthEngine {
 
     public void release(Sequence sequence) {
         sequence.kv().release();
+    }
+
+    /**
+     * Frees the calling thread's step arenas (the native memory that holds a step's temporaries, sized to the
+     * largest step that thread ran). For a thread that is done stepping engines, such as a closing Flink task.
+     */
+    public static void releaseThreadMemory() {
+        StepWorkspace.releaseForCurrentThread();
     }
 
     /**
@@ -212,62 +221,60 @@ public final class RecurrentDepthEngine {
                 fresh.add(e);
             }
         }
-        if (!fresh.isEmpty()) {
-            runPrelude(new MicroBatch(fresh));
+        // every array of the step lives in the step workspace; entries keep Java copies of what they carry over
+        try (MemoryWorkspace ignored = StepWorkspace.enter(StepWorkspace.STEP)) {
+            if (!fresh.isEmpty()) {
+                runPrelude(new MicroBatch(fresh));
+            }
+            MicroBatch batch = new MicroBatch(entries);
+            iterate(batch);
+            decide(batch);
         }
-        MicroBatch batch = new MicroBatch(entries);
-        iterate(batch);
-        decide(batch);
     }
 
     private void runPrelude(MicroBatch batch) {
         INDArray e = model.prelude.forward(model.embed(batch.tokens()), batch.positions, batch.segments);
-        INDArray injected = model.core.adapter().inject(e);
+        float[] injected = Floats.of(model.core.adapter().inject(e));
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry entry = batch.entries.get(i);
-            entry.injected = batch.rowsOf(injected, i);
+            entry.injected = batch.rowsOf(injected, i, config.hiddenSize());
             entry.state = initialState(entry);
             entry.memory = entry.policy.criterion().start(
-                    Floats.of(entry.state), entry.rows(), config.hiddenSize(), config.vocabSize());
+                    entry.state, entry.rows(), config.hiddenSize(), config.vocabSize());
             entry.phase = StepEntry.Phase.RUNNING;
         }
     }
 
-    private INDArray initialState(StepEntry entry) {
+    private float[] initialState(StepEntry entry) {
         Sequence seq = entry.sequence;
-        int hidden = config.hiddenSize();
         if (!entry.prefill && seq.warmStart() && seq.warmLatent() != null) {
-            return Nd4j.create(seq.warmLatent().clone(), new long[] {1, hidden}, 'c');
+            return seq.warmLatent().clone();
         }
         return randomInitialState(config, seq, entry.firstPosition, entry.rows());
     }
 
-    /** The random s0 (rows, H) of positions {@code first ..}: drawn from (seed, position) alone. */
-    static INDArray randomInitialState(ModelConfig config, Sequence seq, int first, int rows) {
+    /** The random s0 (rows, H, row-major) of positions {@code first ..}: drawn from (seed, position) alone. */
+    static float[] randomInitialState(ModelConfig config, Sequence seq, int first, int rows) {
         int hidden = config.hiddenSize();
         float[] s0 = new float[rows * hidden];
         for (int r = 0; r < rows; r++) {
             CounterRng.initialStateRow(seq.seed(), first + r, config.initStd(), seq.initScale(), config.embedScale(),
                     s0, r * hidden, hidden);
         }
-        return Nd4j.create(s0, new long[] {rows, hidden}, 'c');
+        return s0;
     }
 
     private void iterate(MicroBatch batch) {
-        List<INDArray> states = new ArrayList<>();
-        List<INDArray> injected = new ArrayList<>();
+        int hidden = config.hiddenSize();
         int[] iterations = new int[batch.entries.size()];
         for (int i = 0; i < iterations.length; i++) {
-            StepEntry e = batch.entries.get(i);
-            states.add(e.state);
-            injected.add(e.injected);
-            iterations[i] = e.iterations;
+            iterations[i] = batch.entries.get(i).iterations;
         }
-        INDArray next = model.core.iterate(
-                batch.stack(states), batch.stack(injected), batch.positions, batch.segments, iterations);
+        float[] next = Floats.of(model.core.iterate(batch.stack(e -> e.state, hidden), batch.stack(e -> e.injected, hidden),
+                batch.positions, batch.segments, iterations));
         for (int i = 0; i < iterations.length; i++) {
             StepEntry e = batch.entries.get(i);
-            e.state = batch.rowsOf(next, i);
+            e.state = batch.rowsOf(next, i, hidden);
             e.iterations++;
             e.sequence.kv().setDepth(e.firstPosition, e.rows(), e.iterations);
         }
@@ -289,7 +296,7 @@ public final class RecurrentDepthEngine {
                 if (checks && criterion.needsLogits()) {
                     logitCheck = true;
                 } else if (checks) {
-                    e.criterionValue = criterion.evaluate(e.memory, null, Floats.of(e.state), e.rows(), config.hiddenSize());
+                    e.criterionValue = criterion.evaluate(e.memory, null, e.state, e.rows(), config.hiddenSize());
                     e.converged = criterion.exits(e.criterionValue);
                     exiting |= e.converged;
                 }
@@ -308,11 +315,8 @@ public final class RecurrentDepthEngine {
     }
 
     private void runTail(MicroBatch batch) {
-        List<INDArray> states = new ArrayList<>();
-        for (StepEntry e : batch.entries) {
-            states.add(e.state);
-        }
-        INDArray hidden = model.coda.forward(batch.stack(states), batch.positions, batch.segments); // (n, H)
+        INDArray hidden = model.coda.forward(
+                batch.stack(e -> e.state, config.hiddenSize()), batch.positions, batch.segments); // (n, H)
         List<Integer> headRows = new ArrayList<>();
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry e = batch.entries.get(i);
@@ -358,8 +362,7 @@ public final class RecurrentDepthEngine {
         e.exitStep = e.iterations;
         if (e.logitsWanted != StepEntry.Logits.NONE || e.forcedExitStep > 0) {
             int hidden = config.hiddenSize();
-            float[] all = Floats.of(e.state);
-            e.sequence.warmLatent(Arrays.copyOfRange(all, (e.rows() - 1) * hidden, e.rows() * hidden));
+            e.sequence.warmLatent(Arrays.copyOfRange(e.state, (e.rows() - 1) * hidden, e.rows() * hidden));
         }
         e.injected = null;
     }

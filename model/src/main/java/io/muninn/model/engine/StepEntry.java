@@ -2,7 +2,6 @@ package io.muninn.model.engine;
 
 import io.muninn.model.exit.ExitMemory;
 import io.muninn.model.exit.ExitPolicy;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One forward call in flight: a prefill chunk or one decode row of a sequence, at its own recurrence step. The
@@ -26,8 +25,8 @@ public final class StepEntry {
     final int forcedExitStep;
 
     Phase phase = Phase.NEW;
-    INDArray injected; // e · A_eᵀ (rows, H)
-    INDArray state; // raw latent s (rows, H)
+    float[] injected; // e · A_eᵀ (rows, H), row-major
+    float[] state; // raw latent s (rows, H), row-major
     int iterations;
     ExitMemory memory;
     double criterionValue = Double.NaN;
@@ -112,6 +111,6 @@ public final class StepEntry {
 
     /** The raw latent state (rows · H floats, row-major), or null before the first step. */
     public float[] latentState() {
-        return state == null ? null : Floats.of(state);
+        return state == null ? null : state.clone();
     }
 }

@@ -32,8 +32,6 @@ import java.util.Set;
  * when all answers have one length, as the chain task's do.)
  */
 public final class Evaluator {
-    /** Scheduler steps between explicit collections (see {@link #run}); a step takes tens to hundreds of ms. */
-    static final int COLLECT_EVERY_STEPS = 4;
     private final ModelWeights weights;
     private final Kernels kernels;
     private final Options options;
@@ -89,13 +87,8 @@ public final class Evaluator {
                     options.initScale(), false, stops);
             scheduler.submit(SequenceRequest.of(Integer.toString(i), e.promptIds(), params));
         }
-        for (long steps = 1; scheduler.hasWork(); steps++) {
+        while (scheduler.hasWork()) {
             scheduler.step();
-            if (steps % COLLECT_EVERY_STEPS == 0) {
-                // ND4J frees a step's intermediate arrays only once the JVM collects their small Java handles; over
-                // hundreds of batched steps a roomy, quiet heap would let gigabytes of native garbage pile up first
-                System.gc();
-            }
         }
         List<ExampleResult> out = new ArrayList<>(examples.size());
         for (int i = 0; i < examples.size(); i++) {

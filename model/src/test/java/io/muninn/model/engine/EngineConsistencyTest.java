@@ -127,7 +127,8 @@ class EngineConsistencyTest {
         return p;
     }
 
-    private static int argmax(float[] logits) {
+    /** Greedy choice (shared with the other engine tests). */
+    static int argmax(float[] logits) {
         int best = 0;
         for (int i = 1; i < logits.length; i++) {
             if (logits[i] > logits[best]) {
