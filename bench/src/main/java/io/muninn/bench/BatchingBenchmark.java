@@ -118,8 +118,8 @@ public final class BatchingBenchmark {
         continuous(engine, warm, batch);
         continuous(engine, fixed.subList(0, Math.min(2, fixed.size())), batch);
 
-        System.out.println("| mode | sequences | tokens | seconds | tokens/s | vs static |");
-        System.out.println("|---|---:|---:|---:|---:|---:|");
+        System.out.println("| mode | sequences | tokens | seconds | tokens/s | vs static | peak resident MB |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         StaticBatchRunner reference = new StaticBatchRunner(engine, batch, true);
         Run stat = time("static batching, as the reference (the whole batch computes until its slowest member exits)",
                 () -> reference.run(kl));
@@ -213,12 +213,14 @@ public final class BatchingBenchmark {
     }
 
     private static void print(Run r, double staticRate) {
-        System.out.printf(Locale.ROOT, "| %s | %d | %d | %.2f | %.2f | %.2f |%n", r.name(), r.tokens().size(), r.tokenCount(),
-                r.seconds(), r.tokensPerSecond(), r.tokensPerSecond() / staticRate);
+        System.out.printf(Locale.ROOT, "| %s | %d | %d | %.2f | %.2f | %.2f | %s |%n", r.name(), r.tokens().size(), r.tokenCount(),
+                r.seconds(), r.tokensPerSecond(), r.tokensPerSecond() / staticRate,
+                r.peakResidentMb() < 0 ? "n/a" : Long.toString(r.peakResidentMb()));
         System.out.flush();
     }
 
-    record Run(String name, List<int[]> tokens, double seconds) {
+    /** One timed mode; {@code peakResidentMb} is the process's peak resident memory during it, -1 if unknown. */
+    record Run(String name, List<int[]> tokens, double seconds, long peakResidentMb) {
         int tokenCount() {
             return tokens.stream().mapToInt(t -> t.length).sum();
         }
@@ -235,9 +237,11 @@ public final class BatchingBenchmark {
     }
 
     static Run time(String name, Body body) {
+        boolean peak = ResidentMemory.resetPeak();
         long t0 = System.nanoTime();
         List<int[]> tokens = body.run();
-        return new Run(name, tokens, (System.nanoTime() - t0) / 1e9);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Run(name, tokens, seconds, peak ? ResidentMemory.peakMb() : -1);
     }
 
     static List<int[]> single(RecurrentDepthEngine engine, List<BenchRequest> requests) {
@@ -252,13 +256,15 @@ public final class BatchingBenchmark {
     static Result continuousTimed(RecurrentDepthEngine engine, List<BenchRequest> requests, int batch) {
         String name = requests.get(0).params().exit().criterion().name().equals("none")
                 ? "continuous, fixed depth" : "continuous step-level batching";
+        boolean peak = ResidentMemory.resetPeak();
         long t0 = System.nanoTime();
         Object[] r = continuous(engine, requests, batch);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        long peakMb = peak ? ResidentMemory.peakMb() : -1;
         @SuppressWarnings("unchecked")
         List<int[]> tokens = (List<int[]>) r[0];
         StepScheduler scheduler = (StepScheduler) r[1];
-        return new Result(new Run(name, tokens, seconds), scheduler.stats().meanStepsPerToken(),
+        return new Result(new Run(name, tokens, seconds, peakMb), scheduler.stats().meanStepsPerToken(),
                 scheduler.stats().meanRows(), scheduler.stats().stepsHistogram(), scheduler.stats().steps(),
                 scheduler.stats().entrySteps());
     }
