@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class StepWorkspace {
     /** One engine step (prelude of new entries, one core iteration, exit checks, coda and head of exiting ones). */
     static final String STEP = "muninn-step";
-    /** One iteration of a lockstep replay (a separate id: a replay may start while no step is running only). */
+    /** One iteration of a lockstep replay (its own id, so that a replay never resets a step's arena). */
     static final String REPLAY = "muninn-replay";
 
     private static final WorkspaceConfiguration CONFIG = WorkspaceConfiguration.builder()
