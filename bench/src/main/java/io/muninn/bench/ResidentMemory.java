@@ -1,7 +1,6 @@
 package io.muninn.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -33,7 +32,7 @@ final class ResidentMemory {
                     return Long.parseLong(line.replaceAll("\\D", "")) / 1024; // kB
                 }
             }
-        } catch (IOException | UncheckedIOException | NumberFormatException e) {
+        } catch (IOException | NumberFormatException e) {
             return -1;
         }
         return -1;

@@ -93,7 +93,7 @@ class EngineConsistencyTest {
     }
 
     /** All sequences in one micro-batch, each at its own position and step, joining and leaving as they exit. */
-    private static List<List<Integer>> generateBatched(RecurrentDepthEngine e, int sequences, ExitPolicy policy) {
+    static List<List<Integer>> generateBatched(RecurrentDepthEngine e, int sequences, ExitPolicy policy) {
         List<List<Integer>> out = new ArrayList<>();
         List<Sequence> seqs = new ArrayList<>();
         List<StepEntry> inFlight = new ArrayList<>();
@@ -119,7 +119,7 @@ class EngineConsistencyTest {
         return out;
     }
 
-    private static int[] prompt(int s) {
+    static int[] prompt(int s) {
         int[] p = new int[1 + s % 6];
         for (int i = 0; i < p.length; i++) {
             p[i] = (s * 13 + i * 29 + 1) % 97;

@@ -83,48 +83,34 @@ class StepWorkspaceTest {
         assertThat(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(StepWorkspace.STEP).getCurrentSize()).isPositive();
     }
 
-    /** Four sequences batched with exits; the first is then rebuilt by lockstep replay and continues one token. */
+    /**
+     * Four sequences batched with exits ({@link EngineConsistencyTest#generateBatched}: tokens and exit steps
+     * interleaved, five tokens each); the last is then rebuilt by lockstep replay and continues one token.
+     */
     private static List<Integer> generateThenReplayAndContinue(RecurrentDepthEngine e) {
-        List<Sequence> seqs = new ArrayList<>();
-        List<StepEntry> inFlight = new ArrayList<>();
-        List<List<Integer>> tokens = new ArrayList<>();
-        List<List<Integer>> steps = new ArrayList<>();
-        for (int s = 0; s < 4; s++) {
-            seqs.add(e.newSequence(s, 1.0, false));
-            inFlight.add(e.prefill(seqs.get(s), PROMPT, true, EXITING));
-            tokens.add(new ArrayList<>());
-            steps.add(new ArrayList<>());
-        }
-        while (inFlight.stream().anyMatch(x -> x != null)) {
-            e.step(inFlight.stream().filter(x -> x != null).toList());
-            for (int s = 0; s < 4; s++) {
-                StepEntry entry = inFlight.get(s);
-                if (entry != null && entry.exited()) {
-                    int token = argmax(entry.lastLogits());
-                    tokens.get(s).add(token);
-                    steps.get(s).add(entry.exitStep());
-                    inFlight.set(s, tokens.get(s).size() < 5 ? e.decode(seqs.get(s), token, EXITING) : null);
-                }
-            }
+        List<List<Integer>> batched = EngineConsistencyTest.generateBatched(e, 4, EXITING);
+        List<Integer> last = batched.get(3);
+        List<Integer> tokens = new ArrayList<>();
+        List<Integer> steps = new ArrayList<>();
+        for (int i = 0; i < last.size(); i += 2) {
+            tokens.add(last.get(i));
+            steps.add(last.get(i + 1));
         }
         List<Integer> out = new ArrayList<>();
-        for (int s = 0; s < 4; s++) {
-            out.addAll(tokens.get(s));
-            out.addAll(steps.get(s));
-        }
-        // rebuild sequence 0 from its first four tokens (the fifth never entered the model) and continue it
-        Sequence rebuilt = e.newSequence(0, 1.0, false);
-        int[] generated = tokens.get(0).subList(0, 3).stream().mapToInt(Integer::intValue).toArray();
-        int[] exitSteps = steps.get(0).subList(0, 4).stream().mapToInt(Integer::intValue).toArray();
-        e.replayLockstep(rebuilt, PROMPT, generated, exitSteps, EXITING);
-        StepEntry next = e.decode(rebuilt, tokens.get(0).get(3), EXITING);
+        batched.forEach(out::addAll);
+        // rebuild sequence 3 from its first four tokens (the fifth never entered the model) and continue it
+        Sequence rebuilt = e.newSequence(3, 1.0, false);
+        int[] generated = tokens.subList(0, 3).stream().mapToInt(Integer::intValue).toArray();
+        int[] exitSteps = steps.subList(0, 4).stream().mapToInt(Integer::intValue).toArray();
+        e.replayLockstep(rebuilt, EngineConsistencyTest.prompt(3), generated, exitSteps, EXITING);
+        StepEntry next = e.decode(rebuilt, tokens.get(3), EXITING);
         while (!next.exited()) {
             e.step(List.of(next));
         }
         out.add(argmax(next.lastLogits()));
         out.add(next.exitStep());
         assertThat(out.subList(out.size() - 2, out.size()))
-                .as("replayed then continued as uninterrupted").containsExactly(tokens.get(0).get(4), steps.get(0).get(4));
+                .as("replayed then continued as uninterrupted").containsExactly(tokens.get(4), steps.get(4));
         return out;
     }
 }
