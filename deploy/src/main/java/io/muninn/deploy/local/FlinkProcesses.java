@@ -17,9 +17,13 @@ import java.util.Map;
  * launch scripts compute ({@code BashJavaUtils}), on the class path deploy/runtime-flink assembled.
  */
 final class FlinkProcesses {
-    /** Fewer malloc arenas, big buffers mapped and returned to the system (README, notes for operators of the JVM). */
+    /**
+     * Fewer malloc arenas, big buffers mapped and returned to the system, and OpenMP workers that sleep instead of
+     * spinning beside OpenBLAS's threads (README, notes for operators of the JVM).
+     */
     static final Map<String, String> MALLOC = Map.of(
-            "MALLOC_ARENA_MAX", "2", "MALLOC_MMAP_THRESHOLD_", "65536", "MALLOC_TRIM_THRESHOLD_", "131072");
+            "MALLOC_ARENA_MAX", "2", "MALLOC_MMAP_THRESHOLD_", "65536", "MALLOC_TRIM_THRESHOLD_", "131072",
+            "OMP_WAIT_POLICY", "PASSIVE");
 
     static final String JOBMANAGER = "jobmanager";
 

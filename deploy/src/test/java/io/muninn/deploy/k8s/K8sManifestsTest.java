@@ -85,7 +85,8 @@ class K8sManifestsTest {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> env = (List<Map<String, Object>>) main.get("env");
         assertThat(env).as("the malloc settings bin/muninn and the local cluster use")
-                .anySatisfy(e -> assertThat(e).containsEntry("name", "MALLOC_ARENA_MAX").containsEntry("value", "2"));
+                .anySatisfy(e -> assertThat(e).containsEntry("name", "MALLOC_ARENA_MAX").containsEntry("value", "2"))
+                .anySatisfy(e -> assertThat(e).containsEntry("name", "OMP_WAIT_POLICY").containsEntry("value", "PASSIVE"));
     }
 
     @Test
@@ -136,7 +137,8 @@ class K8sManifestsTest {
                     .contains("deploy/runtime-flink/target/native-lib/ /opt/flink/lib/")
                     .contains("/opt/flink/plugins/external-resource-gpu/")
                     .contains("ENV OPT_OUT_TRACKING=true")
-                    .contains("MALLOC_ARENA_MAX=2");
+                    .contains("MALLOC_ARENA_MAX=2")
+                    .contains("OMP_WAIT_POLICY=PASSIVE");
         }
         assertThat(Files.readString(DOCKER.resolve("Dockerfile.cuda"))).contains("-Pcuda").contains("ENV RUST_FLAVOR=cpu");
         assertThat(Files.readString(DOCKER.resolve("Dockerfile.cpu"))).doesNotContain("-Pcuda");

@@ -15,6 +15,7 @@ class FlinkProcessesTest {
         Map<String, String> env = FlinkProcesses.environment(new ClusterLayout(ClusterLayout.findRepoRoot(Path.of("")), Path.of("/run")));
         assertThat(env).containsEntry("OPT_OUT_TRACKING", "true")
                 .containsEntry("MALLOC_ARENA_MAX", "2")
+                .containsEntry("OMP_WAIT_POLICY", "PASSIVE")
                 .containsEntry("MALLOC_MMAP_THRESHOLD_", "65536")
                 .containsEntry("MALLOC_TRIM_THRESHOLD_", "131072")
                 .containsEntry("FLINK_CONF_DIR", Path.of("/run").resolve("conf").toString());
