@@ -12,12 +12,19 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs {@link CoreStepBenchmark} and prints, per (rows, hidden), the core step's achieved GFLOP/s beside ND4J's
- * plain FP32 matmul GFLOP/s from the same run, and their ratio.
+ * plain FP32 matmul GFLOP/s from the same run, and their ratio. With {@code --breakdown}, {@link CoreStepBreakdown}
+ * instead: the share of a step spent in each part.
  */
 public final class CoreStepTable {
     private CoreStepTable() {}
 
     public static void main(String[] args) throws Exception {
+        if (java.util.List.of(args).contains("--breakdown")) {
+            String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--breakdown")).toArray(String[]::new);
+            Map<String, String> opts = BenchArgs.parse(rest, Map.of("--rows", "16,64,128", "--hidden", "1024,2048", "--steps", "10"));
+            CoreStepBreakdown.run(ints(opts.get("--rows")), ints(opts.get("--hidden")), Integer.parseInt(opts.get("--steps")));
+            return;
+        }
         String threads = System.getenv("OMP_NUM_THREADS");
         if (threads == null) {
             System.out.println("note: OMP_NUM_THREADS is unset; on a shared machine set it (1 on 2 cores) or OpenMP"
@@ -53,6 +60,10 @@ public final class CoreStepTable {
                         rows, hidden, stepMs, stepRate, matmulRate, stepRate / matmulRate));
             }
         }
+    }
+
+    private static int[] ints(String list) {
+        return Arrays.stream(list.split(",")).mapToInt(v -> Integer.parseInt(v.trim())).toArray();
     }
 
     private static double score(Collection<RunResult> results, String benchmark, int rows, int hidden) {

@@ -4,6 +4,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import io.muninn.model.kernel.Kernels;
+import io.muninn.model.kernel.Linear;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -12,23 +13,26 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@link #inject}) and each iteration adds it to {@code s · A_sᵀ}.
  */
 final class Adapter {
-    private final Kernels kernels;
-    private final INDArray stateHalf; // (H, H)
-    private final INDArray embeddingHalf; // (H, H)
+    private final Linear stateHalf; // (H, H)
+    private final Linear embeddingHalf; // (H, H)
 
     Adapter(Kernels kernels, INDArray adapter, int hidden) {
-        this.kernels = kernels;
-        this.stateHalf = adapter.get(all(), interval(0, hidden)).dup('c');
-        this.embeddingHalf = adapter.get(all(), interval(hidden, 2 * hidden)).dup('c');
+        this.stateHalf = prepareHalf(kernels, adapter, 0, hidden);
+        this.embeddingHalf = prepareHalf(kernels, adapter, hidden, hidden);
+    }
+
+    private static Linear prepareHalf(Kernels kernels, INDArray adapter, int from, int hidden) {
+        INDArray half = adapter.get(all(), interval(from, from + hidden)); // a view: packing reads it in place
+        return kernels.prepare(half);
     }
 
     /** {@code e · A_eᵀ}: the embedding's fixed contribution, (n, H). */
     INDArray inject(INDArray e) {
-        return kernels.linear(e, embeddingHalf);
+        return embeddingHalf.apply(e);
     }
 
     /** {@code s · A_sᵀ + injected}, (n, H). */
     INDArray apply(INDArray state, INDArray injected) {
-        return kernels.linear(state, stateHalf).addi(injected);
+        return stateHalf.apply(state).addi(injected);
     }
 }

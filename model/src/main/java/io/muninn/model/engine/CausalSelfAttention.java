@@ -4,7 +4,9 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import io.muninn.model.kernel.Kernels;
+import io.muninn.model.kernel.Linear;
 import io.muninn.model.kernel.RopeTable;
+import io.muninn.model.kernel.StepTimer;
 import io.muninn.model.kv.KvBlockPool;
 import io.muninn.model.weights.LayerWeights;
 import java.util.List;
@@ -19,6 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
 final class CausalSelfAttention {
     private final Kernels kernels;
     private final LayerWeights w;
+    private final Linear wqkv; // (3H, H)
+    private final Linear attnOut; // (H, H)
     private final RopeTable rope;
     private final KvBlockPool pool;
     private final int hidden;
@@ -27,6 +31,8 @@ final class CausalSelfAttention {
     CausalSelfAttention(Kernels kernels, LayerWeights w, RopeTable rope, KvBlockPool pool, int hidden, int heads) {
         this.kernels = kernels;
         this.w = w;
+        this.wqkv = kernels.prepare(w.wqkv());
+        this.attnOut = kernels.prepare(w.attnOut());
         this.rope = rope;
         this.pool = pool;
         this.hidden = hidden;
@@ -40,13 +46,16 @@ final class CausalSelfAttention {
      * @param slots     the KV slot each segment writes and reads at this layer
      */
     INDArray forward(INDArray x, int[] positions, List<Segment> segments, int[] slots) {
-        INDArray qkv = kernels.linear(x, w.wqkv()); // (n, 3H)
+        INDArray qkv = wqkv.apply(x); // (n, 3H)
+        long started = StepTimer.start();
         INDArray q = qkv.get(all(), interval(0, hidden)).dup('c').addiRowVector(w.qBias());
         INDArray k = qkv.get(all(), interval(hidden, 2 * hidden)).dup('c').addiRowVector(w.kBias());
         INDArray v = qkv.get(all(), interval(2 * hidden, 3 * hidden)).dup('c');
+        StepTimer.stop(StepTimer.Part.ATTENTION, started);
         kernels.applyRope(q, positions, rope, heads);
         kernels.applyRope(k, positions, rope, heads);
 
+        started = StepTimer.start();
         INDArray out = Nd4j.createUninitialized(x.dataType(), x.size(0), hidden); // (n, H)
         int singles = MicroBatch.leadingSingleRows(segments);
         if (singles >= 2) {
@@ -68,7 +77,8 @@ final class CausalSelfAttention {
             INDArray segmentQ = q.get(interval(from, to), all()).dup('c');
             out.get(interval(from, to), all()).assign(kernels.attention(segmentQ, keys, values, heads));
         }
-        return kernels.linear(out, w.attnOut()); // (n, H)
+        StepTimer.stop(StepTimer.Part.ATTENTION, started);
+        return attnOut.apply(out); // (n, H)
     }
 
     /**

@@ -1,22 +1,23 @@
 package io.muninn.model.engine;
 
 import io.muninn.model.kernel.Kernels;
+import io.muninn.model.kernel.Linear;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Gated MLP (spec §2.3): {@code proj(silu(gate) ⊙ up)} with {@code fc} rows gate | up. */
 final class GatedMlp {
     private final Kernels kernels;
-    private final INDArray fc; // (2I, H)
-    private final INDArray proj; // (H, I)
+    private final Linear fc; // (2I, H)
+    private final Linear proj; // (H, I)
 
     GatedMlp(Kernels kernels, INDArray fc, INDArray proj) {
         this.kernels = kernels;
-        this.fc = fc;
-        this.proj = proj;
+        this.fc = kernels.prepare(fc);
+        this.proj = kernels.prepare(proj);
     }
 
     INDArray forward(INDArray x) {
-        INDArray gateUp = kernels.linear(x, fc); // (n, 2I)
-        return kernels.linear(kernels.gatedSilu(gateUp), proj); // (n, H)
+        INDArray gateUp = fc.apply(x); // (n, 2I)
+        return proj.apply(kernels.gatedSilu(gateUp)); // (n, H)
     }
 }

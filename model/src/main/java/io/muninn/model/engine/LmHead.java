@@ -1,20 +1,19 @@
 package io.muninn.model.engine;
 
 import io.muninn.model.kernel.Kernels;
+import io.muninn.model.kernel.Linear;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The language-model head (spec §2.7), tied to the embedding unless the checkpoint unties it. FP32 logits. */
 final class LmHead {
-    private final Kernels kernels;
-    private final INDArray weight; // (V, H)
+    private final Linear weight; // (V, H)
 
     LmHead(Kernels kernels, INDArray weight) {
-        this.kernels = kernels;
-        this.weight = weight;
+        this.weight = kernels.prepare(weight);
     }
 
     /** (n, H) → (n, V). */
     INDArray logits(INDArray hidden) {
-        return kernels.linear(hidden, weight);
+        return weight.apply(hidden);
     }
 }

@@ -4,6 +4,8 @@ import io.muninn.model.config.ModelConfig;
 import io.muninn.model.exit.ExitCriterion;
 import io.muninn.model.exit.ExitPolicy;
 import io.muninn.model.kernel.Kernels;
+import io.muninn.model.kernel.StepTimer;
+import io.muninn.model.kernel.StepTimer.Part;
 import io.muninn.model.kv.KvBlockPool;
 import io.muninn.model.kv.KvLayout;
 import io.muninn.model.kv.KvStrategy;
@@ -234,15 +236,22 @@ public final class RecurrentDepthEngine {
 
     private void runPrelude(MicroBatch batch) {
         INDArray e = model.prelude.forward(model.embed(batch.tokens()), batch.positions, batch.segments);
-        float[] injected = Floats.of(model.core.adapter().inject(e));
+        INDArray injection = model.core.adapter().inject(e);
+        long started = StepTimer.start();
+        float[] injected = Floats.of(injection);
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry entry = batch.entries.get(i);
             entry.injected = batch.rowsOf(injected, i, config.hiddenSize());
             entry.state = initialState(entry);
+        }
+        StepTimer.stop(Part.COPIES, started);
+        started = StepTimer.start();
+        for (StepEntry entry : batch.entries) {
             entry.memory = entry.policy.criterion().start(
                     entry.state, entry.rows(), config.hiddenSize(), config.vocabSize());
             entry.phase = StepEntry.Phase.RUNNING;
         }
+        StepTimer.stop(Part.EXIT_CRITERION, started);
     }
 
     private float[] initialState(StepEntry entry) {
@@ -270,14 +279,20 @@ public final class RecurrentDepthEngine {
         for (int i = 0; i < iterations.length; i++) {
             iterations[i] = batch.entries.get(i).iterations;
         }
-        float[] next = Floats.of(model.core.iterate(batch.stack(e -> e.state, hidden), batch.stack(e -> e.injected, hidden),
-                batch.positions, batch.segments, iterations));
+        long started = StepTimer.start();
+        INDArray state = batch.stack(e -> e.state, hidden);
+        INDArray injected = batch.stack(e -> e.injected, hidden);
+        StepTimer.stop(Part.COPIES, started);
+        INDArray iterated = model.core.iterate(state, injected, batch.positions, batch.segments, iterations);
+        started = StepTimer.start();
+        float[] next = Floats.of(iterated);
         for (int i = 0; i < iterations.length; i++) {
             StepEntry e = batch.entries.get(i);
             e.state = batch.rowsOf(next, i, hidden);
             e.iterations++;
             e.sequence.kv().setDepth(e.firstPosition, e.rows(), e.iterations);
         }
+        StepTimer.stop(Part.COPIES, started);
     }
 
     /** Exit checks, then coda and head for every entry that needs them, batched. */
@@ -296,7 +311,9 @@ public final class RecurrentDepthEngine {
                 if (checks && criterion.needsLogits()) {
                     logitCheck = true;
                 } else if (checks) {
+                    long started = StepTimer.start();
                     e.criterionValue = criterion.evaluate(e.memory, null, e.state, e.rows(), config.hiddenSize());
+                    StepTimer.stop(Part.EXIT_CRITERION, started);
                     e.converged = criterion.exits(e.criterionValue);
                     exiting |= e.converged;
                 }
@@ -315,8 +332,11 @@ public final class RecurrentDepthEngine {
     }
 
     private void runTail(MicroBatch batch) {
-        INDArray hidden = model.coda.forward(
-                batch.stack(e -> e.state, config.hiddenSize()), batch.positions, batch.segments); // (n, H)
+        long started = StepTimer.start();
+        INDArray state = batch.stack(e -> e.state, config.hiddenSize());
+        StepTimer.stop(Part.COPIES, started);
+        started = StepTimer.startAbsorbing();
+        INDArray hidden = model.coda.forward(state, batch.positions, batch.segments); // (n, H)
         List<Integer> headRows = new ArrayList<>();
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry e = batch.entries.get(i);
@@ -329,8 +349,11 @@ public final class RecurrentDepthEngine {
                 headRows.add(s.rowOffset() + s.rows() - 1);
             }
         }
-        float[] flat = headRows.isEmpty() ? new float[0] : Floats.of(model.head.logits(
-                Nd4j.pullRows(hidden, 1, headRows.stream().mapToInt(Integer::intValue).toArray()))); // (rows, V)
+        INDArray logits = headRows.isEmpty() ? null : model.head.logits(
+                Nd4j.pullRows(hidden, 1, headRows.stream().mapToInt(Integer::intValue).toArray())); // (rows, V)
+        StepTimer.stopAbsorbing(Part.EXIT_CODA_HEAD, started);
+        started = StepTimer.start();
+        float[] flat = logits == null ? new float[0] : Floats.of(logits);
         int vocab = config.vocabSize();
         int row = 0;
         for (int i = 0; i < batch.entries.size(); i++) {
@@ -343,14 +366,19 @@ public final class RecurrentDepthEngine {
             if (count > 0) {
                 e.logits = rows;
             }
+        }
+        StepTimer.stop(Part.COPIES, started);
+        for (StepEntry e : batch.entries) {
             if (e.logitCheckPending) {
+                long checkStarted = StepTimer.start();
                 e.logitCheckPending = false;
                 ExitCriterion criterion = e.policy.criterion();
-                e.criterionValue = criterion.evaluate(e.memory, rows[count - 1], null, e.rows(), config.hiddenSize());
+                e.criterionValue = criterion.evaluate(e.memory, e.logits[e.logits.length - 1], null, e.rows(), config.hiddenSize());
                 if (criterion.exits(e.criterionValue)) {
                     e.converged = true;
                     e.phase = StepEntry.Phase.EXITED;
                 }
+                StepTimer.stop(Part.EXIT_CRITERION, checkStarted);
             }
             if (e.phase == StepEntry.Phase.EXITED) {
                 finish(e);

@@ -9,8 +9,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public interface Kernels {
 
-    /** {@code x · wᵀ}: x (n, in), w (out, in) in PyTorch's layout → (n, out). */
-    INDArray linear(INDArray x, INDArray w);
+    /**
+     * Makes w (out, in), in PyTorch's layout, ready for {@code x · wᵀ}: packed once for the matrix-product kernel
+     * where the implementation packs. Stages call this when they are built, never per step.
+     */
+    Linear prepare(INDArray w);
 
     /** Row-wise RMSNorm: {@code x · rsqrt(mean(x²) + eps) · weight}; x (n, H), weight (H) → (n, H). */
     INDArray rmsNorm(INDArray x, INDArray weight, double eps);

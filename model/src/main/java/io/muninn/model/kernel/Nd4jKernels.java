@@ -10,26 +10,102 @@ import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** {@link Kernels} on ND4J: BLAS for the matrix products, composed element-wise ops for the rest. */
+/**
+ * {@link Kernels} on ND4J arrays: on the CPU, oneDNN's matmul over weights packed once (large weights) or OpenBLAS
+ * called directly (small ones) for the matrix products; ND4J's gemm on a GPU; composed ND4J ops for the rest.
+ */
 public final class Nd4jKernels implements Kernels {
+
+    /** Who multiplies by the weights. */
+    public enum MatrixProducts {
+        /**
+         * The CPU default: {@link #PACKED} for weights of at least {@value #PACKED_FROM_ELEMENTS} elements, {@link
+         * #BLAS} below, where oneDNN's per-call cost outweighs what packing saves (bench/README.md, "Matrix
+         * products"); {@link #ND4J} with the CUDA backend.
+         */
+        AUTO,
+        /** oneDNN's matmul over weights packed once per JVM ({@link OneDnnLinear}). */
+        PACKED,
+        /** OpenBLAS's {@code cblas_sgemm} called directly ({@link BlasLinear}); packs the weights on every call. */
+        BLAS,
+        /** ND4J's gemm (OpenBLAS on the CPU, cuBLAS with the CUDA backend), as the engine ran until 2026-12-05. */
+        ND4J;
+
+        /** Weights of at least this many elements (1 MiB of FP32) are packed under {@link #AUTO}. */
+        public static final long PACKED_FROM_ELEMENTS = 1L << 18;
+
+        /** The system property {@code muninn.matmul} ({@code auto}, {@code packed}, {@code blas}, {@code nd4j}), else {@code auto}. */
+        public static MatrixProducts configured() {
+            String name = System.getProperty("muninn.matmul", "auto");
+            try {
+                return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("muninn.matmul must be auto, packed, blas or nd4j but was '" + name + "'", e);
+            }
+        }
+
+        /** What this choice uses for w on this backend. */
+        MatrixProducts resolve(INDArray w) {
+            if (this != AUTO) {
+                return this;
+            }
+            if (Accelerator.cudaBackend()) {
+                return ND4J;
+            }
+            return w.length() >= PACKED_FROM_ELEMENTS ? PACKED : BLAS;
+        }
+    }
 
     private static final float MASKED = -1e30f;
 
+    private final MatrixProducts products;
+
+    /** Matrix products as {@link MatrixProducts#configured()} says ({@link MatrixProducts#AUTO} unless set). */
+    public Nd4jKernels() {
+        this(MatrixProducts.configured());
+    }
+
+    public Nd4jKernels(MatrixProducts products) {
+        this.products = products;
+    }
+
+    public MatrixProducts matrixProducts() {
+        return products;
+    }
+
     @Override
-    public INDArray linear(INDArray x, INDArray w) {
-        // (n, in) · (out, in)ᵀ: BLAS reads w transposed in place, no copy.
-        return Nd4j.gemm(x, w, false, true);
+    public Linear prepare(INDArray w) {
+        switch (products.resolve(w)) {
+            case PACKED:
+                return PackCache.packed(w);
+            case BLAS:
+                return new BlasLinear(w);
+            default:
+                break;
+        }
+        // (n, in) · (out, in)ᵀ: BLAS reads w transposed in place (and packs it on every call); views are copied once.
+        INDArray dense = w.isView() ? w.dup('c') : w;
+        return x -> {
+            long started = StepTimer.start();
+            INDArray y = Nd4j.gemm(x, dense, false, true);
+            StepTimer.stop(StepTimer.Part.MATRIX_PRODUCTS, started);
+            return y;
+        };
     }
 
     @Override
     public INDArray rmsNorm(INDArray x, INDArray weight, double eps) {
+        long started = StepTimer.start();
         INDArray meanSquare = x.mul(x).mean(1); // (n)
         INDArray inverseRms = Transforms.pow(meanSquare.addi(eps), -0.5, false); // (n)
-        return x.mulColumnVector(inverseRms).muliRowVector(weight);
+        INDArray y = x.mulColumnVector(inverseRms).muliRowVector(weight);
+        StepTimer.stop(StepTimer.Part.NORMS_ELEMENTWISE, started);
+        return y;
     }
 
     @Override
     public void applyRope(INDArray x, int[] positions, RopeTable table, int heads) {
+        long started = StepTimer.start();
         int rows = (int) x.size(0);
         int pairs = table.pairs();
         INDArray pairsView = x.reshape('c', rows, heads, pairs, 2); // a view: x is row-major and contiguous
@@ -45,14 +121,18 @@ public final class Nd4jKernels implements Kernels {
         INDArray eSin = Broadcast.mul(e, sin, e.ulike(), 0, 2);
         even.assign(eCos.subi(oSin));
         odd.assign(oCos.addi(eSin));
+        StepTimer.stop(StepTimer.Part.NORMS_ELEMENTWISE, started);
     }
 
     @Override
     public INDArray gatedSilu(INDArray gateUp) {
+        long started = StepTimer.start();
         long inner = gateUp.size(1) / 2;
         INDArray gate = gateUp.get(all(), interval(0, inner));
         INDArray up = gateUp.get(all(), interval(inner, 2 * inner));
-        return Transforms.sigmoid(gate, true).muli(gate).muli(up);
+        INDArray y = Transforms.sigmoid(gate, true).muli(gate).muli(up);
+        StepTimer.stop(StepTimer.Part.NORMS_ELEMENTWISE, started);
+        return y;
     }
 
     @Override
