@@ -38,6 +38,24 @@ class AdapterTest {
         }
     }
 
+    /** The halves are views of the loaded matrix: engines over shared weights hold no adapter copy of their own. */
+    @Test
+    void halvesAreViewsOfTheLoadedMatrixNotCopies() {
+        int hidden = 4;
+        INDArray loaded = Nd4j.create(gaussian(new Random(9), hidden * 2 * hidden), new long[] {hidden, 2 * hidden}, 'c');
+        Adapter adapter = new Adapter(new Nd4jKernels(), loaded, hidden);
+        INDArray state = Nd4j.create(gaussian(new Random(10), hidden), new long[] {1, hidden}, 'c');
+        INDArray embedding = Nd4j.create(gaussian(new Random(11), hidden), new long[] {1, hidden}, 'c');
+        float[] before = adapter.apply(state, adapter.inject(embedding)).dup('c').data().asFloat();
+
+        loaded.muli(2); // a copy would not see this
+
+        float[] after = adapter.apply(state, adapter.inject(embedding)).dup('c').data().asFloat();
+        for (int o = 0; o < hidden; o++) {
+            assertThat(after[o]).as("output %s", o).isCloseTo(2 * before[o], within(1e-5f));
+        }
+    }
+
     private static float[] gaussian(Random random, int n) {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) {
