@@ -6,13 +6,15 @@ import io.muninn.model.engine.RecurrentDepthEngine;
 import io.muninn.model.kernel.Nd4jKernels;
 import io.muninn.model.tokenizer.MuninnTokenizer;
 import io.muninn.model.weights.ModelWeights;
-import io.muninn.model.weights.WeightsLoader;
+import io.muninn.model.weights.SharedWeights;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * An operator instance's model: the engine over memory-mapped weights, and the tokenizer when the model ships one
- * (without it, requests must send token ids and tokens are delivered with empty text).
+ * An operator instance's model: its own engine (KV block pool, step arena of its task thread) over the task
+ * manager's one copy of the weights ({@link SharedWeights#jvmWide()}, held by {@link #weights} until {@link #close}),
+ * and the tokenizer when the model ships one (without it, requests must send token ids and tokens are delivered with
+ * empty text).
  */
 final class LoadedModel implements AutoCloseable {
     final ModelConfig config;
@@ -20,31 +22,49 @@ final class LoadedModel implements AutoCloseable {
     final MuninnTokenizer tokenizer;
     final int maxSteps;
     final Path directory;
+    final SharedWeights.Lease weights;
 
-    private LoadedModel(Path directory, ModelConfig config, RecurrentDepthEngine engine, MuninnTokenizer tokenizer, int maxSteps) {
+    private LoadedModel(Path directory, ModelConfig config, RecurrentDepthEngine engine, MuninnTokenizer tokenizer,
+            int maxSteps, SharedWeights.Lease weights) {
         this.directory = directory;
         this.config = config;
         this.engine = engine;
         this.tokenizer = tokenizer;
         this.maxSteps = maxSteps;
+        this.weights = weights;
     }
 
+    /** Call it on the task thread after binding it to its device: the weights are shared per device. */
     static LoadedModel load(GenerationSettings settings) {
         Path dir = Path.of(settings.modelPath());
-        ModelWeights weights = WeightsLoader.load(dir);
-        int maxSteps = settings.maxSteps() > 0 ? settings.maxSteps() : weights.config().meanRecurrence();
-        var options = new EngineOptions(settings.kvStrategy(), maxSteps, settings.kvBudgetBytes(), settings.kvBlockTokens());
-        var engine = new RecurrentDepthEngine(weights, new Nd4jKernels(), options);
-        MuninnTokenizer tokenizer = Files.exists(dir.resolve("tokenizer.json")) ? MuninnTokenizer.load(dir) : null;
-        return new LoadedModel(dir, weights.config(), engine, tokenizer, maxSteps);
+        SharedWeights.Lease lease = SharedWeights.jvmWide().acquire(dir);
+        try {
+            ModelWeights weights = lease.weights();
+            int maxSteps = settings.maxSteps() > 0 ? settings.maxSteps() : weights.config().meanRecurrence();
+            var options = new EngineOptions(settings.kvStrategy(), maxSteps, settings.kvBudgetBytes(),
+                    settings.kvBlockTokens());
+            var engine = new RecurrentDepthEngine(weights, new Nd4jKernels(), options);
+            MuninnTokenizer tokenizer = Files.exists(dir.resolve("tokenizer.json")) ? MuninnTokenizer.load(dir) : null;
+            return new LoadedModel(dir, weights.config(), engine, tokenizer, maxSteps, lease);
+        } catch (RuntimeException | Error e) {
+            lease.close();
+            throw e;
+        }
     }
 
-    /** Closes the tokenizer and frees the step arenas; call it on the task thread that ran the engine. */
+    /**
+     * Closes the tokenizer, frees the step arenas and releases the weights (the last instance on this task manager
+     * frees them); call it on the task thread that ran the engine, once it no longer steps.
+     */
     @Override
     public void close() {
-        if (tokenizer != null) {
-            tokenizer.close();
+        try {
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
+            RecurrentDepthEngine.releaseThreadMemory();
+        } finally {
+            weights.close();
         }
-        RecurrentDepthEngine.releaseThreadMemory();
     }
 }

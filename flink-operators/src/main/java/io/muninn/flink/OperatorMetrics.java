@@ -2,6 +2,7 @@ package io.muninn.flink;
 
 import io.muninn.model.scheduler.StepReport;
 import io.muninn.model.scheduler.StepScheduler;
+import io.muninn.model.weights.SharedWeights;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
@@ -16,7 +17,9 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * {@code stepsPerToken} (histogram), {@code tokensConverged} / {@code tokensMaxSteps} (exit reasons),
  * {@code tokensPerSecond} (meter), {@code completions.<reason>}, {@code activeSequences}, {@code waitingSequences},
  * {@code rowsPerStep} (histogram), {@code kvBytesInUse}, {@code replayMillis} (time from restore until every
- * restored sequence is producing new tokens again), {@code rejected}.
+ * restored sequence is producing new tokens again), {@code rejected}, {@code weightsBytes} and
+ * {@code weightsSharedBy} (the size of the task manager's one copy of the weights and how many operator instances hold
+ * it now; every instance on a task manager reports the same copy).
  */
 final class OperatorMetrics {
     private static final int WINDOW = 1024;
@@ -32,7 +35,7 @@ final class OperatorMetrics {
     private volatile long kvBytes;
     private volatile long replayMillis = -1;
 
-    OperatorMetrics(MetricGroup operatorGroup, StepScheduler scheduler) {
+    OperatorMetrics(MetricGroup operatorGroup, StepScheduler scheduler, SharedWeights.Lease weights) {
         MetricGroup g = operatorGroup.addGroup("muninn");
         g.histogram("stepsPerToken", stepsPerToken);
         g.histogram("rowsPerStep", rowsPerStep);
@@ -49,6 +52,8 @@ final class OperatorMetrics {
         g.gauge("waitingSequences", scheduler::waitingCount);
         g.gauge("kvBytesInUse", () -> kvBytes);
         g.gauge("replayMillis", () -> replayMillis);
+        g.gauge("weightsBytes", weights::bytes);
+        g.gauge("weightsSharedBy", weights::users);
     }
 
     void onStep(StepReport report) {

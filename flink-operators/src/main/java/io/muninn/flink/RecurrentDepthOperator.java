@@ -118,15 +118,18 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
         String device = Accelerator.attachCurrentThread(GpuAssignment.index(
                 getRuntimeContext().getExternalResourceInfos(GpuAssignment.RESOURCE)));
         model = LoadedModel.load(settings);
-        LOG.info("Loaded {} (hidden {}, vocabulary {}) on {}", settings.modelPath(), model.config.hiddenSize(),
-                model.config.vocabSize(), device);
+        LOG.info("Loaded {} (hidden {}, vocabulary {}) on {}; weights {} ({} bytes, {}), used by {} operator instances "
+                        + "of this task manager", settings.modelPath(), model.config.hiddenSize(),
+                model.config.vocabSize(), device, model.weights.key().directory(), model.weights.bytes(),
+                model.weights.loadedIt() ? "loaded by this instance" : "shared, loaded by another instance",
+                model.weights.users());
         resolver = new RequestResolver(model, settings.maxNewTokens());
         var options = new SchedulerOptions(settings.maxRowsPerStep(), settings.maxActiveSequences(),
                 Math.min(settings.prefillChunk(), settings.maxRowsPerStep()), settings.admission());
         listener = new Listener();
         scheduler = new StepScheduler(model.engine, options, listener, model.tokenizer,
                 () -> getProcessingTimeService().getCurrentProcessingTime());
-        metrics = new OperatorMetrics(getMetricGroup(), scheduler);
+        metrics = new OperatorMetrics(getMetricGroup(), scheduler, model.weights);
         deadlines = getInternalTimerService(DEADLINE_TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         live = new HashMap<>();
         restoring = new HashMap<>();

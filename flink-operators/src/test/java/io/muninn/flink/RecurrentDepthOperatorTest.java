@@ -174,6 +174,49 @@ class RecurrentDepthOperatorTest {
         }
     }
 
+    /**
+     * Two instances in one JVM (two slots of a task manager) step interleaved over one copy of the weights, each with
+     * its own engine: the copy is loaded once, both reproduce the uninterrupted run, and it is freed when the second
+     * closes, not the first.
+     */
+    @Test
+    void instancesInOneJvmShareOneCopyOfTheWeightsUntilTheLastCloses() throws Exception {
+        var registry = io.muninn.model.weights.SharedWeights.jvmWide();
+        var before = registry.usage(TestRequests.TINY_RANDOM);
+        assertThat(before.users()).as("no instance holds the model before").isZero();
+        List<TokenEvent> all = new ArrayList<>();
+        OperatorHarness first = new OperatorHarness(TestRequests.settings(4), 2, 0, null);
+        boolean firstOpen = true;
+        try (OperatorHarness second = new OperatorHarness(TestRequests.settings(4), 2, 1, null)) {
+            assertThat(registry.usage(TestRequests.TINY_RANDOM).users()).isEqualTo(2);
+            assertThat(registry.usage(TestRequests.TINY_RANDOM).loads()).isEqualTo(before.loads() + 1);
+            OperatorHarness[] instances = {first, second};
+            for (int i = 0; i < REQUESTS; i++) {
+                PromptRequest r = TestRequests.request(i);
+                instances[owner(r.getRequestId(), 2)].send(r);
+            }
+            boolean working = true;
+            while (working) { // one step of each in turn
+                working = first.step() | second.step();
+            }
+            assertThat(first.tokens()).isNotEmpty();
+            assertThat(second.tokens()).isNotEmpty();
+            assertThat(first.completions().size() + second.completions().size()).isEqualTo(REQUESTS);
+            all.addAll(first.tokens());
+            all.addAll(second.tokens());
+            first.close();
+            firstOpen = false;
+            assertThat(registry.usage(TestRequests.TINY_RANDOM).users()).as("the second still holds it").isEqualTo(1);
+        } finally {
+            if (firstOpen) {
+                first.close();
+            }
+        }
+        assertThat(byRequest(all)).isEqualTo(reference);
+        assertThat(registry.usage(TestRequests.TINY_RANDOM).users()).as("freed with the last instance").isZero();
+        assertThat(registry.usage(TestRequests.TINY_RANDOM).peakUsers()).isEqualTo(2);
+    }
+
     @Test
     void endInputDrainsEveryActiveAndWaitingSequence() throws Exception {
         try (OperatorHarness h = OperatorHarness.fresh(TestRequests.settings(2))) {

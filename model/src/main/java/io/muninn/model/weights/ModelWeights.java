@@ -1,7 +1,11 @@
 package io.muninn.model.weights;
 
 import io.muninn.model.config.ModelConfig;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -33,6 +37,42 @@ public record ModelWeights(
         prelude = List.copyOf(prelude);
         core = List.copyOf(core);
         coda = List.copyOf(coda);
+    }
+
+    /**
+     * Every array these weights hold, each once (a tied head is the embedding instance; the RoPE buffer is included
+     * when present), in declaration order.
+     */
+    public List<INDArray> arrays() {
+        Set<INDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<INDArray> out = new ArrayList<>();
+        List<INDArray> candidates = new ArrayList<>(List.of(embedding, lmHead));
+        for (List<LayerWeights> stack : List.of(prelude, core, coda)) {
+            for (LayerWeights l : stack) {
+                candidates.addAll(List.of(l.norm1(), l.norm2(), l.norm3(), l.norm4(), l.qBias(), l.kBias(), l.wqkv(),
+                        l.attnOut(), l.mlpFc(), l.mlpOut()));
+            }
+        }
+        candidates.add(adapter);
+        candidates.add(lnF);
+        if (ropeTable != null) {
+            candidates.add(ropeTable);
+        }
+        for (INDArray a : candidates) {
+            if (seen.add(a)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** The memory {@link #arrays()} occupy: elements times element size, each array once. */
+    public long bytes() {
+        long bytes = 0;
+        for (INDArray a : arrays()) {
+            bytes += a.length() * a.dataType().width();
+        }
+        return bytes;
     }
 
     /**

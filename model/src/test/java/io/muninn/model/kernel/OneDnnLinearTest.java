@@ -85,7 +85,10 @@ class OneDnnLinearTest {
         INDArray w = nd(randn(32, 16));
         Linear first = onednn.prepare(w);
         assertThat(new Nd4jKernels(MatrixProducts.PACKED).prepare(w)).isSameAs(first);
-        assertThat(onednn.prepare(w.get(all(), interval(0, 8)))).as("a view is a different weight").isNotSameAs(first);
+        Linear half = onednn.prepare(w.get(all(), interval(0, 8)));
+        assertThat(half).as("a view is a different weight").isNotSameAs(first);
+        assertThat(onednn.prepare(w.get(all(), interval(0, 8)))).as("the same view taken again (the adapter's halves in "
+                + "a second engine)").isSameAs(half);
         assertThat(onednn.prepare(w.dup())).as("equal contents, another buffer").isNotSameAs(first);
     }
 
