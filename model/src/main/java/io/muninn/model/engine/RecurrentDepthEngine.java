@@ -1,7 +1,10 @@
 package io.muninn.model.engine;
 
 import io.muninn.model.config.ModelConfig;
+import io.muninn.model.exit.BatchedKl;
 import io.muninn.model.exit.ExitCriterion;
+import io.muninn.model.exit.ExitMemory;
+import io.muninn.model.exit.KlDivergenceExit;
 import io.muninn.model.exit.ExitPolicy;
 import io.muninn.model.kernel.Kernels;
 import io.muninn.model.kernel.StepTimer;
@@ -68,6 +71,11 @@ public final class RecurrentDepthEngine {
 
     public void release(Sequence sequence) {
         sequence.kv().release();
+        StepEntry inFlight = sequence.inFlight;
+        if (inFlight != null && inFlight.memory != null) {
+            inFlight.memory.release();
+        }
+        sequence.inFlight = null;
     }
 
     /**
@@ -206,7 +214,9 @@ public final class RecurrentDepthEngine {
             }
         }
         int first = seq.kv().appendPositions(tokens.length);
-        return new StepEntry(seq, tokens.clone(), first, prefill, logits, policy, forced);
+        StepEntry entry = new StepEntry(seq, tokens.clone(), first, prefill, logits, policy, forced);
+        seq.inFlight = entry;
+        return entry;
     }
 
     /** Advances every entry by one recurrence step. Entries that already exited must not be passed again. */
@@ -247,11 +257,16 @@ public final class RecurrentDepthEngine {
         StepTimer.stop(Part.COPIES, started);
         started = StepTimer.start();
         for (StepEntry entry : batch.entries) {
-            entry.memory = entry.policy.criterion().start(
+            entry.memory = batchedKl(entry) ? BatchedKl.start(config.vocabSize()) : entry.policy.criterion().start(
                     entry.state, entry.rows(), config.hiddenSize(), config.vocabSize());
             entry.phase = StepEntry.Phase.RUNNING;
         }
         StepTimer.stop(Part.EXIT_CRITERION, started);
+    }
+
+    /** Whether the entry's checks run as one native batch with the other kl checks of a step ({@link BatchedKl}). */
+    private static boolean batchedKl(StepEntry entry) {
+        return entry.policy.criterion() instanceof KlDivergenceExit && entry.forcedExitStep == 0;
     }
 
     private float[] initialState(StepEntry entry) {
@@ -352,38 +367,76 @@ public final class RecurrentDepthEngine {
         INDArray logits = headRows.isEmpty() ? null : model.head.logits(
                 Nd4j.pullRows(hidden, 1, headRows.stream().mapToInt(Integer::intValue).toArray())); // (rows, V)
         StepTimer.stopAbsorbing(Part.EXIT_CODA_HEAD, started);
+        int[] firstRow = new int[batch.entries.size()]; // each entry's first row in logits
+        for (int i = 0, row = 0; i < batch.entries.size(); i++) {
+            firstRow[i] = row;
+            row += logitRows(batch.entries.get(i));
+        }
+        checkBatchedKl(batch, logits, firstRow);
         started = StepTimer.start();
-        float[] flat = logits == null ? new float[0] : Floats.of(logits);
-        int vocab = config.vocabSize();
-        int row = 0;
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry e = batch.entries.get(i);
-            int count = e.logitsWanted == StepEntry.Logits.ALL_ROWS ? e.rows() : e.logitsWanted == StepEntry.Logits.LAST_ROW ? 1 : 0;
-            float[][] rows = new float[count][];
-            for (int r = 0; r < count; r++, row++) {
-                rows[r] = Arrays.copyOfRange(flat, row * vocab, (row + 1) * vocab);
-            }
-            if (count > 0) {
-                e.logits = rows;
-            }
-        }
-        StepTimer.stop(Part.COPIES, started);
-        for (StepEntry e : batch.entries) {
-            if (e.logitCheckPending) {
-                long checkStarted = StepTimer.start();
+            if (e.logitCheckPending) { // a criterion on the heap: it reads the last row
+                float[] last = Floats.of(logits.getRow(firstRow[i] + logitRows(e) - 1));
                 e.logitCheckPending = false;
+                long checkStarted = StepTimer.start();
                 ExitCriterion criterion = e.policy.criterion();
-                e.criterionValue = criterion.evaluate(e.memory, e.logits[e.logits.length - 1], null, e.rows(), config.hiddenSize());
+                e.criterionValue = criterion.evaluate(e.memory, last, null, e.rows(), config.hiddenSize());
                 if (criterion.exits(e.criterionValue)) {
                     e.converged = true;
                     e.phase = StepEntry.Phase.EXITED;
                 }
                 StepTimer.stop(Part.EXIT_CRITERION, checkStarted);
             }
-            if (e.phase == StepEntry.Phase.EXITED) {
+            if (e.phase == StepEntry.Phase.EXITED) { // only an exiting entry's logits reach the heap
+                float[][] rows = new float[logitRows(e)][];
+                for (int r = 0; r < rows.length; r++) {
+                    rows[r] = Floats.of(logits.getRow(firstRow[i] + r));
+                }
+                e.logits = rows.length > 0 ? rows : null;
                 finish(e);
             }
         }
+        StepTimer.stop(Part.COPIES, started);
+    }
+
+    private static int logitRows(StepEntry e) {
+        return switch (e.logitsWanted) {
+            case ALL_ROWS -> e.rows();
+            case LAST_ROW -> 1;
+            case NONE -> 0;
+        };
+    }
+
+    /** The kl checks of this step, all at once in native memory; their logits stay there. */
+    private void checkBatchedKl(MicroBatch batch, INDArray logits, int[] firstRow) {
+        List<StepEntry> checked = new ArrayList<>();
+        List<ExitMemory> memories = new ArrayList<>();
+        List<Integer> rows = new ArrayList<>();
+        for (int i = 0; i < batch.entries.size(); i++) {
+            StepEntry e = batch.entries.get(i);
+            if (e.logitCheckPending && batchedKl(e)) {
+                checked.add(e);
+                memories.add(e.memory);
+                rows.add(firstRow[i] + logitRows(e) - 1);
+            }
+        }
+        if (checked.isEmpty()) {
+            return;
+        }
+        long started = StepTimer.start();
+        double[] values = BatchedKl.evaluate(memories,
+                Nd4j.pullRows(logits, 1, rows.stream().mapToInt(Integer::intValue).toArray()));
+        for (int i = 0; i < checked.size(); i++) {
+            StepEntry e = checked.get(i);
+            e.logitCheckPending = false;
+            e.criterionValue = values[i];
+            if (e.policy.criterion().exits(values[i])) {
+                e.converged = true;
+                e.phase = StepEntry.Phase.EXITED;
+            }
+        }
+        StepTimer.stop(Part.EXIT_CRITERION, started);
     }
 
     private void finish(StepEntry e) {
@@ -393,5 +446,11 @@ public final class RecurrentDepthEngine {
             e.sequence.warmLatent(Arrays.copyOfRange(e.state, (e.rows() - 1) * hidden, e.rows() * hidden));
         }
         e.injected = null;
+        if (e.memory != null) {
+            e.memory.release();
+        }
+        if (e.sequence.inFlight == e) {
+            e.sequence.inFlight = null;
+        }
     }
 }

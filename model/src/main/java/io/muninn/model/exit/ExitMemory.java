@@ -2,6 +2,9 @@ package io.muninn.model.exit;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What an {@link ExitCriterion} remembers between the checks of one in-flight token: a small mutable value that lives
@@ -13,6 +16,8 @@ import java.util.Objects;
  *   <tr><th>field</th><th>used by</th><th>empty value</th><th>meaning</th></tr>
  *   <tr><td>{@code previousLogProbs}</td><td>kl, minp-kl</td><td>null</td>
  *       <td>float64 log-probabilities (length V) of the previous check, or uniform {@code log(1/V)}</td></tr>
+ *   <tr><td>{@code nativeLogProbs}</td><td>kl, checked by the engine in batches ({@link BatchedKl})</td><td>null</td>
+ *       <td>the same log-probabilities as a native float64 array outside any workspace; {@link #release} frees it</td></tr>
  *   <tr><td>{@code previousLatents}</td><td>latent-diff, cosine</td><td>null</td>
  *       <td>raw core outputs of the previous check, row-major {@code rows x hidden}, or s0</td></tr>
  *   <tr><td>{@code previousScalar}</td><td>entropy-diff</td><td>NaN</td>
@@ -29,6 +34,7 @@ import java.util.Objects;
  */
 public final class ExitMemory {
     private double[] previousLogProbs;
+    private INDArray nativeLogProbs;
     private float[] previousLatents;
     private double previousScalar = Double.NaN;
     private int previousArgmax = -1;
@@ -43,6 +49,11 @@ public final class ExitMemory {
     /** A deep copy of {@code other}. */
     public ExitMemory(ExitMemory other) {
         this.previousLogProbs = other.previousLogProbs == null ? null : other.previousLogProbs.clone();
+        if (other.nativeLogProbs != null) {
+            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                this.nativeLogProbs = other.nativeLogProbs.dup();
+            }
+        }
         this.previousLatents = other.previousLatents == null ? null : other.previousLatents.clone();
         this.previousScalar = other.previousScalar;
         this.previousArgmax = other.previousArgmax;
@@ -57,6 +68,22 @@ public final class ExitMemory {
 
     public void setPreviousLogProbs(double[] previousLogProbs) {
         this.previousLogProbs = previousLogProbs;
+    }
+
+    INDArray nativeLogProbs() {
+        return nativeLogProbs;
+    }
+
+    void nativeLogProbs(INDArray logProbs) {
+        this.nativeLogProbs = logProbs;
+    }
+
+    /** Frees native memory this memory holds (a batched kl's log-probabilities) now instead of at collection. */
+    public void release() {
+        if (nativeLogProbs != null) {
+            nativeLogProbs.close();
+            nativeLogProbs = null;
+        }
     }
 
     public float[] getPreviousLatents() {
