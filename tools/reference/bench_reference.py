@@ -388,8 +388,7 @@ def generate_batch(model: BatchedHuginnModel, prompts, seeds, mode: str, max_new
         exited = torch.zeros(rows, dtype=torch.bool)
         steps = torch.full((rows,), max_steps, dtype=torch.long)
         chosen = None
-        previous = torch.full((rows, c.vocab_size), uniform, dtype=torch.float64)
-        previous_p = torch.exp(previous)
+        previous = torch.full((rows, c.vocab_size), uniform, dtype=torch.float32)
         for k in range(max_steps):
             s = model.core_iteration(s, e, positions, cache, k)
             if not checking:
@@ -398,10 +397,10 @@ def generate_batch(model: BatchedHuginnModel, prompts, seeds, mode: str, max_new
             # coda keys and their logits stay those of their exit step
             cache.coda_rows = None if not bool(exited.any()) else ~exited
             logits = model.tail_last(s, positions, cache)
-            # KL(p_{t-1} || p_t) of the last position's float64 log-softmax, as Muninn's kl criterion computes it
-            current = torch.log_softmax(logits.to(torch.float64), dim=-1)
-            kl = (previous_p * (previous - current)).sum(dim=-1)
-            previous, previous_p = current, torch.exp(current)
+            # KL(p_{t-1} || p_t) of the last position's float32 log-softmax, as the authors' code computes it
+            current = torch.log_softmax(logits.to(torch.float32), dim=-1)
+            kl = torch.nn.functional.kl_div(current, previous, reduction="none", log_target=True).sum(dim=-1)
+            previous = current
             leaving = ~exited & ((kl < threshold) | (k == max_steps - 1))
             chosen = logits.clone() if chosen is None else torch.where(leaving[:, None], logits, chosen)
             steps[leaving] = k + 1
