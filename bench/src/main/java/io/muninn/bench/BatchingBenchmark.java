@@ -103,9 +103,7 @@ public final class BatchingBenchmark {
                 s.initScale());
         int longest = kl.stream().mapToInt(r -> r.prompt().length).max().orElse(promptLength) + maxNew;
         // room for every sequence of a group and, for the reference-style static run, its shadow
-        long budget = RecurrentDepthEngine.kvBytesFor(c, "latest-m4", maxSteps, 16, longest) * (2L * batch + 1);
-        RecurrentDepthEngine engine = new RecurrentDepthEngine(s.weights(), new Nd4jKernels(),
-                new EngineOptions("latest-m4", maxSteps, budget, 16));
+        RecurrentDepthEngine engine = engine(s.weights(), maxSteps, longest, 2 * batch + 1);
 
         System.out.printf(Locale.ROOT, "%n## %s (hidden %d, %d sequences x %d tokens, batch %d, kl < %s, max %d steps, %s, %s)%n",
                 s.name(), c.hiddenSize(), sequences, maxNew, batch, s.threshold(), maxSteps,
@@ -164,6 +162,15 @@ public final class BatchingBenchmark {
                 s.name(), cont.run().tokensPerSecond() / lean.tokensPerSecond());
         System.out.printf(Locale.ROOT, "%s continuous/static tokens-per-second ratio: %.2f%n", s.name(), ratio);
         return ratio;
+    }
+
+    /**
+     * An engine with latest-m4 lookups whose KV pool holds {@code sequences} sequences of {@code longest} positions
+     * each, every token running {@code maxSteps} steps (the worst case the scheduler's admission reserves).
+     */
+    static RecurrentDepthEngine engine(ModelWeights weights, int maxSteps, int longest, int sequences) {
+        long budget = RecurrentDepthEngine.kvBytesFor(weights.config(), "latest-m4", maxSteps, 16, longest) * sequences;
+        return new RecurrentDepthEngine(weights, new Nd4jKernels(), new EngineOptions("latest-m4", maxSteps, budget, 16));
     }
 
     /**
