@@ -71,11 +71,6 @@ public final class RecurrentDepthEngine {
 
     public void release(Sequence sequence) {
         sequence.kv().release();
-        StepEntry inFlight = sequence.inFlight;
-        if (inFlight != null && inFlight.memory != null) {
-            inFlight.memory.release();
-        }
-        sequence.inFlight = null;
     }
 
     /**
@@ -214,9 +209,7 @@ public final class RecurrentDepthEngine {
             }
         }
         int first = seq.kv().appendPositions(tokens.length);
-        StepEntry entry = new StepEntry(seq, tokens.clone(), first, prefill, logits, policy, forced);
-        seq.inFlight = entry;
-        return entry;
+        return new StepEntry(seq, tokens.clone(), first, prefill, logits, policy, forced);
     }
 
     /** Advances every entry by one recurrence step. Entries that already exited must not be passed again. */
@@ -408,7 +401,7 @@ public final class RecurrentDepthEngine {
         };
     }
 
-    /** The kl checks of this step, all at once in native memory; their logits stay there. */
+    /** The kl checks of this step, all at once; their logits are read where they are, in native memory. */
     private void checkBatchedKl(MicroBatch batch, INDArray logits, int[] firstRow) {
         List<StepEntry> checked = new ArrayList<>();
         List<ExitMemory> memories = new ArrayList<>();
@@ -446,11 +439,5 @@ public final class RecurrentDepthEngine {
             e.sequence.warmLatent(Arrays.copyOfRange(e.state, (e.rows() - 1) * hidden, e.rows() * hidden));
         }
         e.injected = null;
-        if (e.memory != null) {
-            e.memory.release();
-        }
-        if (e.sequence.inFlight == e) {
-            e.sequence.inFlight = null;
-        }
     }
 }

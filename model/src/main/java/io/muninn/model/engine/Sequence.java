@@ -7,8 +7,6 @@ import io.muninn.model.kv.SequenceKv;
  * the raw latent its last token exited with. Small and mutable; owned by one scheduler thread.
  */
 public final class Sequence {
-    /** The call in flight for this sequence, if any (its exit memory may hold native memory until it exits). */
-    StepEntry inFlight;
     private final long seed;
     private final double initScale;
     private final boolean warmStart;

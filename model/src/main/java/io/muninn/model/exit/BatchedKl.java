@@ -1,62 +1,85 @@
 package io.muninn.model.exit;
 
+import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * {@link KlDivergenceExit}'s check for many tokens at once in native memory: the engine hands it the checked rows'
- * logits as one (m, V) array, and neither the logits nor the log-probabilities cross to the Java heap. The same
- * float64 arithmetic as {@link KlDivergenceExit#evaluate} ({@code cur = log_softmax_float64(logits)},
- * {@code KL = Σ exp(prev)·(prev − cur)}), with the platform's exp and log instead of {@link StrictMath} and ND4J's
- * summation order, so values agree to float64 rounding rather than bit for bit.
+ * {@link KlDivergenceExit}'s check for all the tokens of a step at once, reading their logits where the head wrote
+ * them (native memory) instead of copying each row to the heap, rows in parallel. It rewrites the same float64
+ * quantity, {@code KL(p_prev ‖ p_cur) = Σ p_prev·(log p_prev − log p_cur)}, as
+ * {@code lse_cur − Σ p_prev·x_cur − H_prev} (x the logits, lse their log-sum-exp, H the entropy), which needs one
+ * exp per logit where the heap criterion needs two: each check remembers the probabilities and the entropy for the
+ * next one. Values agree with {@link KlDivergenceExit#evaluate} to float64 rounding (about 1e-15 of ln V), not bit
+ * for bit, and use {@link Math#exp} rather than {@link StrictMath}.
  */
 public final class BatchedKl {
     private BatchedKl() {}
 
-    /** A memory for one token with the uniform {@code log(1/V)} as its previous, held natively. */
+    /** A memory for one token whose previous distribution is the uniform one (probability 1/V, entropy ln V). */
     public static ExitMemory start(int vocabSize) {
         ExitMemory memory = new ExitMemory();
-        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            memory.nativeLogProbs(Nd4j.valueArrayOf(new long[] {Checks.vocabSize(KlDivergenceExit.NAME, vocabSize)},
-                    StrictMath.log(1.0 / vocabSize), DataType.DOUBLE));
-        }
+        double[] probs = new double[Checks.vocabSize(KlDivergenceExit.NAME, vocabSize)];
+        Arrays.fill(probs, 1.0 / vocabSize);
+        memory.previousProbs(probs);
+        memory.setPreviousScalar(-StrictMath.log(1.0 / vocabSize));
         return memory;
     }
 
     /**
-     * Checks every token: row i of {@code logits} (m, V, FLOAT) is the last row of the token whose memory is
-     * {@code memories.get(i)}. Moves each memory to this check and returns the values in row order.
+     * Checks every token: row i of {@code logits} (m, V, FLOAT, row-major) is the last row of the token whose memory
+     * is {@code memories.get(i)}. Moves each memory to this check and returns the values in row order.
      */
     public static double[] evaluate(List<ExitMemory> memories, INDArray logits) {
         int m = memories.size();
-        if (logits.rows() != m) {
-            throw new IllegalArgumentException("batched kl needs one logits row per token: " + m + " tokens, " + logits.rows() + " rows");
+        if (logits.rank() != 2 || logits.rows() != m || logits.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("batched kl needs (" + m + ", V) FLOAT logits but got " + logits.shapeInfoToString());
         }
-        INDArray cur = logits.castTo(DataType.DOUBLE);
-        Nd4j.exec(new LogSoftMax(cur, cur)); // along the vocabulary
-        INDArray prev = Nd4j.createUninitialized(DataType.DOUBLE, m, logits.columns());
+        INDArray dense = logits.isView() || logits.ordering() != 'c' ? logits.dup('c') : logits;
+        int vocab = (int) dense.columns();
+        FloatBuffer x = dense.data().asNioFloat();
+        int offset = (int) dense.offset();
+        double[] values = new double[m];
+        IntStream.range(0, m).parallel().forEach(i -> values[i] = check(memories.get(i), x, offset + i * vocab, vocab));
         for (int i = 0; i < m; i++) {
-            INDArray remembered = memories.get(i).nativeLogProbs();
-            if (remembered == null || remembered.length() != logits.columns()) {
-                throw new IllegalStateException("token " + i + " of a batched kl check was not started by BatchedKl.start");
-            }
-            prev.getRow(i).assign(remembered);
-        }
-        INDArray terms = Transforms.exp(prev, true).muli(prev.subi(cur)); // exp(prev)·(prev − cur)
-        double[] values = terms.sum(1).toDoubleVector();
-        for (int i = 0; i < m; i++) {
-            if (!Double.isFinite(values[i])) {
-                throw new IllegalArgumentException("kl check of token " + i + " is " + values[i]
-                        + ": its logits must be finite or -Infinity, with at least one finite value");
-            }
-            memories.get(i).nativeLogProbs().assign(cur.getRow(i));
             memories.get(i).recordCheck(values[i]);
         }
         return values;
+    }
+
+    private static double check(ExitMemory memory, FloatBuffer x, int from, int vocab) {
+        double[] p = memory.previousProbs();
+        if (p == null || p.length != vocab) {
+            throw new IllegalStateException("a batched kl check needs a memory from BatchedKl.start for " + vocab + " logits");
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        double previousDot = 0; // Σ p_prev · x
+        for (int v = 0; v < vocab; v++) {
+            float xv = x.get(from + v);
+            if (xv != xv || xv == Float.POSITIVE_INFINITY || xv == Float.NEGATIVE_INFINITY) {
+                throw new IllegalArgumentException("logits[" + v + "] must be finite in a batched kl check but was " + xv);
+            }
+            max = Math.max(max, xv);
+            previousDot += p[v] * xv;
+        }
+        double sum = 0;
+        for (int v = 0; v < vocab; v++) {
+            double e = Math.exp(x.get(from + v) - max);
+            p[v] = e;
+            sum += e;
+        }
+        double logSumExp = max + Math.log(sum);
+        double currentDot = 0; // Σ p_cur · x
+        for (int v = 0; v < vocab; v++) {
+            double q = p[v] / sum;
+            p[v] = q;
+            currentDot += q * x.get(from + v);
+        }
+        double kl = logSumExp - previousDot - memory.getPreviousScalar();
+        memory.setPreviousScalar(logSumExp - currentDot); // this check's entropy
+        return kl;
     }
 }

@@ -2,9 +2,6 @@ package io.muninn.model.exit;
 
 import java.util.Arrays;
 import java.util.Objects;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What an {@link ExitCriterion} remembers between the checks of one in-flight token: a small mutable value that lives
@@ -16,8 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <tr><th>field</th><th>used by</th><th>empty value</th><th>meaning</th></tr>
  *   <tr><td>{@code previousLogProbs}</td><td>kl, minp-kl</td><td>null</td>
  *       <td>float64 log-probabilities (length V) of the previous check, or uniform {@code log(1/V)}</td></tr>
- *   <tr><td>{@code nativeLogProbs}</td><td>kl, checked by the engine in batches ({@link BatchedKl})</td><td>null</td>
- *       <td>the same log-probabilities as a native float64 array outside any workspace; {@link #release} frees it</td></tr>
+ *   <tr><td>{@code previousProbs}</td><td>kl checked in batches ({@link BatchedKl})</td><td>null</td>
+ *       <td>float64 probabilities (length V) of the previous check, or uniform {@code 1/V}; with the previous
+ *       entropy in {@code previousScalar}</td></tr>
  *   <tr><td>{@code previousLatents}</td><td>latent-diff, cosine</td><td>null</td>
  *       <td>raw core outputs of the previous check, row-major {@code rows x hidden}, or s0</td></tr>
  *   <tr><td>{@code previousScalar}</td><td>entropy-diff</td><td>NaN</td>
@@ -34,7 +32,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class ExitMemory {
     private double[] previousLogProbs;
-    private INDArray nativeLogProbs;
+    private double[] previousProbs;
     private float[] previousLatents;
     private double previousScalar = Double.NaN;
     private int previousArgmax = -1;
@@ -49,11 +47,7 @@ public final class ExitMemory {
     /** A deep copy of {@code other}. */
     public ExitMemory(ExitMemory other) {
         this.previousLogProbs = other.previousLogProbs == null ? null : other.previousLogProbs.clone();
-        if (other.nativeLogProbs != null) {
-            try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                this.nativeLogProbs = other.nativeLogProbs.dup();
-            }
-        }
+        this.previousProbs = other.previousProbs == null ? null : other.previousProbs.clone();
         this.previousLatents = other.previousLatents == null ? null : other.previousLatents.clone();
         this.previousScalar = other.previousScalar;
         this.previousArgmax = other.previousArgmax;
@@ -70,20 +64,12 @@ public final class ExitMemory {
         this.previousLogProbs = previousLogProbs;
     }
 
-    INDArray nativeLogProbs() {
-        return nativeLogProbs;
+    double[] previousProbs() {
+        return previousProbs;
     }
 
-    void nativeLogProbs(INDArray logProbs) {
-        this.nativeLogProbs = logProbs;
-    }
-
-    /** Frees native memory this memory holds (a batched kl's log-probabilities) now instead of at collection. */
-    public void release() {
-        if (nativeLogProbs != null) {
-            nativeLogProbs.close();
-            nativeLogProbs = null;
-        }
+    void previousProbs(double[] probs) {
+        this.previousProbs = probs;
     }
 
     public float[] getPreviousLatents() {
