@@ -82,34 +82,23 @@ final class CausalSelfAttention {
     }
 
     /**
-     * Decode rows (one query row each, stacked first in the batch) in one batched pass: their keys and values are
-     * written with one scatter each, gathered into blocks padded to the longest context, and attended together.
+     * Decode rows (one query row each, stacked first in the batch) in one pass: their keys and values are written
+     * into the pool, and each row attends to its own pool rows where they are.
      */
     private void attendSingleRows(INDArray q, INDArray k, INDArray v, List<Segment> segments, int[] slots, int count, INDArray out) {
         int[] writeRows = new int[count];
         int[][] readRows = new int[count][];
-        int longest = 0;
         for (int i = 0; i < count; i++) {
             Segment s = segments.get(i);
             writeRows[i] = s.kv().rowForWrite(slots[i], s.firstPosition());
         }
-        INDArray target = Nd4j.createFromArray(writeRows);
-        Nd4j.scatterUpdate(ScatterUpdate.UpdateOp.ASSIGN, pool.keys(), target, k.get(interval(0, count), all()).dup('c'), 1);
-        Nd4j.scatterUpdate(ScatterUpdate.UpdateOp.ASSIGN, pool.values(), target, v.get(interval(0, count), all()).dup('c'), 1);
+        kernels.writeRows(pool.keys(), writeRows, k.get(interval(0, count), all()));
+        kernels.writeRows(pool.values(), writeRows, v.get(interval(0, count), all()));
         for (int i = 0; i < count; i++) {
             Segment s = segments.get(i);
             readRows[i] = s.kv().attentionRows(slots[i], s.firstPosition(), 1);
-            longest = Math.max(longest, readRows[i].length);
         }
-        int[] gather = new int[count * longest]; // padding reads row 0 and is masked out
-        int[] lengths = new int[count];
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(readRows[i], 0, gather, i * longest, readRows[i].length);
-            lengths[i] = readRows[i].length;
-        }
-        INDArray keys = Nd4j.pullRows(pool.keys(), 1, gather); // (count · longest, H)
-        INDArray values = Nd4j.pullRows(pool.values(), 1, gather);
-        INDArray attended = kernels.attentionPadded(q.get(interval(0, count), all()).dup('c'), keys, values, heads, lengths);
+        INDArray attended = kernels.attendPoolRows(q.get(interval(0, count), all()), pool.keys(), pool.values(), readRows, heads);
         out.get(interval(0, count), all()).assign(attended);
     }
 }

@@ -33,10 +33,12 @@ public interface Kernels {
      */
     INDArray attention(INDArray q, INDArray k, INDArray v, int heads);
 
+    /** Writes row i of {@code rows} (n, H) over row {@code targets[i]} of a KV pool array (N, H), in place. */
+    void writeRows(INDArray pool, int[] targets, INDArray rows);
+
     /**
-     * Attention of E single query rows, each over its own keys, in one batched pass: row e of {@code q} (E, H)
-     * attends to rows {@code e·N .. e·N + lengths[e] − 1} of {@code k} and {@code v} (E·N, H); the rest of each
-     * block of N is padding and is masked out → (E, H).
+     * Attention of E single query rows, each over its own rows of the KV pool, in one pass: row e of {@code q}
+     * (E, H) attends to rows {@code rows[e]} of {@code keys} and {@code values} (N, H), read where they are → (E, H).
      */
-    INDArray attentionPadded(INDArray q, INDArray k, INDArray v, int heads, int[] lengths);
+    INDArray attendPoolRows(INDArray q, INDArray keys, INDArray values, int[][] rows, int heads);
 }

@@ -96,9 +96,9 @@ public final class Nd4jKernels implements Kernels {
     @Override
     public INDArray rmsNorm(INDArray x, INDArray weight, double eps) {
         long started = StepTimer.start();
-        INDArray meanSquare = x.mul(x).mean(1); // (n)
-        INDArray inverseRms = Transforms.pow(meanSquare.addi(eps), -0.5, false); // (n)
-        INDArray y = x.mulColumnVector(inverseRms).muliRowVector(weight);
+        int rows = (int) x.size(0);
+        int hidden = (int) x.size(1);
+        INDArray y = Elementwise.create(Elementwise.rmsNorm(Elementwise.read(x), rows, hidden, Elementwise.read(weight), eps), rows, hidden);
         StepTimer.stop(StepTimer.Part.NORMS_ELEMENTWISE, started);
         return y;
     }
@@ -106,31 +106,21 @@ public final class Nd4jKernels implements Kernels {
     @Override
     public void applyRope(INDArray x, int[] positions, RopeTable table, int heads) {
         long started = StepTimer.start();
-        int rows = (int) x.size(0);
-        int pairs = table.pairs();
-        INDArray pairsView = x.reshape('c', rows, heads, pairs, 2); // a view: x is row-major and contiguous
-        INDArray even = pairsView.get(all(), all(), all(), point(0)); // (n, heads, pairs)
-        INDArray odd = pairsView.get(all(), all(), all(), point(1));
-        INDArray cos = table.cosRows(positions); // (n, pairs)
-        INDArray sin = table.sinRows(positions);
-        INDArray e = even.dup('c');
-        INDArray o = odd.dup('c');
-        INDArray eCos = Broadcast.mul(e, cos, e.ulike(), 0, 2);
-        INDArray oSin = Broadcast.mul(o, sin, o.ulike(), 0, 2);
-        INDArray oCos = Broadcast.mul(o, cos, o.ulike(), 0, 2);
-        INDArray eSin = Broadcast.mul(e, sin, e.ulike(), 0, 2);
-        even.assign(eCos.subi(oSin));
-        odd.assign(oCos.addi(eSin));
+        if (x.isView() || x.ordering() != 'c') {
+            throw new IllegalArgumentException("rope rotates a dense row-major array in place but got a view " + x.shapeInfoToString());
+        }
+        float[] values = Elementwise.read(x);
+        Elementwise.rope(values, (int) x.size(0), heads, table.pairs(), positions, table.cosTable(), table.sinTable());
+        Elementwise.write(values, x);
         StepTimer.stop(StepTimer.Part.NORMS_ELEMENTWISE, started);
     }
 
     @Override
     public INDArray gatedSilu(INDArray gateUp) {
         long started = StepTimer.start();
-        long inner = gateUp.size(1) / 2;
-        INDArray gate = gateUp.get(all(), interval(0, inner));
-        INDArray up = gateUp.get(all(), interval(inner, 2 * inner));
-        INDArray y = Transforms.sigmoid(gate, true).muli(gate).muli(up);
+        int rows = (int) gateUp.size(0);
+        int inner = (int) gateUp.size(1) / 2;
+        INDArray y = Elementwise.create(Elementwise.gatedSilu(Elementwise.read(gateUp), rows, inner), rows, inner);
         StepTimer.stop(StepTimer.Part.NORMS_ELEMENTWISE, started);
         return y;
     }
@@ -155,25 +145,15 @@ public final class Nd4jKernels implements Kernels {
     }
 
     @Override
-    public INDArray attentionPadded(INDArray q, INDArray k, INDArray v, int heads, int[] lengths) {
-        int e = (int) q.size(0);
-        int hidden = (int) q.size(1);
-        int headDim = hidden / heads;
-        int n = (int) k.size(0) / e;
-        INDArray qh = q.reshape('c', (long) e * heads, 1, headDim); // (E·heads, 1, hd)
-        INDArray kh = k.reshape('c', e, n, heads, headDim).permute(0, 2, 1, 3).dup('c').reshape('c', (long) e * heads, n, headDim);
-        INDArray vh = v.reshape('c', e, n, heads, headDim).permute(0, 2, 1, 3).dup('c').reshape('c', (long) e * heads, n, headDim);
-        INDArray scores = Nd4j.matmul(qh, kh, false, true, false); // (E·heads, 1, N)
-        scores.muli(1.0 / Math.sqrt(headDim));
-        float[] mask = new float[e * heads * n];
-        for (int row = 0; row < e; row++) {
-            for (int h = 0; h < heads; h++) {
-                java.util.Arrays.fill(mask, (row * heads + h) * n + lengths[row], (row * heads + h + 1) * n, MASKED);
-            }
-        }
-        scores.addi(Nd4j.create(mask, new long[] {(long) e * heads, 1, n}, 'c'));
-        Nd4j.exec(new SoftMax(scores, scores, 2));
-        return Nd4j.matmul(scores, vh).reshape('c', e, hidden); // (E·heads, 1, hd) → (E, H)
+    public void writeRows(INDArray pool, int[] targets, INDArray rows) {
+        long started = StepTimer.start();
+        DecodeAttention.write(pool, targets, rows);
+        StepTimer.stop(StepTimer.Part.ATTENTION, started);
+    }
+
+    @Override
+    public INDArray attendPoolRows(INDArray q, INDArray keys, INDArray values, int[][] rows, int heads) {
+        return Elementwise.create(DecodeAttention.attend(q, keys, values, rows, heads), q.size(0), q.size(1));
     }
 
     private static INDArray causalMask(int m, int n) {

@@ -11,10 +11,14 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class RopeTable {
     private final INDArray cos; // (positions, headDim / 2)
     private final INDArray sin; // (positions, headDim / 2)
+    private final float[] cosTable; // the same, row-major on the heap
+    private final float[] sinTable;
 
     private RopeTable(INDArray cos, INDArray sin) {
         this.cos = cos;
         this.sin = sin;
+        this.cosTable = cos.dup('c').data().asFloat();
+        this.sinTable = sin.dup('c').data().asFloat();
     }
 
     /** Computes the table as the reference does: fp32 frequencies, angles rounded to fp32 before cos/sin. */
@@ -56,6 +60,16 @@ public final class RopeTable {
     /** (positions.length, headDim / 2) sines of the given positions. */
     public INDArray sinRows(int[] positions) {
         return Nd4j.pullRows(sin, 1, positions);
+    }
+
+    /** All cosines, (positions, pairs) row-major; read only. */
+    float[] cosTable() {
+        return cosTable;
+    }
+
+    /** All sines, (positions, pairs) row-major; read only. */
+    float[] sinTable() {
+        return sinTable;
     }
 
     public int maxPositions() {

@@ -55,19 +55,35 @@ class Nd4jKernelsTest {
     }
 
     @Test
-    void paddedAttentionGivesEachRowItsOwnKeys() {
+    void poolRowAttentionGivesEachRowItsOwnKeys() {
         int heads = 2;
-        int[] lengths = {1, 5, 3};
-        int n = 5;
+        int[][] rows = {{4}, {0, 2, 5, 6, 1}, {7, 3, 8}};
         double[][] q = randn(3, heads * 4);
-        double[][] k = randn(3 * n, heads * 4);
-        double[][] v = randn(3 * n, heads * 4);
-        INDArray actual = kernels.attentionPadded(nd(q), nd(k), nd(v), heads, lengths);
+        double[][] k = randn(9, heads * 4);
+        double[][] v = randn(9, heads * 4);
+        INDArray actual = kernels.attendPoolRows(nd(q), nd(k), nd(v), rows, heads);
         for (int e = 0; e < 3; e++) {
-            double[][] ke = java.util.Arrays.copyOfRange(k, e * n, e * n + lengths[e]);
-            double[][] ve = java.util.Arrays.copyOfRange(v, e * n, e * n + lengths[e]);
+            double[][] ke = new double[rows[e].length][];
+            double[][] ve = new double[rows[e].length][];
+            for (int j = 0; j < rows[e].length; j++) {
+                ke[j] = k[rows[e][j]];
+                ve[j] = v[rows[e][j]];
+            }
             double[][] expected = NaiveOracle.attention(new double[][] {q[e]}, ke, ve, heads);
-            assertClose("attentionPadded row " + e, actual.getRow(e, true), expected, 1e-5);
+            assertClose("attendPoolRows row " + e, actual.getRow(e, true), expected, 1e-5);
+        }
+    }
+
+    @Test
+    void writeRowsOverwritesOnlyTheTargetRows() {
+        INDArray pool = nd(randn(6, 4));
+        INDArray before = pool.dup();
+        double[][] rows = randn(2, 4);
+        kernels.writeRows(pool, new int[] {4, 1}, nd(rows));
+        assertClose("row 4", pool.getRow(4, true), new double[][] {rows[0]}, 0);
+        assertClose("row 1", pool.getRow(1, true), new double[][] {rows[1]}, 0);
+        for (int r : new int[] {0, 2, 3, 5}) {
+            assertThat(pool.getRow(r)).as("row %s", r).isEqualTo(before.getRow(r));
         }
     }
 

@@ -1,0 +1,88 @@
+package io.muninn.model.kernel;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Attention of single query rows (decode rows) straight over the KV pool's rows, in Java loops: each row's keys and
+ * values are read where the pool holds them, with no gather into a padded block, no mask and no per-op dispatch.
+ * A decode row attends to a few dozen to a few thousand keys, so the work is small and the ND4J ops it replaces
+ * (a scatter per cache, gathers, permutes, two batched matmuls, a softmax) cost more in overhead than in
+ * arithmetic (bench/README.md, "Step breakdown"). FP32 like them: dot products and sums rounded to float.
+ */
+final class DecodeAttention {
+    private DecodeAttention() {}
+
+    /** Writes row i of {@code rows} (dense, (n, H)) into row {@code targets[i]} of the pool (dense, (N, H)). */
+    static void write(INDArray pool, int[] targets, INDArray rows) {
+        int hidden = (int) rows.size(1);
+        float[] values = Elementwise.read(rows);
+        FloatPointer buffer = floats(pool);
+        for (int i = 0; i < targets.length; i++) {
+            buffer.position((long) targets[i] * hidden).put(values, i * hidden, hidden);
+        }
+    }
+
+    /**
+     * Row e of q (E, H) attends to the pool rows {@code rows[e]} of keys and values (N, H) → (E, H) as a Java
+     * array, heads of {@code H / heads} columns, scaled by {@code 1/sqrt(headDim)}.
+     */
+    static float[] attend(INDArray q, INDArray keys, INDArray values, int[][] rows, int heads) {
+        int count = (int) q.size(0);
+        int hidden = (int) q.size(1);
+        int headDim = hidden / heads;
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float[] query = Elementwise.read(q);
+        float[] out = new float[count * hidden];
+        FloatPointer keyBuffer = floats(keys);
+        FloatPointer valueBuffer = floats(values);
+        float[] row = new float[hidden];
+        for (int e = 0; e < count; e++) {
+            int length = rows[e].length;
+            float[] scores = new float[heads * length]; // [head][key]
+            for (int j = 0; j < length; j++) {
+                keyBuffer.position((long) rows[e][j] * hidden).get(row, 0, hidden);
+                for (int h = 0; h < heads; h++) {
+                    float dot = 0;
+                    for (int d = h * headDim; d < (h + 1) * headDim; d++) {
+                        dot += query[e * hidden + d] * row[d];
+                    }
+                    scores[h * length + j] = dot * scale;
+                }
+            }
+            for (int h = 0; h < heads; h++) {
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < length; j++) {
+                    max = Math.max(max, scores[h * length + j]);
+                }
+                float sum = 0;
+                for (int j = 0; j < length; j++) {
+                    float p = (float) Math.exp(scores[h * length + j] - max);
+                    scores[h * length + j] = p;
+                    sum += p;
+                }
+                for (int j = 0; j < length; j++) {
+                    scores[h * length + j] /= sum;
+                }
+            }
+            for (int j = 0; j < length; j++) {
+                valueBuffer.position((long) rows[e][j] * hidden).get(row, 0, hidden);
+                for (int h = 0; h < heads; h++) {
+                    float p = scores[h * length + j];
+                    for (int d = h * headDim; d < (h + 1) * headDim; d++) {
+                        out[e * hidden + d] += p * row[d];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The pool's first element as a FloatPointer (pools may pass 2 GiB, beyond a FloatBuffer's int indices). */
+    private static FloatPointer floats(INDArray pool) {
+        if (pool.isView() || pool.ordering() != 'c') {
+            throw new IllegalArgumentException("a KV pool must be a dense row-major array but was " + pool.shapeInfoToString());
+        }
+        return new FloatPointer(OneDnnLinear.address(pool)).capacity(pool.length());
+    }
+}
