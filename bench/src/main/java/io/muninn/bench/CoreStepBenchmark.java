@@ -7,6 +7,7 @@ import io.muninn.model.engine.Sequence;
 import io.muninn.model.engine.StepEntry;
 import io.muninn.model.exit.ExitCriterion;
 import io.muninn.model.exit.ExitPolicy;
+import io.muninn.model.kernel.Linear;
 import io.muninn.model.kernel.Nd4jKernels;
 import io.muninn.model.weights.RandomWeights;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * One core-block step (adapter + the 4 core layers) of {@code rows} decode entries, each with {@value #CONTEXT}
- * earlier positions in its cache, beside a plain ND4J FP32 matmul of the step's widest shape, in the same run.
+ * earlier positions in its cache, beside a plain FP32 matmul of the step's widest shape with the matrix products the
+ * engine uses (oneDNN over packed weights at these sizes), in the same run.
  * {@link CoreStepTable} turns the two into GFLOP/s.
  */
 @State(Scope.Benchmark)
@@ -45,7 +47,7 @@ public class CoreStepBenchmark {
     private RecurrentDepthEngine engine;
     private List<StepEntry> entries;
     private INDArray a;
-    private INDArray b;
+    private Linear matmul;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -68,7 +70,8 @@ public class CoreStepBenchmark {
         }
         engine.step(entries); // prelude of every entry, outside the measurement
         a = Nd4j.rand(DataType.FLOAT, rows, hidden);
-        b = Nd4j.rand(DataType.FLOAT, 2L * config.intermediateSize(), hidden);
+        // the matrix products the engine chose for this weight (oneDNN, packed once, at these sizes)
+        matmul = new Nd4jKernels().prepare(Nd4j.rand(DataType.FLOAT, 2L * config.intermediateSize(), hidden));
     }
 
     @Benchmark
@@ -78,7 +81,7 @@ public class CoreStepBenchmark {
 
     @Benchmark
     public INDArray plainMatmul() {
-        return Nd4j.gemm(a, b, false, true);
+        return matmul.apply(a);
     }
 
     /** FLOPs of one core step: adapter state half, 4 layers of projections and MLP, attention over the context. */

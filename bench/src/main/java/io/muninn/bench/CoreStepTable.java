@@ -11,7 +11,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs {@link CoreStepBenchmark} and prints, per (rows, hidden), the core step's achieved GFLOP/s beside ND4J's
+ * Runs {@link CoreStepBenchmark} and prints, per (rows, hidden), the core step's achieved GFLOP/s beside the engine's
  * plain FP32 matmul GFLOP/s from the same run, and their ratio. With {@code --breakdown}, {@link CoreStepBreakdown}
  * instead: the share of a step spent in each part.
  */
