@@ -9,6 +9,7 @@ import io.muninn.model.kernel.RopeTable;
 import io.muninn.model.kernel.StepTimer;
 import io.muninn.model.kv.KvBlockPool;
 import io.muninn.model.weights.LayerWeights;
+import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scatter.ScatterUpdate;
@@ -56,49 +57,27 @@ final class CausalSelfAttention {
         kernels.applyRope(k, positions, rope, heads);
 
         started = StepTimer.start();
-        INDArray out = Nd4j.createUninitialized(x.dataType(), x.size(0), hidden); // (n, H)
-        int singles = MicroBatch.leadingSingleRows(segments);
-        if (singles >= 2) {
-            attendSingleRows(q, k, v, segments, slots, singles, out);
-        } else {
-            singles = 0;
-        }
-        for (int i = singles; i < segments.size(); i++) {
+        int n = (int) x.size(0);
+        int[] targets = new int[n];
+        int[][] keyRows = new int[n][];
+        for (int i = 0; i < segments.size(); i++) {
             Segment s = segments.get(i);
-            int from = s.rowOffset();
-            int to = from + s.rows();
-            // copies, not views: ND4J 1.0.0-M2.1 loses the buffer of an interval taken from a view with an offset
-            INDArray segmentK = k.get(interval(from, to), all()).dup('c');
-            INDArray segmentV = v.get(interval(from, to), all()).dup('c');
-            s.kv().write(slots[i], s.firstPosition(), segmentK, segmentV);
-            int[] rows = s.kv().attentionRows(slots[i], s.firstPosition(), s.rows());
-            INDArray keys = Nd4j.pullRows(pool.keys(), 1, rows); // (keys, H)
-            INDArray values = Nd4j.pullRows(pool.values(), 1, rows);
-            INDArray segmentQ = q.get(interval(from, to), all()).dup('c');
-            out.get(interval(from, to), all()).assign(kernels.attention(segmentQ, keys, values, heads));
+            for (int r = 0; r < s.rows(); r++) {
+                targets[s.rowOffset() + r] = s.kv().rowForWrite(slots[i], s.firstPosition() + r);
+            }
         }
+        kernels.writeRows(pool.keys(), targets, k);
+        kernels.writeRows(pool.values(), targets, v);
+        for (int i = 0; i < segments.size(); i++) {
+            Segment s = segments.get(i);
+            int[] rows = s.kv().attentionRows(slots[i], s.firstPosition(), s.rows()); // earlier positions, then its own
+            for (int r = 0; r < s.rows(); r++) { // causal: row r sees its own positions up to itself
+                int visible = rows.length - s.rows() + r + 1;
+                keyRows[s.rowOffset() + r] = visible == rows.length ? rows : Arrays.copyOf(rows, visible);
+            }
+        }
+        INDArray out = kernels.attendPoolRows(q, pool.keys(), pool.values(), keyRows, heads); // (n, H)
         StepTimer.stop(StepTimer.Part.ATTENTION, started);
         return attnOut.apply(out); // (n, H)
-    }
-
-    /**
-     * Decode rows (one query row each, stacked first in the batch) in one pass: their keys and values are written
-     * into the pool, and each row attends to its own pool rows where they are.
-     */
-    private void attendSingleRows(INDArray q, INDArray k, INDArray v, List<Segment> segments, int[] slots, int count, INDArray out) {
-        int[] writeRows = new int[count];
-        int[][] readRows = new int[count][];
-        for (int i = 0; i < count; i++) {
-            Segment s = segments.get(i);
-            writeRows[i] = s.kv().rowForWrite(slots[i], s.firstPosition());
-        }
-        kernels.writeRows(pool.keys(), writeRows, k.get(interval(0, count), all()));
-        kernels.writeRows(pool.values(), writeRows, v.get(interval(0, count), all()));
-        for (int i = 0; i < count; i++) {
-            Segment s = segments.get(i);
-            readRows[i] = s.kv().attentionRows(slots[i], s.firstPosition(), 1);
-        }
-        INDArray attended = kernels.attendPoolRows(q.get(interval(0, count), all()), pool.keys(), pool.values(), readRows, heads);
-        out.get(interval(0, count), all()).assign(attended);
     }
 }

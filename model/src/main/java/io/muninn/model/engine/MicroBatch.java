@@ -14,10 +14,7 @@ final class MicroBatch {
     final int[] positions;
 
     MicroBatch(List<StepEntry> entries) {
-        // single-row entries (decode rows) first, so their attention runs as one batched pass
-        List<StepEntry> ordered = new ArrayList<>(entries);
-        ordered.sort(java.util.Comparator.comparingInt(e -> e.rows() == 1 ? 0 : 1));
-        this.entries = ordered;
+        this.entries = List.copyOf(entries);
         int rows = 0;
         for (StepEntry e : this.entries) {
             segments.add(new Segment(e.sequence.kv(), rows, e.rows(), e.firstPosition));
@@ -30,15 +27,6 @@ final class MicroBatch {
                 positions[r++] = e.firstPosition + i;
             }
         }
-    }
-
-    /** How many segments at the front of the batch have exactly one row. */
-    static int leadingSingleRows(List<Segment> segments) {
-        int n = 0;
-        while (n < segments.size() && segments.get(n).rows() == 1) {
-            n++;
-        }
-        return n;
     }
 
     int rows() {

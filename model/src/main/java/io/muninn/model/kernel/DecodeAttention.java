@@ -4,11 +4,12 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Attention of single query rows (decode rows) straight over the KV pool's rows, in Java loops: each row's keys and
- * values are read where the pool holds them, with no gather into a padded block, no mask and no per-op dispatch.
- * A decode row attends to a few dozen to a few thousand keys, so the work is small and the ND4J ops it replaces
- * (a scatter per cache, gathers, permutes, two batched matmuls, a softmax) cost more in overhead than in
- * arithmetic (bench/README.md, "Step breakdown"). FP32 like them: dot products and sums rounded to float.
+ * Attention of query rows straight over the KV pool's rows, in Java loops, rows in parallel: each query row (a
+ * decode row, or a prefill row with its causal prefix) reads its own keys and values where the pool holds them,
+ * with no gather into a padded block, no mask and no per-op dispatch. A row attends to a few dozen to a few
+ * thousand keys, so the work is small and the ND4J ops it replaces (scatters, gathers, permutes, batched matmuls,
+ * a softmax) cost more in overhead than in arithmetic (bench/README.md, "Step breakdown"). FP32 like them: dot
+ * products and sums rounded to float.
  */
 final class DecodeAttention {
     private DecodeAttention() {}
@@ -36,8 +37,8 @@ final class DecodeAttention {
         float[] out = new float[count * hidden];
         FloatPointer keyBuffer = floats(keys);
         FloatPointer valueBuffer = floats(values);
-        float[] row = new float[hidden];
-        for (int e = 0; e < count; e++) {
+        RowLoop.forEach(count, (long) hidden * rows[count - 1].length, e -> {
+            float[] row = new float[hidden];
             int length = rows[e].length;
             float[] scores = new float[heads * length]; // [head][key]
             for (int j = 0; j < length; j++) {
@@ -74,7 +75,7 @@ final class DecodeAttention {
                     }
                 }
             }
-        }
+        });
         return out;
     }
 

@@ -43,7 +43,7 @@ final class Elementwise {
     /** Row-wise {@code x · rsqrt(mean(x²) + eps) · weight}, x (rows, hidden) row-major. */
     static float[] rmsNorm(float[] x, int rows, int hidden, float[] weight, double eps) {
         float[] y = new float[x.length];
-        for (int r = 0; r < rows; r++) {
+        RowLoop.forEach(rows, hidden, r -> {
             int base = r * hidden;
             double sumSquares = 0;
             for (int i = 0; i < hidden; i++) {
@@ -55,7 +55,7 @@ final class Elementwise {
             for (int i = 0; i < hidden; i++) {
                 y[base + i] = x[base + i] * inverseRms * weight[i];
             }
-        }
+        });
         return y;
     }
 
@@ -65,7 +65,7 @@ final class Elementwise {
      */
     static void rope(float[] x, int rows, int heads, int pairs, int[] positions, float[] cos, float[] sin) {
         int width = heads * 2 * pairs;
-        for (int r = 0; r < rows; r++) {
+        RowLoop.forEach(rows, width, r -> {
             int angles = positions[r] * pairs;
             for (int h = 0; h < heads; h++) {
                 int base = r * width + h * 2 * pairs;
@@ -78,13 +78,13 @@ final class Elementwise {
                     x[base + 2 * i + 1] = o * c + e * s;
                 }
             }
-        }
+        });
     }
 
     /** {@code silu(gate) ⊙ up} of a fused (rows, 2 · inner) projection whose first inner columns are the gate. */
     static float[] gatedSilu(float[] gateUp, int rows, int inner) {
         float[] y = new float[rows * inner];
-        for (int r = 0; r < rows; r++) {
+        RowLoop.forEach(rows, 8L * inner, r -> { // an exp per element
             int in = r * 2 * inner;
             int out = r * inner;
             for (int j = 0; j < inner; j++) {
@@ -92,7 +92,7 @@ final class Elementwise {
                 float sigmoid = (float) (1.0 / (1.0 + Math.exp(-g)));
                 y[out + j] = sigmoid * g * gateUp[in + inner + j];
             }
-        }
+        });
         return y;
     }
 }

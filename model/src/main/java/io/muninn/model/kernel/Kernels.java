@@ -27,12 +27,6 @@ public interface Kernels {
     /** {@code silu(gate) ⊙ up} of a fused (n, 2I) projection whose first I columns are the gate → (n, I). */
     INDArray gatedSilu(INDArray gateUp);
 
-    /**
-     * Scaled dot-product attention of m query rows over n ≥ m key rows, causal and bottom-right aligned: query row
-     * i sees keys {@code 0 .. n - m + i}. q (m, H), k and v (n, H), heads of {@code H / heads} columns → (m, H).
-     */
-    INDArray attention(INDArray q, INDArray k, INDArray v, int heads);
-
     /** Writes row i of {@code rows} (n, H) over row {@code targets[i]} of a KV pool array (N, H), in place. */
     void writeRows(INDArray pool, int[] targets, INDArray rows);
 

@@ -1,18 +1,12 @@
 package io.muninn.model.kernel;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-import static org.nd4j.linalg.indexing.NDArrayIndex.point;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
-import org.nd4j.linalg.factory.Broadcast;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * {@link Kernels} on ND4J arrays: on the CPU, oneDNN's matmul over weights packed once (large weights) or OpenBLAS
- * called directly (small ones) for the matrix products; ND4J's gemm on a GPU; composed ND4J ops for the rest.
+ * called directly (small ones) for the matrix products, ND4J's gemm on a GPU; Java loops over bulk copies of the
+ * step-sized arrays for the element-wise kernels and attention ({@link Elementwise}, {@link DecodeAttention}).
  */
 public final class Nd4jKernels implements Kernels {
 
@@ -55,8 +49,6 @@ public final class Nd4jKernels implements Kernels {
             return w.length() >= PACKED_FROM_ELEMENTS ? PACKED : BLAS;
         }
     }
-
-    private static final float MASKED = -1e30f;
 
     private final MatrixProducts products;
 
@@ -126,25 +118,6 @@ public final class Nd4jKernels implements Kernels {
     }
 
     @Override
-    public INDArray attention(INDArray q, INDArray k, INDArray v, int heads) {
-        int m = (int) q.size(0);
-        int n = (int) k.size(0);
-        int hidden = (int) q.size(1);
-        int headDim = hidden / heads;
-        INDArray qh = q.reshape('c', m, heads, headDim).permute(1, 0, 2).dup('c'); // (heads, m, hd)
-        INDArray kh = k.reshape('c', n, heads, headDim).permute(1, 0, 2).dup('c'); // (heads, n, hd)
-        INDArray vh = v.reshape('c', n, heads, headDim).permute(1, 0, 2).dup('c'); // (heads, n, hd)
-        INDArray scores = Nd4j.matmul(qh, kh, false, true, false); // (heads, m, n)
-        scores.muli(1.0 / Math.sqrt(headDim));
-        if (m > 1) {
-            Broadcast.add(scores, causalMask(m, n), scores, 1, 2);
-        }
-        Nd4j.exec(new SoftMax(scores, scores, 2));
-        INDArray out = Nd4j.matmul(scores, vh); // (heads, m, hd)
-        return out.permute(1, 0, 2).dup('c').reshape('c', m, hidden);
-    }
-
-    @Override
     public void writeRows(INDArray pool, int[] targets, INDArray rows) {
         long started = StepTimer.start();
         DecodeAttention.write(pool, targets, rows);
@@ -154,16 +127,5 @@ public final class Nd4jKernels implements Kernels {
     @Override
     public INDArray attendPoolRows(INDArray q, INDArray keys, INDArray values, int[][] rows, int heads) {
         return Elementwise.create(DecodeAttention.attend(q, keys, values, rows, heads), q.size(0), q.size(1));
-    }
-
-    private static INDArray causalMask(int m, int n) {
-        float[] mask = new float[m * n];
-        int offset = n - m;
-        for (int i = 0; i < m; i++) {
-            for (int j = offset + i + 1; j < n; j++) {
-                mask[i * n + j] = MASKED;
-            }
-        }
-        return Nd4j.create(mask, new long[] {m, n}, 'c');
     }
 }

@@ -47,11 +47,15 @@ class Nd4jKernelsTest {
 
     @ParameterizedTest(name = "m={0} n={1} heads={2}")
     @CsvSource({"1, 1, 1", "1, 9, 2", "4, 4, 2", "3, 10, 4", "6, 6, 1"})
-    void attentionIsCausalAndBottomRightAligned(int m, int n, int heads) {
+    void poolRowAttentionIsCausalAndBottomRightAlignedOverAPrefix(int m, int n, int heads) {
         double[][] q = randn(m, heads * 4);
         double[][] k = randn(n, heads * 4);
         double[][] v = randn(n, heads * 4);
-        assertClose("attention", kernels.attention(nd(q), nd(k), nd(v), heads), NaiveOracle.attention(q, k, v, heads), 1e-5);
+        int[][] rows = new int[m][]; // as the engine builds them for a prefill chunk: row i sees keys 0 .. n - m + i
+        for (int i = 0; i < m; i++) {
+            rows[i] = java.util.stream.IntStream.range(0, n - m + i + 1).toArray();
+        }
+        assertClose("attention", kernels.attendPoolRows(nd(q), nd(k), nd(v), rows, heads), NaiveOracle.attention(q, k, v, heads), 1e-5);
     }
 
     @Test
