@@ -1,8 +1,5 @@
 package io.muninn.model.engine;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-
 import io.muninn.model.kernel.Kernels;
 import io.muninn.model.kernel.Linear;
 import io.muninn.model.kernel.RopeTable;
@@ -12,8 +9,6 @@ import io.muninn.model.weights.LayerWeights;
 import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scatter.ScatterUpdate;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Causal self-attention (spec §2.3): fused q|k|v projection, qk bias before interleaved RoPE, scaled dot-product
@@ -48,15 +43,14 @@ final class CausalSelfAttention {
      */
     INDArray forward(INDArray x, int[] positions, List<Segment> segments, int[] slots) {
         INDArray qkv = wqkv.apply(x); // (n, 3H)
-        long started = StepTimer.start();
-        INDArray q = qkv.get(all(), interval(0, hidden)).dup('c').addiRowVector(w.qBias());
-        INDArray k = qkv.get(all(), interval(hidden, 2 * hidden)).dup('c').addiRowVector(w.kBias());
-        INDArray v = qkv.get(all(), interval(2 * hidden, 3 * hidden)).dup('c');
-        StepTimer.stop(StepTimer.Part.ATTENTION, started);
+        INDArray[] split = kernels.splitQkv(qkv, w.qBias(), w.kBias());
+        INDArray q = split[0];
+        INDArray k = split[1];
+        INDArray v = split[2];
         kernels.applyRope(q, positions, rope, heads);
         kernels.applyRope(k, positions, rope, heads);
 
-        started = StepTimer.start();
+        long started = StepTimer.start();
         int n = (int) x.size(0);
         int[] targets = new int[n];
         int[][] keyRows = new int[n][];

@@ -40,6 +40,23 @@ final class Elementwise {
         buffer.put(values);
     }
 
+    /** q + qBias, k + kBias and v of a fused (rows, 3 · hidden) projection, each (rows, hidden) row-major. */
+    static float[][] splitQkv(float[] qkv, int rows, int hidden, float[] qBias, float[] kBias) {
+        float[] q = new float[rows * hidden];
+        float[] k = new float[rows * hidden];
+        float[] v = new float[rows * hidden];
+        for (int r = 0; r < rows; r++) {
+            int in = r * 3 * hidden;
+            int out = r * hidden;
+            for (int i = 0; i < hidden; i++) {
+                q[out + i] = qkv[in + i] + qBias[i];
+                k[out + i] = qkv[in + hidden + i] + kBias[i];
+                v[out + i] = qkv[in + 2 * hidden + i];
+            }
+        }
+        return new float[][] {q, k, v};
+    }
+
     /** Row-wise {@code x · rsqrt(mean(x²) + eps) · weight}, x (rows, hidden) row-major. */
     static float[] rmsNorm(float[] x, int rows, int hidden, float[] weight, double eps) {
         float[] y = new float[x.length];

@@ -15,6 +15,12 @@ public interface Kernels {
      */
     Linear prepare(INDArray w);
 
+    /**
+     * Splits a fused (n, 3H) q | k | v projection into q + qBias, k + kBias and v, each (n, H) row-major: index 0, 1
+     * and 2 of the result.
+     */
+    INDArray[] splitQkv(INDArray qkv, INDArray qBias, INDArray kBias);
+
     /** Row-wise RMSNorm: {@code x · rsqrt(mean(x²) + eps) · weight}; x (n, H), weight (H) → (n, H). */
     INDArray rmsNorm(INDArray x, INDArray weight, double eps);
 

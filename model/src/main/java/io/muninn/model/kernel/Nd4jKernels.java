@@ -86,6 +86,20 @@ public final class Nd4jKernels implements Kernels {
     }
 
     @Override
+    public INDArray[] splitQkv(INDArray qkv, INDArray qBias, INDArray kBias) {
+        long started = StepTimer.start();
+        int rows = (int) qkv.size(0);
+        int hidden = (int) qkv.size(1) / 3;
+        float[][] parts = Elementwise.splitQkv(Elementwise.read(qkv), rows, hidden, Elementwise.read(qBias), Elementwise.read(kBias));
+        INDArray[] out = new INDArray[3];
+        for (int i = 0; i < 3; i++) {
+            out[i] = Elementwise.create(parts[i], rows, hidden);
+        }
+        StepTimer.stop(StepTimer.Part.ATTENTION, started);
+        return out;
+    }
+
+    @Override
     public INDArray rmsNorm(INDArray x, INDArray weight, double eps) {
         long started = StepTimer.start();
         int rows = (int) x.size(0);

@@ -79,6 +79,25 @@ class Nd4jKernelsTest {
     }
 
     @Test
+    void splitQkvAddsTheBiasesToQAndKOnly() {
+        double[][] qkv = randn(3, 12);
+        double[] qBias = randn(1, 4)[0];
+        double[] kBias = randn(1, 4)[0];
+        INDArray[] parts = kernels.splitQkv(nd(qkv), nd(new double[][] {qBias}).reshape(4), nd(new double[][] {kBias}).reshape(4));
+        double[][][] expected = new double[3][3][4];
+        for (int r = 0; r < 3; r++) {
+            for (int i = 0; i < 4; i++) {
+                expected[0][r][i] = (float) ((float) qkv[r][i] + (float) qBias[i]);
+                expected[1][r][i] = (float) ((float) qkv[r][4 + i] + (float) kBias[i]);
+                expected[2][r][i] = qkv[r][8 + i];
+            }
+        }
+        for (int p = 0; p < 3; p++) {
+            assertClose("part " + p, parts[p], expected[p], 0);
+        }
+    }
+
+    @Test
     void writeRowsOverwritesOnlyTheTargetRows() {
         INDArray pool = nd(randn(6, 4));
         INDArray before = pool.dup();
