@@ -126,6 +126,11 @@ class Nd4jKernelsTest {
     }
 
     private double[][] randn(int rows, int cols) {
+        return randn(random, rows, cols);
+    }
+
+    /** Standard normal values, each exactly representable in float. */
+    static double[][] randn(Random random, int rows, int cols) {
         double[][] a = new double[rows][cols];
         for (double[] row : a) {
             for (int i = 0; i < cols; i++) {

@@ -127,12 +127,6 @@ class OneDnnLinearTest {
     }
 
     private double[][] randn(int rows, int cols) {
-        double[][] a = new double[rows][cols];
-        for (double[] row : a) {
-            for (int i = 0; i < cols; i++) {
-                row[i] = (float) random.nextGaussian();
-            }
-        }
-        return a;
+        return Nd4jKernelsTest.randn(random, rows, cols);
     }
 }
