@@ -4,8 +4,8 @@ import io.muninn.model.config.ModelConfig;
 import io.muninn.model.exit.BatchedKl;
 import io.muninn.model.exit.ExitCriterion;
 import io.muninn.model.exit.ExitMemory;
-import io.muninn.model.exit.KlDivergenceExit;
 import io.muninn.model.exit.ExitPolicy;
+import io.muninn.model.exit.KlDivergenceExit;
 import io.muninn.model.kernel.Kernels;
 import io.muninn.model.kernel.StepTimer;
 import io.muninn.model.kernel.StepTimer.Part;
@@ -257,7 +257,7 @@ public final class RecurrentDepthEngine {
         StepTimer.stop(Part.EXIT_CRITERION, started);
     }
 
-    /** Whether the entry's checks run as one native batch with the other kl checks of a step ({@link BatchedKl}). */
+    /** Whether the entry's checks run together with the other kl checks of a step ({@link BatchedKl}). */
     private static boolean batchedKl(StepEntry entry) {
         return entry.policy.criterion() instanceof KlDivergenceExit && entry.forcedExitStep == 0;
     }
@@ -366,13 +366,12 @@ public final class RecurrentDepthEngine {
             row += logitRows(batch.entries.get(i));
         }
         checkBatchedKl(batch, logits, firstRow);
-        started = StepTimer.start();
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry e = batch.entries.get(i);
-            if (e.logitCheckPending) { // a criterion on the heap: it reads the last row
+            if (e.logitCheckPending) { // a criterion on the heap: it reads a copy of the last row
                 float[] last = Floats.of(logits.getRow(firstRow[i] + logitRows(e) - 1));
-                e.logitCheckPending = false;
                 long checkStarted = StepTimer.start();
+                e.logitCheckPending = false;
                 ExitCriterion criterion = e.policy.criterion();
                 e.criterionValue = criterion.evaluate(e.memory, last, null, e.rows(), config.hiddenSize());
                 if (criterion.exits(e.criterionValue)) {
@@ -381,6 +380,10 @@ public final class RecurrentDepthEngine {
                 }
                 StepTimer.stop(Part.EXIT_CRITERION, checkStarted);
             }
+        }
+        started = StepTimer.start();
+        for (int i = 0; i < batch.entries.size(); i++) {
+            StepEntry e = batch.entries.get(i);
             if (e.phase == StepEntry.Phase.EXITED) { // only an exiting entry's logits reach the heap
                 float[][] rows = new float[logitRows(e)][];
                 for (int r = 0; r < rows.length; r++) {
