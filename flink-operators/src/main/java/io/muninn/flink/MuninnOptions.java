@@ -70,7 +70,8 @@ public final class MuninnOptions {
             .intType()
             .defaultValue(SchedulerOptions.DEFAULT_PREFILL_CHUNK)
             .withDescription("Prompt rows per prefill chunk, so a long prompt never stalls decoding; at most "
-                    + "muninn.max-rows-per-step. A prompt that may exit in prefill is one chunk whatever this says.");
+                    + "muninn.max-rows-per-step (when not set, the default is capped at it). A prompt that may exit in "
+                    + "prefill is one chunk whatever this says.");
 
     public static final ConfigOption<Integer> MAX_NEW_TOKENS = ConfigOptions.key("muninn.max-new-tokens")
             .intType()

@@ -74,7 +74,7 @@ public final class RecurrentDepthGeneration {
         private int maxActive = MuninnOptions.MAX_ACTIVE_SEQUENCES.defaultValue();
         private int maxWaiting = MuninnOptions.MAX_WAITING_SEQUENCES.defaultValue();
         private int maxRows = MuninnOptions.MAX_ROWS_PER_STEP.defaultValue();
-        private int prefillChunk = MuninnOptions.PREFILL_CHUNK.defaultValue();
+        private Integer prefillChunk; // null: the default, capped at the rows per step
         private int maxNewTokens = MuninnOptions.MAX_NEW_TOKENS.defaultValue();
         private AdmissionPolicy admission = MuninnOptions.ADMISSION.defaultValue();
         private boolean exitInPrefill = MuninnOptions.EXIT_IN_PREFILL.defaultValue();
@@ -201,15 +201,16 @@ public final class RecurrentDepthGeneration {
             positive(MuninnOptions.MAX_WAITING_SEQUENCES.key(), maxWaiting);
             positive(MuninnOptions.MAX_ROWS_PER_STEP.key(), maxRows);
             positive(MuninnOptions.MAX_NEW_TOKENS.key(), maxNewTokens);
-            if (prefillChunk < 1 || prefillChunk > maxRows) {
+            int chunk = prefillChunk != null ? prefillChunk : Math.min(MuninnOptions.PREFILL_CHUNK.defaultValue(), maxRows);
+            if (chunk < 1 || chunk > maxRows) {
                 throw new IllegalArgumentException(String.format("%s must be in [1, %s] (%s) but was %s",
-                        MuninnOptions.PREFILL_CHUNK.key(), maxRows, MuninnOptions.MAX_ROWS_PER_STEP.key(), prefillChunk));
+                        MuninnOptions.PREFILL_CHUNK.key(), maxRows, MuninnOptions.MAX_ROWS_PER_STEP.key(), chunk));
             }
             if (admission == null) {
                 throw new IllegalArgumentException(MuninnOptions.ADMISSION.key() + " must not be null");
             }
             return new RecurrentDepthGeneration(new GenerationSettings(model, strategy.name(), kvBudget, kvBlockTokens,
-                    maxSteps, maxActive, maxWaiting, maxRows, prefillChunk, maxNewTokens, admission, exitInPrefill));
+                    maxSteps, maxActive, maxWaiting, maxRows, chunk, maxNewTokens, admission, exitInPrefill));
         }
 
         private static void positive(String key, long value) {
