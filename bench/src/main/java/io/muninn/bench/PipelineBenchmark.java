@@ -137,7 +137,11 @@ public final class PipelineBenchmark {
                 }, null, System::currentTimeMillis);
         for (PromptRequest p : prompts) {
             int[] prompt = p.getInput().getTokenIds().stream().mapToInt(Integer::intValue).toArray();
-            var params = new GenerationParams(p.getGeneration().getMaxNewTokens(), ExitPolicy.defaults(maxSteps),
+            ExitPolicy paper = ExitPolicy.defaults(maxSteps);
+            // as the operator runs these requests: exit in prefill unless muninn.exit-in-prefill says otherwise
+            ExitPolicy policy = new ExitPolicy(paper.criterion(), paper.minSteps(), paper.maxSteps(), paper.checkEvery(),
+                    ExitPolicy.DEFAULT_EXIT_IN_PREFILL);
+            var params = new GenerationParams(p.getGeneration().getMaxNewTokens(), policy,
                     SamplingParams.greedyDecoding().toSampler(), RequestSeeds.seedOf(p), 1.0, false,
                     new HashSet<>(config.eosTokenIds()));
             scheduler.submit(SequenceRequest.of(p.getRequestId(), prompt, params));

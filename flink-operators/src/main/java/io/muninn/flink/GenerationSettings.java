@@ -1,13 +1,17 @@
 package io.muninn.flink;
 
 import io.muninn.model.scheduler.AdmissionPolicy;
+import io.muninn.schemas.Generation;
 import java.io.Serializable;
 
 /**
  * Everything the operator needs to build its engine and scheduler, fixed when the job graph is built. Built and
  * checked by {@link RecurrentDepthGeneration.Builder}; see {@link MuninnOptions} for each value's meaning.
  *
- * @param maxSteps 0 for the model's {@code mean_recurrence}
+ * @param kvStrategy    the strategy's name, checked against the model's layout (its core layer count)
+ * @param maxSteps      0 for the model's {@code mean_recurrence}
+ * @param exitInPrefill whether the exit criterion may end the prefill for a request that does not say
+ *                      ({@code generation.prefill_exit} null and {@code generation.exit_in_prefill} false)
  */
 public record GenerationSettings(
         String modelPath,
@@ -20,4 +24,23 @@ public record GenerationSettings(
         int maxRowsPerStep,
         int prefillChunk,
         int maxNewTokens,
-        AdmissionPolicy admission) implements Serializable {}
+        AdmissionPolicy admission,
+        boolean exitInPrefill) implements Serializable {
+
+    /** Whether {@code g} runs with exit in prefill under these settings: {@link #exitInPrefill(Generation, boolean)}. */
+    public boolean exitInPrefillFor(Generation g) {
+        return exitInPrefill(g, exitInPrefill);
+    }
+
+    /**
+     * A request's exit-in-prefill choice: {@code generation.prefill_exit} when set; else true when the v1 field
+     * {@code exit_in_prefill} is true (its false cannot be told apart from an absent field); else {@code operatorDefault}
+     * ({@code muninn.exit-in-prefill}; schemas/README.md, "Exit in prefill by default").
+     */
+    public static boolean exitInPrefill(Generation g, boolean operatorDefault) {
+        if (g.getPrefillExit() != null) {
+            return g.getPrefillExit();
+        }
+        return g.getExitInPrefill() || operatorDefault;
+    }
+}

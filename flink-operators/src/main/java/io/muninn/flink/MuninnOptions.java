@@ -1,13 +1,20 @@
 package io.muninn.flink;
 
+import io.muninn.model.engine.EngineOptions;
+import io.muninn.model.exit.ExitPolicy;
+import io.muninn.model.kv.KvStrategy;
 import io.muninn.model.scheduler.AdmissionPolicy;
+import io.muninn.model.scheduler.SchedulerOptions;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
 
 /**
- * The operator's settings as typed Flink options, so that a job can take them from its configuration
- * ({@code -Dmuninn.kv.budget=2gb}) as well as from the {@link RecurrentDepthGeneration} builder.
+ * The operator's settings as typed Flink options: the one definition of each setting's key, type and default. A job
+ * takes them from its Flink configuration ({@code -Dmuninn.kv.budget=2gb}, the cluster's config file) through
+ * {@link RecurrentDepthGeneration.Builder#configure}; the command line's options override single values on top.
+ * Engine-side defaults are those of {@code model/} ({@link EngineOptions}, {@link SchedulerOptions},
+ * {@link KvStrategy}, {@link ExitPolicy}), referred to here, never copied. flink-operators/README.md lists them.
  */
 public final class MuninnOptions {
     private MuninnOptions() {}
@@ -20,20 +27,21 @@ public final class MuninnOptions {
 
     public static final ConfigOption<String> KV_STRATEGY = ConfigOptions.key("muninn.kv.strategy")
             .stringType()
-            .defaultValue("latest-m4")
+            .defaultValue(KvStrategy.DEFAULT)
             .withDescription("KV cache lookup strategy as the reference names it: full, skip, latest-m4, "
                     + "available-m4, always-last-m4, compress-sN, compress-rN, compress-anchor, or a combination "
-                    + "such as latest-m4-compress-s16.");
+                    + "such as latest-m4-compress-s16. -mN names the core block length: -m4 as the reference "
+                    + "spells it, or the model's own core layer count (latest-m1 on a one-layer core).");
 
     public static final ConfigOption<MemorySize> KV_BUDGET = ConfigOptions.key("muninn.kv.budget")
             .memoryType()
-            .defaultValue(MemorySize.parse("256mb"))
+            .defaultValue(new MemorySize(EngineOptions.DEFAULT_KV_BUDGET))
             .withDescription("KV cache bytes per operator instance. A request is admitted only when its worst-case "
                     + "KV fits (or, under preempt-recompute, when its next step fits).");
 
     public static final ConfigOption<Integer> KV_BLOCK_TOKENS = ConfigOptions.key("muninn.kv.block-tokens")
             .intType()
-            .defaultValue(16)
+            .defaultValue(EngineOptions.DEFAULT_BLOCK_TOKENS)
             .withDescription("Positions per KV cache block.");
 
     public static final ConfigOption<Integer> MAX_STEPS = ConfigOptions.key("muninn.max-steps")
@@ -44,7 +52,7 @@ public final class MuninnOptions {
 
     public static final ConfigOption<Integer> MAX_ACTIVE_SEQUENCES = ConfigOptions.key("muninn.max-active-sequences")
             .intType()
-            .defaultValue(64)
+            .defaultValue(SchedulerOptions.DEFAULT_MAX_ACTIVE_SEQUENCES)
             .withDescription("Sequences that hold KV cache and step together, per operator instance.");
 
     public static final ConfigOption<Integer> MAX_WAITING_SEQUENCES = ConfigOptions.key("muninn.max-waiting-sequences")
@@ -55,13 +63,15 @@ public final class MuninnOptions {
 
     public static final ConfigOption<Integer> MAX_ROWS_PER_STEP = ConfigOptions.key("muninn.max-rows-per-step")
             .intType()
-            .defaultValue(256)
+            .defaultValue(SchedulerOptions.DEFAULT_MAX_ROWS_PER_STEP)
             .withDescription("Rows (decode tokens plus prefill chunk rows) in one micro-batch at most.");
 
     public static final ConfigOption<Integer> PREFILL_CHUNK = ConfigOptions.key("muninn.prefill-chunk")
             .intType()
-            .defaultValue(64)
-            .withDescription("Prompt rows per prefill chunk, so a long prompt never stalls decoding.");
+            .defaultValue(SchedulerOptions.DEFAULT_PREFILL_CHUNK)
+            .withDescription("Prompt rows per prefill chunk, so a long prompt never stalls decoding; at most "
+                    + "muninn.max-rows-per-step (when not set, the default is capped at it). A prompt that may exit in "
+                    + "prefill is one chunk whatever this says.");
 
     public static final ConfigOption<Integer> MAX_NEW_TOKENS = ConfigOptions.key("muninn.max-new-tokens")
             .intType()
@@ -70,8 +80,16 @@ public final class MuninnOptions {
 
     public static final ConfigOption<AdmissionPolicy> ADMISSION = ConfigOptions.key("muninn.admission")
             .enumType(AdmissionPolicy.class)
-            .defaultValue(AdmissionPolicy.RESERVE_WORST_CASE)
+            .defaultValue(SchedulerOptions.DEFAULT_ADMISSION)
             .withDescription("RESERVE_WORST_CASE admits a request only when its worst-case KV fits and never "
                     + "evicts; PREEMPT_RECOMPUTE admits eagerly and, under memory pressure, preempts the newest "
                     + "sequences and rebuilds them by replay later, as vLLM does.");
+
+    public static final ConfigOption<Boolean> EXIT_IN_PREFILL = ConfigOptions.key("muninn.exit-in-prefill")
+            .booleanType()
+            .defaultValue(ExitPolicy.DEFAULT_EXIT_IN_PREFILL)
+            .withDescription("Whether the exit criterion may end the prefill (decided on the prompt's last position, "
+                    + "as the reference model's current code does) for requests that do not say: a request's "
+                    + "generation.prefill_exit wins when set, and generation.exit_in_prefill=true asks for it. false "
+                    + "is the paper-era behaviour: every prompt position runs max_steps.");
 }

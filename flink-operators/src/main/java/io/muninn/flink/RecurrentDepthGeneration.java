@@ -1,5 +1,7 @@
 package io.muninn.flink;
 
+import io.muninn.model.config.ConfigReader;
+import io.muninn.model.config.ModelConfig;
 import io.muninn.model.kv.KvStrategy;
 import io.muninn.model.scheduler.AdmissionPolicy;
 import java.nio.file.Files;
@@ -18,7 +20,8 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * <pre>{@code
  * DataStream<RequestEnvelope> requests = ...; // decoded and validated, e.g. from Kafka
  * GenerationStreams out = RecurrentDepthGeneration.builder()
- *         .setModel("/models/huginn-0125")
+ *         .configure(env.getConfiguration())       // every muninn.* option of the job's Flink configuration
+ *         .setModel("/models/huginn-0125")          // setters override it
  *         .setKvStrategy("latest-m4")
  *         .setKvBudget(MemorySize.parse("8gb"))
  *         .setMaxActiveSequences(64)
@@ -71,18 +74,23 @@ public final class RecurrentDepthGeneration {
         private int maxActive = MuninnOptions.MAX_ACTIVE_SEQUENCES.defaultValue();
         private int maxWaiting = MuninnOptions.MAX_WAITING_SEQUENCES.defaultValue();
         private int maxRows = MuninnOptions.MAX_ROWS_PER_STEP.defaultValue();
-        private int prefillChunk = MuninnOptions.PREFILL_CHUNK.defaultValue();
+        private Integer prefillChunk; // null: the default, capped at the rows per step
         private int maxNewTokens = MuninnOptions.MAX_NEW_TOKENS.defaultValue();
         private AdmissionPolicy admission = MuninnOptions.ADMISSION.defaultValue();
+        private boolean exitInPrefill = MuninnOptions.EXIT_IN_PREFILL.defaultValue();
 
         private Builder() {}
 
-        /** Takes every {@code muninn.*} option set in {@code config}; later setters override. */
+        /**
+         * Takes every {@code muninn.*} option set in {@code config} (a job's {@code env.getConfiguration()}: the
+         * cluster's config file and {@code -D} options); options not set there keep their current value, and later
+         * setters override.
+         */
         public Builder configure(ReadableConfig config) {
             config.getOptional(MuninnOptions.MODEL).ifPresent(this::setModel);
             config.getOptional(MuninnOptions.KV_STRATEGY).ifPresent(this::setKvStrategy);
             config.getOptional(MuninnOptions.KV_BUDGET).ifPresent(this::setKvBudget);
-            config.getOptional(MuninnOptions.KV_BLOCK_TOKENS).ifPresent(v -> kvBlockTokens = v);
+            config.getOptional(MuninnOptions.KV_BLOCK_TOKENS).ifPresent(this::setKvBlockTokens);
             config.getOptional(MuninnOptions.MAX_STEPS).ifPresent(this::setMaxSteps);
             config.getOptional(MuninnOptions.MAX_ACTIVE_SEQUENCES).ifPresent(this::setMaxActiveSequences);
             config.getOptional(MuninnOptions.MAX_WAITING_SEQUENCES).ifPresent(this::setMaxWaitingSequences);
@@ -90,6 +98,7 @@ public final class RecurrentDepthGeneration {
             config.getOptional(MuninnOptions.PREFILL_CHUNK).ifPresent(this::setPrefillChunk);
             config.getOptional(MuninnOptions.MAX_NEW_TOKENS).ifPresent(this::setMaxNewTokens);
             config.getOptional(MuninnOptions.ADMISSION).ifPresent(this::setAdmission);
+            config.getOptional(MuninnOptions.EXIT_IN_PREFILL).ifPresent(this::setExitInPrefill);
             return this;
         }
 
@@ -109,6 +118,17 @@ public final class RecurrentDepthGeneration {
 
         public Builder setKvBudget(MemorySize budget) {
             this.kvBudget = budget.getBytes();
+            return this;
+        }
+
+        public Builder setKvBlockTokens(int tokens) {
+            this.kvBlockTokens = tokens;
+            return this;
+        }
+
+        /** The default for requests that do not say ({@link MuninnOptions#EXIT_IN_PREFILL}). */
+        public Builder setExitInPrefill(boolean exitInPrefill) {
+            this.exitInPrefill = exitInPrefill;
             return this;
         }
 
@@ -157,8 +177,17 @@ public final class RecurrentDepthGeneration {
                         + "but %s has none (on a cluster the directory must exist where the job is built and on "
                         + "every task manager)", MuninnOptions.MODEL.key(), model));
             }
+            ModelConfig config;
             try {
-                KvStrategy.parse(kvStrategy, 4);
+                config = ConfigReader.read(Path.of(model, ConfigReader.FILE_NAME));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(String.format("%s: cannot read %s: %s", MuninnOptions.MODEL.key(),
+                        Path.of(model, ConfigReader.FILE_NAME), e.getMessage()), e);
+            }
+            KvStrategy strategy;
+            try {
+                // against the model's own layout: -mN must name its core block (latest-m1 on a one-layer core)
+                strategy = KvStrategy.parse(kvStrategy, config.coreLayers());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(MuninnOptions.KV_STRATEGY.key() + ": " + e.getMessage(), e);
             }
@@ -172,15 +201,16 @@ public final class RecurrentDepthGeneration {
             positive(MuninnOptions.MAX_WAITING_SEQUENCES.key(), maxWaiting);
             positive(MuninnOptions.MAX_ROWS_PER_STEP.key(), maxRows);
             positive(MuninnOptions.MAX_NEW_TOKENS.key(), maxNewTokens);
-            if (prefillChunk < 1 || prefillChunk > maxRows) {
+            int chunk = prefillChunk != null ? prefillChunk : Math.min(MuninnOptions.PREFILL_CHUNK.defaultValue(), maxRows);
+            if (chunk < 1 || chunk > maxRows) {
                 throw new IllegalArgumentException(String.format("%s must be in [1, %s] (%s) but was %s",
-                        MuninnOptions.PREFILL_CHUNK.key(), maxRows, MuninnOptions.MAX_ROWS_PER_STEP.key(), prefillChunk));
+                        MuninnOptions.PREFILL_CHUNK.key(), maxRows, MuninnOptions.MAX_ROWS_PER_STEP.key(), chunk));
             }
             if (admission == null) {
                 throw new IllegalArgumentException(MuninnOptions.ADMISSION.key() + " must not be null");
             }
-            return new RecurrentDepthGeneration(new GenerationSettings(model, kvStrategy, kvBudget, kvBlockTokens,
-                    maxSteps, maxActive, maxWaiting, maxRows, prefillChunk, maxNewTokens, admission));
+            return new RecurrentDepthGeneration(new GenerationSettings(model, strategy.name(), kvBudget, kvBlockTokens,
+                    maxSteps, maxActive, maxWaiting, maxRows, chunk, maxNewTokens, admission, exitInPrefill));
         }
 
         private static void positive(String key, long value) {

@@ -123,7 +123,8 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
                 model.config.vocabSize(), device, model.weights.key().directory(), model.weights.bytes(),
                 model.weights.loadedIt() ? "loaded by this instance" : "shared, loaded by another instance",
                 model.weights.users());
-        resolver = new RequestResolver(model, settings.maxNewTokens());
+        LOG.info("Effective settings: {}", settings);
+        resolver = new RequestResolver(model, settings.maxNewTokens(), settings.exitInPrefill());
         var options = new SchedulerOptions(settings.maxRowsPerStep(), settings.maxActiveSequences(),
                 Math.min(settings.prefillChunk(), settings.maxRowsPerStep()), settings.admission());
         listener = new Listener();

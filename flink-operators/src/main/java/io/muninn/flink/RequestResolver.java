@@ -34,8 +34,12 @@ final class RequestResolver {
     private final RequestValidator validator;
     private final ChatTemplate chat;
 
-    RequestResolver(LoadedModel model, int maxNewTokens) {
+    private final boolean defaultExitInPrefill;
+
+    /** @param defaultExitInPrefill {@code muninn.exit-in-prefill}: for requests that do not say */
+    RequestResolver(LoadedModel model, int maxNewTokens, boolean defaultExitInPrefill) {
         this.model = model;
+        this.defaultExitInPrefill = defaultExitInPrefill;
         var config = model.config;
         this.validator = new RequestValidator(new RequestLimits(config.blockSize(), config.vocabSize(),
                 Math.min(maxNewTokens, config.blockSize()), model.maxSteps, ExitCriterion.NAMES));
@@ -72,7 +76,7 @@ final class RequestResolver {
             throw new RejectionException("generation.threshold", "%s", e.getMessage());
         }
         int maxSteps = g.getMaxSteps() == null ? model.maxSteps : g.getMaxSteps();
-        ExitPolicy policy = new ExitPolicy(criterion, g.getMinSteps(), maxSteps, g.getCheckEvery(), g.getExitInPrefill());
+        ExitPolicy policy = new ExitPolicy(criterion, g.getMinSteps(), maxSteps, g.getCheckEvery(), exitInPrefill(g));
         Sampling s = g.getSampling();
         SamplingParams sampling;
         try {
@@ -89,6 +93,11 @@ final class RequestResolver {
                 g.getInitScale(), g.getWarmStart(), stops);
         long deadline = request.getDeadlineMs() == null ? Long.MAX_VALUE : request.getDeadlineMs();
         return new SequenceRequest(request.getRequestId(), prompt, params, deadline);
+    }
+
+    /** See {@link GenerationSettings#exitInPrefill(Generation, boolean)}. */
+    boolean exitInPrefill(Generation g) {
+        return GenerationSettings.exitInPrefill(g, defaultExitInPrefill);
     }
 
     private int[] tokenize(PromptInput input) throws RejectionException {

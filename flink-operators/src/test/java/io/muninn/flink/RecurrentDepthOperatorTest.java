@@ -45,7 +45,8 @@ class RecurrentDepthOperatorTest {
                 .setRequestId("golden")
                 .setInput(PromptInput.newBuilder().setTokenIds(List.of(90, 12, 45, 7, 33)).build())
                 .setGeneration(Generation.newBuilder().setMaxNewTokens(10).setCriterion("kl").setThreshold(5e-4)
-                        .setMaxSteps(32).setInitScale(0.0).setSampling(Sampling.newBuilder().setSeed(0L).build()).build())
+                        .setMaxSteps(32).setInitScale(0.0).setSampling(Sampling.newBuilder().setSeed(0L).build())
+                        .setPrefillExit(false).build()) // the scenario sets exit_in_prefill false
                 .build();
         var settings = TestRequests.tinyRandom().setMaxSteps(32).build().settings();
         try (OperatorHarness h = OperatorHarness.fresh(settings)) {

@@ -63,10 +63,11 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--max-steps", defaultValue = "32", description = "Most recurrence steps per token under the exit criterion (default: ${DEFAULT-VALUE}).")
     int maxSteps;
 
-    @Option(names = "--exit-in-prefill", description = "Let the exit criterion end the prefill too, decided on the prompt's last position "
-            + "(the reference's current default); the first answer token then runs adaptive steps like the others. Default: off, "
-            + "as in the paper (the prefill runs --max-steps).")
-    boolean exitInPrefill;
+    @Option(names = "--exit-in-prefill", negatable = true, description = "Let the exit criterion end the prefill too, "
+            + "decided on the prompt's last position, so the first answer token runs adaptive steps like the others "
+            + "(the default, as the reference's current code); --no-exit-in-prefill runs the prefill to --max-steps, as "
+            + "in the paper.")
+    Boolean exitInPrefill;
 
     @Option(names = "--kv", defaultValue = "latest-m4", description = "KV lookup strategy (default: ${DEFAULT-VALUE}).")
     String kv;
@@ -109,11 +110,12 @@ final class EvalCommand implements Callable<Integer> {
             progress.printf(Locale.ROOT, "eval: r=%d accuracy %.1f%% (%.0f s)%n", r,
                     100 * fixed.get(r).overall().accuracy(), seconds(t0));
         }
-        var policy = new ExitPolicy(exit, 0, maxSteps, 1, exitInPrefill);
+        boolean inPrefill = exitInPrefill != null ? exitInPrefill : ExitPolicy.DEFAULT_EXIT_IN_PREFILL;
+        var policy = new ExitPolicy(exit, 0, maxSteps, 1, inPrefill);
         SettingSummary adaptive = SettingSummary.of(evaluator.run(examples, policy));
         progress.printf(Locale.ROOT, "eval: %s accuracy %.1f%%, %.2f mean steps (%.0f s)%n", exit.name(),
                 100 * adaptive.overall().accuracy(), adaptive.overall().meanSteps(), seconds(t0));
-        var report = new EvalReport(fixed, exit.name(), exit.threshold(), maxSteps, adaptive, exitInPrefill);
+        var report = new EvalReport(fixed, exit.name(), exit.threshold(), maxSteps, adaptive, inPrefill);
         var settings = new EvalOutput.Settings(model, file, limit, perLevel, examples.size(), kv, initScale, seed);
         System.out.print(json ? EvalOutput.json(report, settings) : EvalOutput.markdown(report, settings));
         return 0;

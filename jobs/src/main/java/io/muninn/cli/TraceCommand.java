@@ -50,8 +50,10 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--check-every", defaultValue = "1", description = "Check the criterion every n steps (default: ${DEFAULT-VALUE}).")
     int checkEvery;
 
-    @Option(names = "--exit-in-prefill", description = "Allow the prompt's recurrence to exit early (the paper-era code never did).")
-    boolean exitInPrefill;
+    @Option(names = "--exit-in-prefill", negatable = true, description = "Let the exit criterion end the prefill, "
+            + "decided on the prompt's last position (the default, as the reference's current code); "
+            + "--no-exit-in-prefill runs the prompt to max steps, as the paper-era code did.")
+    Boolean exitInPrefill;
 
     @Option(names = "--init-scale", defaultValue = "1.0", description = "Scale of the random initial state; 0 starts from zeros (default: ${DEFAULT-VALUE}).")
     double initScale;
@@ -96,7 +98,8 @@ final class TraceCommand implements Callable<Integer> {
         ModelWeights weights = WeightsLoader.load(model);
         int steps = maxSteps != null ? maxSteps : weights.config().meanRecurrence();
         ExitCriterion exit = threshold == null ? ExitCriterion.withDefaultThreshold(criterion) : ExitCriterion.of(criterion, threshold);
-        ExitPolicy policy = new ExitPolicy(exit, minSteps, steps, checkEvery, exitInPrefill);
+        ExitPolicy policy = new ExitPolicy(exit, minSteps, steps, checkEvery,
+                exitInPrefill != null ? exitInPrefill : ExitPolicy.DEFAULT_EXIT_IN_PREFILL);
         SamplingParams sp = sampling == null || sampling.stochastic == null
                 ? SamplingParams.greedyDecoding()
                 : new SamplingParams(false, sampling.stochastic.temperature, sampling.stochastic.topK,

@@ -87,10 +87,10 @@ class EvalCommandTest {
                 "--depths", String.join(",", DEPTHS), "--criterion", "kl", "--threshold", s.get("threshold").getAsString(),
                 "--max-steps", s.get("max_steps").getAsString(), "--kv", s.get("kv").getAsString(),
                 "--init-scale", s.get("init_scale").getAsString(), "--seed", s.get("seed").getAsString()};
-        if (s.has("exit_in_prefill") && s.get("exit_in_prefill").getAsBoolean()) {
-            args = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--exit-in-prefill"))
-                    .toArray(String[]::new);
-        }
+        // both spelled out: the expected file says which mode it was made in, whatever eval's default is
+        boolean inPrefill = s.has("exit_in_prefill") && s.get("exit_in_prefill").getAsBoolean();
+        args = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                java.util.stream.Stream.of(inPrefill ? "--exit-in-prefill" : "--no-exit-in-prefill")).toArray(String[]::new);
         Run r = run(args);
         assertThat(r.exit()).as(r.err()).isZero();
         JsonObject actual = JsonParser.parseString(r.out()).getAsJsonObject();

@@ -18,6 +18,7 @@ class PromptRequestDefaultsTest {
         assertThat(g.getMaxSteps()).isNull();
         assertThat(g.getCheckEvery()).isEqualTo(1);
         assertThat(g.getExitInPrefill()).isFalse();
+        assertThat(g.getPrefillExit()).as("null: the operator's muninn.exit-in-prefill decides").isNull();
         assertThat(g.getWarmStart()).isFalse();
         assertThat(g.getInitScale()).isEqualTo(1.0);
         assertThat(g.getStopTokenIds()).isEmpty();

@@ -76,7 +76,7 @@ final class JumpPrompts {
         for (PromptRequest r : requests) {
             Generation g = r.getGeneration();
             var policy = new ExitPolicy(ExitCriterion.withDefaultThreshold(g.getCriterion()), g.getMinSteps(), MAX_STEPS,
-                    g.getCheckEvery(), g.getExitInPrefill());
+                    g.getCheckEvery(), exitInPrefill(g));
             var params = new GenerationParams(g.getMaxNewTokens(), policy, SamplingParams.greedyDecoding().toSampler(),
                     RequestSeeds.seedOf(r), g.getInitScale(), g.getWarmStart(),
                     new HashSet<>(weights.config().eosTokenIds()));
@@ -85,6 +85,11 @@ final class JumpPrompts {
         }
         scheduler.runToCompletion();
         return out;
+    }
+
+    /** As the operator decides under the default muninn.exit-in-prefill (GenerationSettings.exitInPrefill). */
+    private static boolean exitInPrefill(Generation g) {
+        return g.getPrefillExit() != null ? g.getPrefillExit() : g.getExitInPrefill() || ExitPolicy.DEFAULT_EXIT_IN_PREFILL;
     }
 
     private static List<Integer> boxed(int[] values) {

@@ -100,9 +100,10 @@ public final class AnnotateCommand implements Callable<Integer> {
                 new PromptTemplate(template), chat, idField,
                 output.toAbsolutePath().normalize().toUri().toString(),
                 answerTokens, criterion, threshold, checkpointInterval.toMillis(), kafka);
-        RecurrentDepthGeneration generation = engine.generation();
+        StreamExecutionEnvironment env = Environments.of(jobManager, jobJar, parallelism, engine.flinkConfiguration());
+        // the job's Flink configuration (cluster config file, -D) first, then this command line's options
+        RecurrentDepthGeneration generation = engine.generation(env.getConfiguration());
         long total = inputTopic != null ? 0 : countRecords(format);
-        StreamExecutionEnvironment env = Environments.of(jobManager, jobJar, parallelism);
         AnnotateJob.build(env, config, generation);
         ToAnnotation.PROGRESS.set(0);
         long start = System.nanoTime();

@@ -59,6 +59,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--max-steps", defaultValue = "32", description = "Recurrence steps per token at most (default: ${DEFAULT-VALUE}).")
     int maxSteps;
 
+    @Option(names = "--exit-in-prefill", negatable = true, description = "Let the exit criterion end the prefill for "
+            + "prompts that do not say (default: muninn.exit-in-prefill's, exit in prefill); --no-exit-in-prefill runs "
+            + "every prompt position to max steps.")
+    Boolean exitInPrefill;
+
     @Option(names = "--timeout", defaultValue = "PT3M", description = "Give up after this long (ISO-8601, default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -86,7 +91,11 @@ public final class DemoCommand implements Callable<Integer> {
 
             Configuration flink = new Configuration();
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
-            GenerateJob.build(env, config, RecurrentDepthGeneration.builder().setModel(model).setMaxSteps(maxSteps).build());
+            RecurrentDepthGeneration.Builder generation = RecurrentDepthGeneration.builder().setModel(model).setMaxSteps(maxSteps);
+            if (exitInPrefill != null) {
+                generation.setExitInPrefill(exitInPrefill);
+            }
+            GenerateJob.build(env, config, generation.build());
             JobClient job = env.executeAsync("muninn demo");
             out.printf("muninn demo: GenerateJob running on a Flink MiniCluster (parallelism %s, exactly-once, "
                     + "checkpoints every 500 ms) with %s%n", parallelism, model);

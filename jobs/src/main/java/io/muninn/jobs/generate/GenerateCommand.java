@@ -91,8 +91,9 @@ public final class GenerateCommand implements Callable<Integer> {
             System.err.print("muninn generate: Kafka client settings:\n" + KafkaSettings.redacted(kafka));
         }
         Path jar = jobJar != null ? jobJar : defaultJobJar();
-        StreamExecutionEnvironment env = Environments.of(jobManager, jar, parallelism);
-        GenerateJob.build(env, config, engine.generation());
+        StreamExecutionEnvironment env = Environments.of(jobManager, jar, parallelism, engine.flinkConfiguration());
+        // the job's Flink configuration (cluster config file, -D) first, then this command line's options
+        GenerateJob.build(env, config, engine.generation(env.getConfiguration()));
         JobClient job = env.executeAsync("muninn generate");
         System.err.println("muninn generate: submitted job " + job.getJobID());
         if (!detached) {

@@ -34,9 +34,18 @@ class GenerateCommandTest {
 
     @Test
     void aMissingModelAndAnUnknownOptionAreNamed() {
-        assertThat(run("generate", "--bootstrap-servers", "127.0.0.1:1")).contains("--model");
+        assertThat(run("generate", "--bootstrap-servers", "127.0.0.1:1")).contains("--model")
+                .contains("muninn.model");
         assertThat(run("generate", "--bootstrap-servers", "127.0.0.1:1", "--model", TINY, "--turbo"))
                 .contains("--turbo");
+    }
+
+    @Test
+    void aKvStrategyForAnotherLayoutIsRefusedNamingTheValueAndWhatIsAllowed() {
+        // the golden tiny-random model has four core layers
+        assertThat(run("generate", "--bootstrap-servers", "127.0.0.1:1", "--model", TINY, "--kv-strategy", "latest-m3"))
+                .contains("muninn.kv.strategy: kv strategy 'latest-m3' is not valid (-m3 must name the core block "
+                        + "length: -m4 for this model (4 core layers)");
     }
 
     @Test

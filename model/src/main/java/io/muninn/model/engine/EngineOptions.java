@@ -11,6 +11,7 @@ package io.muninn.model.engine;
  */
 public record EngineOptions(String kvStrategy, int maxSteps, long kvBudgetBytes, int kvBlockTokens) {
 
+    /** Defaults, defined once here; the operator's options ({@code MuninnOptions}) refer to them. */
     public static final long DEFAULT_KV_BUDGET = 256L << 20;
     public static final int DEFAULT_BLOCK_TOKENS = 16;
 
@@ -27,7 +28,7 @@ public record EngineOptions(String kvStrategy, int maxSteps, long kvBudgetBytes,
     }
 
     public static EngineOptions defaults(int maxSteps) {
-        return new EngineOptions("latest-m4", maxSteps, DEFAULT_KV_BUDGET, DEFAULT_BLOCK_TOKENS);
+        return new EngineOptions(io.muninn.model.kv.KvStrategy.DEFAULT, maxSteps, DEFAULT_KV_BUDGET, DEFAULT_BLOCK_TOKENS);
     }
 
     public EngineOptions withKvStrategy(String name) {

@@ -11,9 +11,16 @@ package io.muninn.model.exit;
  * @param maxSteps      {@code max_steps}: iterations a token runs at most, >= 1
  * @param checkEvery    {@code check_every}: iterations between checks, >= 1
  * @param exitInPrefill {@code exit_in_prefill}: whether prompt rows may exit early (then the prompt must be one
- *                      chunk); false by default, as in the paper-era code
+ *                      chunk); Muninn's serving default is {@link #DEFAULT_EXIT_IN_PREFILL}
  */
 public record ExitPolicy(ExitCriterion criterion, int minSteps, int maxSteps, int checkEvery, boolean exitInPrefill) {
+
+    /**
+     * Whether the exit criterion may end the prefill (decided on the prompt's last position) when a request does not
+     * say: true, as the reference model's current code does (the paper-era code never exited in prefill). The one
+     * definition of this default; the operator option {@code muninn.exit-in-prefill} and the command lines refer to it.
+     */
+    public static final boolean DEFAULT_EXIT_IN_PREFILL = true;
 
     public ExitPolicy {
         if (criterion == null) {
@@ -33,7 +40,8 @@ public record ExitPolicy(ExitCriterion criterion, int minSteps, int maxSteps, in
 
     /**
      * The paper's setting: {@code kl} at 5e-4, checked after every iteration from the first, at most
-     * {@code meanRecurrence} iterations, no exit during prefill.
+     * {@code meanRecurrence} iterations, no exit during prefill (the paper-era code; not
+     * {@link #DEFAULT_EXIT_IN_PREFILL}).
      */
     public static ExitPolicy defaults(int meanRecurrence) {
         return new ExitPolicy(new KlDivergenceExit(KlDivergenceExit.DEFAULT_THRESHOLD), 0, meanRecurrence, 1, false);

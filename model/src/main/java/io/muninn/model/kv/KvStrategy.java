@@ -73,8 +73,8 @@ public record KvStrategy(String name, KvLookup lookup, SlotSharing sharing) {
             if (modulus != null) {
                 int m = Integer.parseInt(modulus);
                 if (m != 4 && m != coreLayers) {
-                    throw invalid(name, "-m" + m + " must name the core block length (" + coreLayers
-                            + ", or 4 as the reference spells it)");
+                    throw invalid(name, "-m" + m + " must name the core block length: -m" + coreLayers
+                            + " for this model (" + coreLayers + " core layers), or -m4 as the reference spells it");
                 }
             }
         }

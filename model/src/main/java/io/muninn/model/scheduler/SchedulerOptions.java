@@ -10,6 +10,12 @@ package io.muninn.model.scheduler;
  */
 public record SchedulerOptions(int maxRowsPerStep, int maxActiveSequences, int prefillChunk, AdmissionPolicy admission) {
 
+    /** Defaults, defined once here; the operator's options ({@code MuninnOptions}) refer to them. */
+    public static final int DEFAULT_MAX_ROWS_PER_STEP = 256;
+    public static final int DEFAULT_MAX_ACTIVE_SEQUENCES = 64;
+    public static final int DEFAULT_PREFILL_CHUNK = 64;
+    public static final AdmissionPolicy DEFAULT_ADMISSION = AdmissionPolicy.RESERVE_WORST_CASE;
+
     public SchedulerOptions {
         if (maxRowsPerStep < 1) {
             throw new IllegalArgumentException("max rows per step must be >= 1 but was " + maxRowsPerStep);
@@ -24,6 +30,7 @@ public record SchedulerOptions(int maxRowsPerStep, int maxActiveSequences, int p
     }
 
     public static SchedulerOptions defaults() {
-        return new SchedulerOptions(256, 64, 64, AdmissionPolicy.RESERVE_WORST_CASE);
+        return new SchedulerOptions(DEFAULT_MAX_ROWS_PER_STEP, DEFAULT_MAX_ACTIVE_SEQUENCES, DEFAULT_PREFILL_CHUNK,
+                DEFAULT_ADMISSION);
     }
 }

@@ -27,7 +27,7 @@ class KvStrategyTest {
         assertThat(KvStrategy.parse("latest-m3", 3).lookup()).isEqualTo(KvLookup.LATEST);
         assertThat(KvStrategy.parse("latest-m4", 3).lookup()).isEqualTo(KvLookup.LATEST);
         assertThatThrownBy(() -> KvStrategy.parse("latest-m5", 3))
-                .hasMessageStartingWith("kv strategy 'latest-m5' is not valid (-m5 must name the core block length (3, or 4 as the reference spells it))");
+                .hasMessageStartingWith("kv strategy 'latest-m5' is not valid (-m5 must name the core block length: -m3 for this model (3 core layers), or -m4 as the reference spells it)");
     }
 
     @Test

@@ -19,6 +19,10 @@ class PromptCodecAvroTest {
     private static final PromptCodec CODEC = PromptCodec.create();
     private static final String CURRENT = SingleObjectEncoding.hex(
             SingleObjectEncoding.fingerprint(PromptRequest.getClassSchema()));
+    /** Every released PromptRequest version's fingerprint, as the codec lists them: the current one first. */
+    private static final String KNOWN = CURRENT + SchemaHistory.versions("PromptRequest").stream()
+            .map(v -> SingleObjectEncoding.hex(SingleObjectEncoding.fingerprint(v)))
+            .filter(f -> !f.equals(CURRENT)).map(f -> ", " + f).collect(java.util.stream.Collectors.joining());
 
     @Test
     void readsSingleObjectEncodedRequests() {
@@ -44,7 +48,7 @@ class PromptCodecAvroTest {
 
         assertThat(rejection.field()).isEqualTo("fingerprint");
         assertThat(rejection.reason()).isEqualTo("unknown schema fingerprint " + fingerprint + ": this reader knows "
-                + "PromptRequest schemas with fingerprints [" + CURRENT + "]; produce with one of them or register "
+                + "PromptRequest schemas with fingerprints [" + KNOWN + "]; produce with one of them or register "
                 + "the writer's schema with the reader");
         assertThat(rejection.requestId()).isNull();
     }
@@ -66,9 +70,10 @@ class PromptCodecAvroTest {
 
         Rejection rejection = rejection(CODEC.decode(Arrays.copyOf(bytes, bytes.length - 4)));
 
-        assertThat(rejection.field()).isEqualTo("generation.init_scale");
+        // the last four bytes: metadata, deadline_ms, generation.prefill_exit and the end of generation.stop_token_ids
+        assertThat(rejection.field()).isEqualTo("generation.stop_token_ids");
         assertThat(rejection.reason()).isEqualTo("payload is not a valid Avro PromptRequest (writer fingerprint "
-                + CURRENT + "): the data ends inside generation.init_scale (truncated?)");
+                + CURRENT + "): the data ends inside generation.stop_token_ids (truncated?)");
     }
 
     @Test

@@ -1,0 +1,54 @@
+package io.muninn.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.MemorySize;
+import org.junit.jupiter.api.Test;
+
+/** flink-operators/README.md's option table is exactly what the code reads: the same keys, the same defaults. */
+class OptionsReadmeTest {
+
+    @Test
+    void theReadmeTableListsEveryOptionWithItsDefault() throws IOException, IllegalAccessException {
+        Map<String, String> documented = new TreeMap<>();
+        Matcher m = Pattern.compile("(?m)^\\| `(muninn\\.[a-z.-]+)` \\| ([^|]+) \\|").matcher(Files.readString(Path.of("README.md")));
+        while (m.find()) {
+            documented.put(m.group(1), m.group(2).trim().replace("`", ""));
+        }
+        Map<String, String> code = new TreeMap<>();
+        for (Field f : MuninnOptions.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
+                ConfigOption<?> option = (ConfigOption<?>) f.get(null);
+                code.put(option.key(), shown(option));
+            }
+        }
+
+        assertThat(documented.keySet()).isEqualTo(code.keySet());
+        for (var e : code.entrySet()) {
+            String readme = documented.get(e.getKey());
+            if (e.getValue().startsWith("mem:")) {
+                assertThat(MemorySize.parse(readme).getBytes()).as(e.getKey()).isEqualTo(Long.parseLong(e.getValue().substring(4)));
+            } else {
+                assertThat(readme).as(e.getKey()).isEqualTo(e.getValue());
+            }
+        }
+    }
+
+    private static String shown(ConfigOption<?> option) {
+        if (!option.hasDefaultValue()) {
+            return "—";
+        }
+        Object v = option.defaultValue();
+        return v instanceof MemorySize size ? "mem:" + size.getBytes() : String.valueOf(v);
+    }
+}
