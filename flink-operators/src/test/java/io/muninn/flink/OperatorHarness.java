@@ -11,6 +11,20 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.clusterframework.types.ResourceID;
+import org.apache.flink.runtime.executiongraph.ExecutionAttemptID;
+import org.apache.flink.runtime.metrics.MetricRegistry;
+import org.apache.flink.runtime.metrics.groups.TaskManagerMetricGroup;
+import org.apache.flink.runtime.metrics.groups.TaskMetricGroup;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 
 /**
  * One operator instance in Flink's keyed test harness, with the task mailbox driven by the test: {@link #step()}
@@ -19,7 +33,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 final class OperatorHarness implements AutoCloseable {
     static final int MAX_PARALLELISM = 128;
 
-    final KeyedOneInputStreamOperatorTestHarness<String, RequestEnvelope, TokenEvent> harness;
+    final OneInputStreamOperatorTestHarness<RequestEnvelope, TokenEvent> harness;
     private long checkpointId;
 
     OperatorHarness(GenerationSettings settings, int parallelism, int subtask, OperatorSubtaskState restoreFrom)
@@ -29,6 +43,33 @@ final class OperatorHarness implements AutoCloseable {
         if (restoreFrom != null) {
             harness.initializeState(restoreFrom);
         }
+        harness.open();
+    }
+
+    /**
+     * A fresh instance (parallelism 1) whose operator metric group registers with {@code metrics}, so a test can read
+     * what the operator reports. Keyed like the harness above: request_id is the key.
+     */
+    OperatorHarness(GenerationSettings settings, MetricRegistry metrics) throws Exception {
+        TaskMetricGroup task = TaskManagerMetricGroup.createTaskManagerMetricGroup(metrics, "localhost",
+                        ResourceID.generate())
+                .addJob(new JobID(), "test-job")
+                .addTask(ExecutionAttemptID.randomId(), "test-task");
+        MockEnvironment environment = new MockEnvironmentBuilder()
+                .setTaskName("MockTask")
+                .setManagedMemorySize(3 * 1024 * 1024)
+                .setBufferSize(1024)
+                .setMaxParallelism(MAX_PARALLELISM)
+                .setParallelism(1)
+                .setSubtaskIndex(0)
+                .setMetricGroup(task)
+                .build();
+        harness = new OneInputStreamOperatorTestHarness<>(new RecurrentDepthOperatorFactory(settings),
+                RequestEnvelope.TYPE.createSerializer(new SerializerConfigImpl()), environment);
+        KeySelector<RequestEnvelope, String> key = RequestEnvelope::requestId;
+        harness.getStreamConfig().setStatePartitioner(0, key);
+        harness.getStreamConfig().setStateKeySerializer(StringSerializer.INSTANCE);
+        harness.getStreamConfig().serializeAllConfigs();
         harness.open();
     }
 
@@ -79,6 +120,12 @@ final class OperatorHarness implements AutoCloseable {
             int subtask) {
         return KeyedOneInputStreamOperatorTestHarness.repartitionOperatorState(
                 whole, MAX_PARALLELISM, oldParallelism, newParallelism, subtask);
+    }
+
+    /** Entries in the keyed state backend (heap), as the keyed harness counts them. */
+    int numKeyedStateEntries() {
+        var backend = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+        return ((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
     }
 
     List<TokenEvent> tokens() {

@@ -85,7 +85,7 @@ class RecurrentDepthOperatorTest {
                 assertThat(c.getStepsPerToken()).hasSameSizeAs(c.getTokenIds());
                 assertThat(c.getTotalMs()).isGreaterThanOrEqualTo(0);
             }
-            assertThat(h.harness.numKeyedStateEntries()).as("state is cleared at completion").isZero();
+            assertThat(h.numKeyedStateEntries()).as("state is cleared at completion").isZero();
         }
     }
 
@@ -245,7 +245,7 @@ class RecurrentDepthOperatorTest {
             });
             h.runUntilIdle();
             assertThat(h.completions()).hasSize(1);
-            assertThat(h.harness.numKeyedStateEntries()).isZero();
+            assertThat(h.numKeyedStateEntries()).isZero();
         }
     }
 

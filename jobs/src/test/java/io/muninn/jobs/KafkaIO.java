@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -13,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -41,6 +44,17 @@ public final class KafkaIO {
      */
     public static List<ConsumerRecord<byte[], byte[]>> readUntil(String bootstrap, String topic, Duration timeout,
             Predicate<List<ConsumerRecord<byte[], byte[]>>> done) {
+        return readUntil(bootstrap, List.of(topic), timeout, done, Duration.ZERO);
+    }
+
+    /**
+     * Reads {@code topics} from the start as a {@code read_committed} consumer until {@code done} holds for what was
+     * read (or fails after {@code timeout}), then goes on reading for {@code grace} and at least until its position
+     * reaches the end offsets (the last stable offsets) of every partition, so that records beyond what {@code done}
+     * waited for, such as duplicates, are in the result too.
+     */
+    public static List<ConsumerRecord<byte[], byte[]>> readUntil(String bootstrap, List<String> topics,
+            Duration timeout, Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration grace) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
@@ -51,16 +65,36 @@ public final class KafkaIO {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         long end = System.nanoTime() + timeout.toNanos();
         try (var consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
+            consumer.subscribe(topics);
             while (!done.test(out)) {
                 if (System.nanoTime() > end) {
-                    throw new AssertionError(String.format("topic %s: condition not met after %s; read %s records",
-                            topic, timeout, out.size()));
+                    throw new AssertionError(String.format("topics %s: condition not met after %s; read %s records",
+                            topics, timeout, out.size()));
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            if (grace.isZero()) {
+                return out;
+            }
+            long graceEnd = System.nanoTime() + grace.toNanos();
+            long hardEnd = graceEnd + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < graceEnd || !atEnd(consumer)) {
+                if (System.nanoTime() > hardEnd) {
+                    throw new AssertionError("topics " + topics + ": the end offsets were not reached");
                 }
                 consumer.poll(Duration.ofMillis(200)).forEach(out::add);
             }
         }
         return out;
+    }
+
+    private static boolean atEnd(KafkaConsumer<byte[], byte[]> consumer) {
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (assigned.isEmpty()) {
+            return false;
+        }
+        Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
+        return assigned.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
     }
 
 }

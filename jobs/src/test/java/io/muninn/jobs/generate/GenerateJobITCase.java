@@ -13,10 +13,14 @@ import io.muninn.schemas.PromptInput;
 import io.muninn.schemas.PromptRequest;
 import io.muninn.schemas.RejectedRecord;
 import io.muninn.schemas.TokenEvent;
+import io.muninn.schemas.codec.Decoded;
 import io.muninn.schemas.codec.JsonRecordWriter;
+import io.muninn.schemas.codec.PromptCodec;
+import io.muninn.schemas.codec.Rejection;
 import io.muninn.schemas.codec.SchemaHistory;
 import io.muninn.schemas.codec.SingleObjectEncoding;
 import io.muninn.schemas.codec.SingleObjectReader;
+import io.muninn.schemas.validate.RequestValidator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -45,6 +50,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GenerateJobITCase {
     static final Path TINY = Path.of("../model/src/test/resources/golden/tiny-random").toAbsolutePath().normalize();
     private static final int VALID = 16;
+    /** How long to go on reading after the expected records: ten checkpoint intervals. */
+    private static final Duration GRACE = Duration.ofSeconds(3);
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -167,11 +174,150 @@ class GenerateJobITCase {
         }
     }
 
+    /**
+     * A seeded stream of mutated records (byte flips, inserts, deletes, truncation; dropped fields, wrong types, huge
+     * and negative values, empty strings, an unknown criterion, duplicated keys) through the running job: every
+     * produced record ends as exactly one completion or one rejection on the rejected topic, and each record the
+     * edge's own decoder and validator refuse is rejected at its offset naming the same field.
+     */
+    @Test
+    void aMutatedStreamEndsAsOneCompletionOrOneRejectionPerRecord() throws Exception {
+        GenerateJobConfig config = GenerateJobConfig.defaults(kafka.bootstrapServers(), "it-fuzz-")
+                .withCheckpointMillis(300);
+        kafka.createTopics(1, config.promptsTopic(), config.tokensTopic(), config.completionsTopic(),
+                config.rejectedTopic());
+        RecurrentDepthGeneration generation = RecurrentDepthGeneration.builder().setModel(TINY).setMaxSteps(16)
+                .setMaxNewTokens(32).setMaxActiveSequences(8).build();
+        PromptCodec codec = PromptCodec.create();
+        RequestValidator validator = new RequestValidator(GenerateJob.limits(generation.settings()));
+
+        Random random = new Random(20261205L);
+        List<byte[]> values = new ArrayList<>();
+        List<String> localField = new ArrayList<>();   // the field the edge rejects it at; null: it passes the edge
+        for (int i = 0; i < MUTATED; i++) {
+            byte[] value = mutated(request("f-" + i, 2, 90, 1 + i % 60, 5), random);
+            values.add(value);
+            Decoded decoded = codec.decode(value);
+            if (decoded instanceof Decoded.Rejected r) {
+                localField.add(r.rejection().field());
+            } else {
+                localField.add(validator.validate(((Decoded.Accepted) decoded).request()).map(Rejection::field)
+                        .orElse(null));
+            }
+        }
+        long passing = localField.stream().filter(f -> f == null).count();
+        assertThat(passing).as("the stream has requests to complete").isBetween(20L, MUTATED - 50L);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        GenerateJob.build(env, config, generation);
+        JobClient job = env.executeAsync("generate-fuzz-it");
+        try {
+            KafkaIO.produce(kafka.bootstrapServers(), config.promptsTopic(), values);
+            List<ConsumerRecord<byte[], byte[]>> out = KafkaIO.readUntil(kafka.bootstrapServers(),
+                    List.of(config.completionsTopic(), config.rejectedTopic()), Duration.ofSeconds(240),
+                    r -> r.size() >= MUTATED, GRACE);
+            var completionReader = new SingleObjectReader<>(Completion.class, SchemaHistory.versions("Completion"));
+            var rejectedReader = new SingleObjectReader<>(RejectedRecord.class,
+                    SchemaHistory.versions("RejectedRecord"));
+            List<Completion> completions = new ArrayList<>();
+            Map<Long, RejectedRecord> rejects = new HashMap<>();
+            for (var r : out) {
+                if (r.topic().equals(config.completionsTopic())) {
+                    completions.add(completionReader.read(r.value()));
+                } else {
+                    RejectedRecord rejected = rejectedReader.read(r.value());
+                    assertThat(rejects.put(rejected.getOffset(), rejected)).as("one rejection per offset: %s",
+                            rejected).isNull();
+                }
+            }
+
+            assertThat(rejects.size() + completions.size()).as("rejected %s + completed %s", rejects.size(),
+                    completions.size()).isEqualTo(MUTATED);
+            for (int offset = 0; offset < MUTATED; offset++) {
+                String field = localField.get(offset);
+                if (field != null) {
+                    assertThat(rejects).as("offset %s is rejected", offset).containsKey((long) offset);
+                    assertThat(rejects.get((long) offset).getField()).as("field at offset %s", offset)
+                            .isEqualTo(field);
+                }
+            }
+            for (RejectedRecord r : rejects.values()) {
+                assertThat(r.getSourceTopic()).isEqualTo(config.promptsTopic());
+                assertThat(r.getPayloadSize()).isEqualTo(values.get((int) r.getOffset()).length);
+                assertThat(r.getField()).as("%s", r).isNotBlank();
+                if (!List.of("payload", "fingerprint").contains(r.getField())) {
+                    assertThat(r.getReason()).as("the reason names the field").contains(r.getField());
+                }
+            }
+            // a record the edge passes and the operator refuses (e.g. a request_id a mutation made a duplicate of a
+            // running one) is the only other way to a rejection
+            long operatorRejected = rejects.keySet().stream().filter(o -> localField.get(o.intValue()) == null).count();
+            assertThat(completions.size()).isEqualTo(passing - operatorRejected);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static final int MUTATED = 300;
+
+    /** The request as Avro or JSON, unchanged (a quarter of the time) or with one seeded mutation. */
+    private static byte[] mutated(PromptRequest request, Random random) {
+        boolean avro = random.nextBoolean();
+        byte[] bytes = avro ? SingleObjectEncoding.encode(request) : utf8(JsonRecordWriter.write(request));
+        String json = JsonRecordWriter.write(request);
+        int from = avro ? SingleObjectEncoding.HEADER_LENGTH : 0;
+        switch (random.nextInt(12)) {
+            case 0, 1, 2 -> {
+                return bytes;
+            }
+            case 3 -> {
+                bytes = bytes.clone();
+                int at = from + random.nextInt(bytes.length - from);
+                bytes[at] ^= (byte) (1 << random.nextInt(8));
+                return bytes;
+            }
+            case 4 -> {
+                int at = from + random.nextInt(bytes.length - from + 1);
+                byte[] longer = new byte[bytes.length + 1];
+                System.arraycopy(bytes, 0, longer, 0, at);
+                longer[at] = (byte) random.nextInt(256);
+                System.arraycopy(bytes, at, longer, at + 1, bytes.length - at);
+                return longer;
+            }
+            case 5 -> {
+                int at = from + random.nextInt(bytes.length - from);
+                byte[] shorter = new byte[bytes.length - 1];
+                System.arraycopy(bytes, 0, shorter, 0, at);
+                System.arraycopy(bytes, at + 1, shorter, at, bytes.length - at - 1);
+                return shorter;
+            }
+            case 6 -> {
+                return Arrays.copyOf(bytes, 1 + random.nextInt(bytes.length - 1));
+            }
+            default -> {
+                String[][] edits = {
+                        {"\"request_id\":\"[^\"]*\",", ""},                                  // drop a required field
+                        {"\"max_new_tokens\":2", "\"max_new_tokens\":\"2\""},               // wrong type
+                        {"\"max_new_tokens\":2", "\"max_new_tokens\":99999999999"},          // huge
+                        {"\"max_steps\":16", "\"max_steps\":-3"},                            // negative
+                        {"\"request_id\":\"[^\"]*\"", "\"request_id\":\"\""},            // empty string
+                        {"\"criterion\":\"kl\"", "\"criterion\":\"magic\""},             // unknown value
+                        {"\"input\":", "\"input\":{\"prompt\":\"x\"},\"input\":"},       // duplicated key
+                        {"\"deadline_ms\":null", "\"deadline_ms\":-1"},                      // negative, allowed
+                };
+                String[] edit = edits[random.nextInt(edits.length)];
+                return utf8(json.replaceFirst(edit[0], edit[1]));
+            }
+        }
+    }
+
     private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(String topic, int count, Class<T> type) {
         var reader = new SingleObjectReader<>(type, SchemaHistory.versions(type.getSimpleName()));
-        List<ConsumerRecord<byte[], byte[]>> records = KafkaIO.readUntil(kafka.bootstrapServers(), topic,
-                Duration.ofSeconds(120), r -> r.size() >= count);
-        // a short grace read would show duplicates beyond count; exactly-once means there are none
+        // after the expected count, a grace read (a few checkpoints, and at least to the end offsets) would show
+        // duplicates beyond it; exactly-once means there are none
+        List<ConsumerRecord<byte[], byte[]>> records = KafkaIO.readUntil(kafka.bootstrapServers(), List.of(topic),
+                Duration.ofSeconds(120), r -> r.size() >= count, GRACE);
         assertThat(records).hasSize(count);
         List<T> out = new ArrayList<>();
         for (var r : records) {

@@ -119,8 +119,9 @@ public final class StepScheduler {
     /** Runs one micro-batch. Does nothing (and returns an empty report) when there is no work. */
     public StepReport step() {
         expireDeadlines();
-        int preempted = options.admission() == AdmissionPolicy.PREEMPT_RECOMPUTE ? preemptUnderPressure() : 0;
         admit();
+        // after admission: a sequence just admitted takes blocks in this step too, so the demand is checked with it
+        int preempted = options.admission() == AdmissionPolicy.PREEMPT_RECOMPUTE ? preemptUnderPressure() : 0;
         List<ActiveSequence> batch = formBatch();
         if (batch.isEmpty()) {
             return new StepReport(0, 0, 0, active.size(), waiting.size(), engine.pool().bytesInUse(), preempted);

@@ -13,6 +13,8 @@ final class RecordingListener implements GenerationListener {
     final List<Stamped> tokens = new ArrayList<>();
     final Map<String, SequenceOutcome> finished = new HashMap<>();
     final List<String> finishOrder = new ArrayList<>();
+    /** Request id -> the scheduler step during which it was admitted. */
+    final Map<String, Integer> admittedAt = new HashMap<>();
     private final IntSupplier step;
 
     RecordingListener(IntSupplier step) {
@@ -30,6 +32,11 @@ final class RecordingListener implements GenerationListener {
             throw new AssertionError("request " + outcome.requestId() + " finished twice");
         }
         finishOrder.add(outcome.requestId());
+    }
+
+    @Override
+    public void onAdmitted(String requestId) {
+        admittedAt.put(requestId, step.getAsInt());
     }
 
     List<Integer> tokenIds(String id) {

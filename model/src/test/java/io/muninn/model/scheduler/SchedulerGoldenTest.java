@@ -21,6 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * where that is exact, call by call elsewhere), and must continue exactly as the uninterrupted run.
  */
 class SchedulerGoldenTest {
+    /** Copies of each request in the preemption test: enough to contend for the budget. */
+    private static final int COPIES = 2;
 
     static Stream<Arguments> groups() {
         Map<String, List<GoldenScenario>> byKey = GoldenScenario.all().stream()
@@ -60,11 +62,13 @@ class SchedulerGoldenTest {
     @MethodSource("groups")
     void replayThenContinueEqualsTheUninterruptedRun(String key, List<GoldenScenario> group) {
         for (GoldenScenario s : group) {
-            // interrupted after the first token (replays the prompt only) or midway (replays decode calls too)
-            for (int interruptedAfter : new int[] {s.name().hashCode() % 2 == 0 ? 1 : s.expectedTokens().length / 2}) {
-                if (interruptedAfter >= s.expectedTokens().length) {
-                    continue;
-                }
+            // interrupted after the first token (replays the prompt only), midway and before the last token (replays
+            // decode calls too)
+            int n = s.expectedTokens().length;
+            int[] points = java.util.stream.IntStream.of(1, n / 2, n - 1).filter(p -> p >= 1 && p < n).distinct()
+                    .toArray();
+            assertThat(points).as("%s has interrupt points", s.name()).isNotEmpty();
+            for (int interruptedAfter : points) {
                 int k = interruptedAfter;
                 SequenceProgress progress = new SequenceProgress(java.util.Arrays.copyOf(s.expectedTokens(), k),
                         java.util.Arrays.copyOf(s.expectedExitSteps(), k), java.util.Arrays.copyOf(s.expectedValues(), k));
@@ -89,17 +93,29 @@ class SchedulerGoldenTest {
     @MethodSource("groups")
     void preemptAndRecomputeUnderATightBudgetChangesNothing(String key, List<GoldenScenario> group) {
         GoldenScenario first = group.get(0);
-        long oneSequence = new SchedulerHarness(first.weights(), first.kvStrategy(), 32, 64L << 20, SchedulerOptions.defaults())
-                .engine.worstCaseKvBytes(24);
-        SchedulerHarness h = new SchedulerHarness(first.weights(), first.kvStrategy(), 32, oneSequence * 3 / 2,
+        SchedulerHarness roomy = new SchedulerHarness(first.weights(), first.kvStrategy(), 32, 64L << 20,
+                SchedulerOptions.defaults());
+        // the tightest budget that still holds the largest request alone: two copies of each request (same seed,
+        // so the same tokens) cannot all hold their cache at once
+        long budget = group.stream()
+                .mapToLong(s -> roomy.engine.worstCaseKvBytes(s.prompt().length + s.params().maxNewTokens()))
+                .max().orElseThrow();
+        SchedulerHarness h = new SchedulerHarness(first.weights(), first.kvStrategy(), 32, budget,
                 new SchedulerOptions(64, 16, 4, AdmissionPolicy.PREEMPT_RECOMPUTE));
-        for (GoldenScenario s : group) {
-            h.scheduler.submit(SequenceRequest.of(s.name(), s.prompt(), s.params()));
+        for (int copy = 0; copy < COPIES; copy++) {
+            for (GoldenScenario s : group) {
+                h.scheduler.submit(SequenceRequest.of(s.name() + "#" + copy, s.prompt(), s.params()));
+            }
         }
-        h.runToCompletion(20_000);
-        for (GoldenScenario s : group) {
-            assertThat(h.listener.finished.get(s.name()).tokens()).as(s.name()).containsExactly(s.expectedTokens());
-            assertThat(h.listener.finished.get(s.name()).exitSteps()).as(s.name()).containsExactly(s.expectedExitSteps());
+        h.runToCompletion(50_000);
+        assertThat(h.scheduler.stats().preemptions()).as("the budget forces preemption").isPositive();
+        for (int copy = 0; copy < COPIES; copy++) {
+            for (GoldenScenario s : group) {
+                SequenceOutcome o = h.listener.finished.get(s.name() + "#" + copy);
+                assertThat(o.tokens()).as("%s#%s", s.name(), copy).containsExactly(s.expectedTokens());
+                assertThat(o.exitSteps()).as("%s#%s", s.name(), copy).containsExactly(s.expectedExitSteps());
+            }
         }
+        assertThat(h.engine.pool().bytesInUse()).isZero();
     }
 }

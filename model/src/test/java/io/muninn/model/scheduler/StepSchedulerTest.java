@@ -72,9 +72,22 @@ class StepSchedulerTest {
             assertThat(h.steps).as("the long request finishes").isLessThan(200);
         }
         assertThat(h.listener.finished.get("long").tokens()).hasSize(6);
-        // admission is FIFO: every short request submitted after "long" finishes after it started
+        h.runToCompletion(400);
+        // admission is FIFO: every short request submitted after "long" is admitted no earlier than it, and finishes
+        // after it started
+        int longAdmitted = h.listener.admittedAt.get("long");
         List<String> order = h.listener.finishOrder;
         assertThat(order.indexOf("short-0")).isLessThan(order.indexOf("long"));
+        assertThat(submitted).as("short requests arrived while long ran").isGreaterThan(2);
+        for (int i = 1; i < submitted; i++) {
+            String id = "short-" + i;
+            assertThat(h.listener.finished).as("%s finished", id).containsKey(id);
+            assertThat(h.listener.admittedAt.get(id)).as("%s admitted after long", id)
+                    .isGreaterThanOrEqualTo(longAdmitted);
+            assertThat(h.listener.tokens).filteredOn(t -> t.token().requestId().equals(id)).singleElement()
+                    .satisfies(t -> assertThat(t.step()).as("%s finishes after long started", id)
+                            .isGreaterThan(longAdmitted));
+        }
     }
 
     @Test

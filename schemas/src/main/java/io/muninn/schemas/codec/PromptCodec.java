@@ -1,8 +1,11 @@
 package io.muninn.schemas.codec;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import io.muninn.schemas.PromptRequest;
+import java.io.IOException;
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -127,16 +130,70 @@ public final class PromptCodec {
         return ByteBuffer.wrap(value, 1, 4).getInt();
     }
 
-    /** The request_id of a JSON request that failed later on, so its caller can match the rejection; else null. */
+    /**
+     * The request_id of a JSON request that failed later on, so its caller can match the rejection; else null. Reads
+     * the text as a stream without building a tree, and gives up (null) on nesting deeper than any PromptRequest has:
+     * parsing the whole text into a tree followed whatever nesting the strict reader had refused, and a payload of
+     * 500,000 '[' allocated about 80 MB here.
+     */
     private static String requestIdIn(String text) {
-        try {
-            JsonElement root = JsonParser.parseString(text);
-            JsonElement id = root.isJsonObject() ? root.getAsJsonObject().get("request_id") : null;
-            return id != null && id.isJsonPrimitive() && id.getAsJsonPrimitive().isString() ? id.getAsString() : null;
-        } catch (RuntimeException e) {
+        try (JsonReader in = new JsonReader(new StringReader(text))) {
+            in.setStrictness(Strictness.LENIENT);
+            if (in.peek() != JsonToken.BEGIN_OBJECT) {
+                return null;
+            }
+            String id = null;
+            in.beginObject();
+            while (in.hasNext()) {
+                String name = in.nextName();
+                if (name.equals("request_id") && in.peek() == JsonToken.STRING) {
+                    id = in.nextString();   // the last one, as a tree would keep it
+                } else if (!skipShallow(in)) {
+                    return null;
+                }
+            }
+            in.endObject();
+            return in.peek() == JsonToken.END_DOCUMENT ? id : null;
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }
+
+    /** Skips one value; false (leaving the reader mid-value) when it nests deeper than {@link #MAX_SKIPPED_DEPTH}. */
+    private static boolean skipShallow(JsonReader in) throws IOException {
+        int depth = 0;
+        do {
+            switch (in.peek()) {
+                case BEGIN_ARRAY -> {
+                    if (++depth > MAX_SKIPPED_DEPTH) {
+                        return false;
+                    }
+                    in.beginArray();
+                }
+                case BEGIN_OBJECT -> {
+                    if (++depth > MAX_SKIPPED_DEPTH) {
+                        return false;
+                    }
+                    in.beginObject();
+                }
+                case END_ARRAY -> {
+                    depth--;
+                    in.endArray();
+                }
+                case END_OBJECT -> {
+                    depth--;
+                    in.endObject();
+                }
+                case NAME -> in.nextName();
+                case END_DOCUMENT -> throw new java.io.EOFException("end of input inside a value");
+                default -> in.skipValue();
+            }
+        } while (depth > 0);
+        return true;
+    }
+
+    /** Deeper than any PromptRequest value (at most 4 levels), far below what a payload may claim. */
+    private static final int MAX_SKIPPED_DEPTH = 32;
 
     private static Decoded rejected(Rejection rejection) {
         return new Decoded.Rejected(rejection);

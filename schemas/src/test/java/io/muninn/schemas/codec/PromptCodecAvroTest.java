@@ -9,11 +9,9 @@ import io.muninn.schemas.PromptRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Random;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 class PromptCodecAvroTest {
     private static final PromptCodec CODEC = PromptCodec.create();
@@ -89,7 +87,6 @@ class PromptCodecAvroTest {
 
     /** A string claiming 2 GB must be refused without allocating it. */
     @Test
-    @Timeout(5)
     void hugeStringLengthIsRejectedWithoutAllocating() throws IOException {
         byte[] bytes = payload(out -> {
             out.writeLong(2_000_000_000L);      // request_id's length
@@ -98,6 +95,7 @@ class PromptCodecAvroTest {
 
         Rejection rejection = rejection(CODEC.decode(bytes));
 
+        assertThat(Allocation.bytesAllocatedBy(() -> CODEC.decode(bytes))).isLessThan(Allocation.SMALL);
         assertThat(rejection.field()).isEqualTo("request_id");
         assertThat(rejection.reason()).isEqualTo("payload is not a valid Avro PromptRequest (writer fingerprint "
                 + CURRENT + "): request_id claims 2000000000 bytes but only 16 byte(s) remain");
@@ -105,7 +103,6 @@ class PromptCodecAvroTest {
 
     /** An array claiming a billion ints must be refused without allocating room for them. */
     @Test
-    @Timeout(5)
     void hugeArrayCountIsRejectedWithoutAllocating() throws IOException {
         byte[] bytes = payload(out -> {
             out.writeString("r");
@@ -119,6 +116,7 @@ class PromptCodecAvroTest {
 
         Rejection rejection = rejection(CODEC.decode(bytes));
 
+        assertThat(Allocation.bytesAllocatedBy(() -> CODEC.decode(bytes))).isLessThan(Allocation.SMALL);
         assertThat(rejection.field()).isEqualTo("input.token_ids");
         assertThat(rejection.reason()).isEqualTo("payload is not a valid Avro PromptRequest (writer fingerprint "
                 + CURRENT + "): input.token_ids claims 1000000000 items but only 1 byte(s) remain");
@@ -129,7 +127,6 @@ class PromptCodecAvroTest {
      * would loop in place for as many items as the count claims. The check refuses the first negative length.
      */
     @Test
-    @Timeout(5)
     void negativeLengthsInsideAHugeArrayAreRejectedAtOnce() throws IOException {
         byte[] bytes = payload(out -> {
             out.writeString("r");
@@ -143,6 +140,7 @@ class PromptCodecAvroTest {
 
         Rejection rejection = rejection(CODEC.decode(bytes));
 
+        assertThat(Allocation.bytesAllocatedBy(() -> CODEC.decode(bytes))).isLessThan(Allocation.SMALL);
         assertThat(rejection.field()).isEqualTo("input.messages[0].role");
         assertThat(rejection.reason()).isEqualTo("payload is not a valid Avro PromptRequest (writer fingerprint "
                 + CURRENT + "): input.messages[0].role has the negative length -1");
@@ -172,33 +170,10 @@ class PromptCodecAvroTest {
 
         Rejection rejection = rejection(CODEC.decode(bytes));
 
+        assertThat(Allocation.bytesAllocatedBy(() -> CODEC.decode(bytes))).isLessThan(Allocation.SMALL);
         assertThat(rejection.field()).isEqualTo("request_id");
         assertThat(rejection.reason()).isEqualTo("payload is not a valid Avro PromptRequest (writer fingerprint "
                 + CURRENT + "): request_id has a variable-length long longer than 10 bytes");
-    }
-
-    /** Whatever bytes follow a known header, decoding returns an outcome and never throws. */
-    @Test
-    @Timeout(30)
-    void randomCorruptionNeverEscapesAsAnException() {
-        Random random = new Random(20240601);
-        byte[] original = SingleObjectEncoding.encode(Fixtures.fullRequest());
-        int rejected = 0;
-        for (int trial = 0; trial < 20_000; trial++) {
-            byte[] bytes = original.clone();
-            for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
-                bytes[SingleObjectEncoding.HEADER_LENGTH + random.nextInt(bytes.length
-                        - SingleObjectEncoding.HEADER_LENGTH)] = (byte) random.nextInt(256);
-            }
-            int cut = random.nextInt(8) == 0 ? random.nextInt(bytes.length) : bytes.length;
-
-            Decoded decoded = CODEC.decode(Arrays.copyOf(bytes, cut));
-
-            if (decoded instanceof Decoded.Rejected) {
-                rejected++;
-            }
-        }
-        assertThat(rejected).isBetween(1000, 19_999);
     }
 
     interface Body {

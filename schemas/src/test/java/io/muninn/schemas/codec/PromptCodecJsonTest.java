@@ -6,10 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.muninn.schemas.Fixtures;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 class PromptCodecJsonTest {
     private static final PromptCodec CODEC = PromptCodec.create();
@@ -225,29 +222,17 @@ class PromptCodecJsonTest {
 
     /** Deep nesting is never followed: the schema decides the depth, and the first wrong token ends the read. */
     @Test
-    @Timeout(5)
     void deeplyNestedValuesAreRejectedAtTheFirstWrongToken() {
         String deep = "[".repeat(500_000);
+        byte[] payload = ("{\"request_id\": \"r\", \"input\": {\"prompt\": " + deep).getBytes(StandardCharsets.UTF_8);
 
-        Rejection rejection = rejection(decode("{\"request_id\": \"r\", \"input\": {\"prompt\": " + deep));
+        Rejection rejection = rejection(CODEC.decode(payload));
+
+        // reading the text once (about 3 bytes per payload byte: chars and the string) and no more: following the
+        // nesting allocates per level, as the request_id lookup for the rejection once did (about 80 MB here)
+        assertThat(Allocation.bytesAllocatedBy(() -> CODEC.decode(payload))).isLessThan(4L * payload.length);
 
         assertThat(rejection.field()).isEqualTo("input.prompt");
         assertThat(rejection.reason()).isEqualTo("input.prompt must be a string but was an array");
-    }
-
-    @Test
-    @Timeout(30)
-    void randomCorruptionNeverEscapesAsAnException() {
-        Random random = new Random(7);
-        byte[] original = JsonRecordWriter.write(Fixtures.fullRequest()).getBytes(StandardCharsets.UTF_8);
-        for (int trial = 0; trial < 20_000; trial++) {
-            byte[] bytes = original.clone();
-            for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
-                bytes[random.nextInt(bytes.length)] = (byte) List.of('{', '}', '[', ']', '"', ',', ':', '1', 'x',
-                        '\\', ' ').get(random.nextInt(11)).charValue();
-            }
-
-            assertThat(CODEC.decode(bytes)).isNotNull();
-        }
     }
 }
