@@ -35,9 +35,9 @@ final class DecodeAttention {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         float[] query = Elementwise.read(q);
         float[] out = new float[count * hidden];
-        FloatPointer keyBuffer = floats(keys);
-        FloatPointer valueBuffer = floats(values);
         RowLoop.forEach(count, (long) hidden * rows[count - 1].length, e -> {
+            FloatPointer keyBuffer = floats(keys); // one per row: position() moves a pointer, so threads never share one
+            FloatPointer valueBuffer = floats(values);
             float[] row = new float[hidden];
             int length = rows[e].length;
             float[] scores = new float[heads * length]; // [head][key]

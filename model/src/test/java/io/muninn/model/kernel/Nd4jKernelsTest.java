@@ -98,6 +98,32 @@ class Nd4jKernelsTest {
     }
 
     @Test
+    void poolRowAttentionOfManyRowsInParallelEqualsTheNaiveResult() {
+        int heads = 4;
+        int count = 48; // enough work for RowLoop to run rows on several threads
+        double[][] k = randn(64, heads * 16);
+        double[][] v = randn(64, heads * 16);
+        double[][] q = randn(count, heads * 16);
+        int[][] rows = new int[count][];
+        for (int e = 0; e < count; e++) {
+            rows[e] = java.util.stream.IntStream.range(0, 64).filter(j -> (j * 7 + count) % (2 + count % 5) != 0).toArray();
+            rows[e] = java.util.Arrays.copyOf(rows[e], 20 + e % 30);
+        }
+        for (int repeat = 0; repeat < 300; repeat++) {
+            INDArray actual = kernels.attendPoolRows(nd(q), nd(k), nd(v), rows, heads);
+            for (int e = 0; e < count; e++) {
+                double[][] ke = new double[rows[e].length][];
+                double[][] ve = new double[rows[e].length][];
+                for (int j = 0; j < rows[e].length; j++) {
+                    ke[j] = k[rows[e][j]];
+                    ve[j] = v[rows[e][j]];
+                }
+                assertClose("row " + e, actual.getRow(e, true), NaiveOracle.attention(new double[][] {q[e]}, ke, ve, heads), 1e-5);
+            }
+        }
+    }
+
+    @Test
     void writeRowsOverwritesOnlyTheTargetRows() {
         INDArray pool = nd(randn(6, 4));
         INDArray before = pool.dup();
