@@ -17,7 +17,7 @@ final class BlasLinear implements Linear {
     private final int out;
 
     BlasLinear(INDArray w) {
-        OneDnnLinear.checkWeight(w);
+        NativeArrays.checkWeight(w);
         this.w = w.isView() || w.ordering() != 'c' ? w.dup('c') : w;
         this.out = (int) w.size(0);
         this.in = (int) w.size(1);
@@ -26,7 +26,7 @@ final class BlasLinear implements Linear {
     @Override
     public INDArray apply(INDArray x) {
         long started = StepTimer.start();
-        INDArray input = OneDnnLinear.dense(x, in);
+        INDArray input = NativeArrays.dense(x, in);
         int n = (int) input.size(0);
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, n, out);
         openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
@@ -36,6 +36,6 @@ final class BlasLinear implements Linear {
     }
 
     private static FloatPointer floats(INDArray a) {
-        return new FloatPointer(OneDnnLinear.address(a));
+        return new FloatPointer(NativeArrays.address(a));
     }
 }

@@ -84,6 +84,6 @@ final class DecodeAttention {
         if (pool.isView() || pool.ordering() != 'c') {
             throw new IllegalArgumentException("a KV pool must be a dense row-major array but was " + pool.shapeInfoToString());
         }
-        return new FloatPointer(OneDnnLinear.address(pool)).capacity(pool.length());
+        return new FloatPointer(NativeArrays.address(pool)).capacity(pool.length());
     }
 }

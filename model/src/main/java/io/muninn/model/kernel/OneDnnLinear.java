@@ -10,7 +10,6 @@ import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.javacpp.LongPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -40,22 +39,8 @@ final class OneDnnLinear implements Linear {
 
     /** Packs w (out, in), a row-major FP32 matrix or a view with any strides; w is only read. */
     static OneDnnLinear pack(INDArray w) {
-        checkWeight(w);
+        NativeArrays.checkWeight(w);
         return new OneDnnLinear(w);
-    }
-
-    static void checkWeight(INDArray w) {
-        if (w.rank() != 2 || w.dataType() != DataType.FLOAT) {
-            throw new IllegalArgumentException("a linear weight must be a 2-d FLOAT matrix but was " + w.dataType() + " " + w.shapeInfoToString());
-        }
-    }
-
-    /** x as a row-major (n, in) FLOAT array without an offset: x itself when it is one, else a copy. */
-    static INDArray dense(INDArray x, long in) {
-        if (x.rank() != 2 || x.size(1) != in || x.dataType() != DataType.FLOAT) {
-            throw new IllegalArgumentException("expected (n, " + in + ") FLOAT input but was " + x.dataType() + " " + x.shapeInfoToString());
-        }
-        return x.isView() || x.ordering() != 'c' ? x.dup('c') : x;
     }
 
     private OneDnnLinear(INDArray w) {
@@ -64,7 +49,7 @@ final class OneDnnLinear implements Linear {
         // w (out, in) read as the (in, out) right-hand matrix: element (k, n) sits at n·stride(0) + k·stride(1)
         memory.desc plainDesc = new memory.desc(new LongPointer(in, out), memory.data_type.f32, new LongPointer(w.stride(1), w.stride(0)));
         this.packedDesc = preferredLayout();
-        try (memory plain = new memory(plainDesc, ENGINE, address(w))) {
+        try (memory plain = new memory(plainDesc, ENGINE, NativeArrays.address(w))) {
             this.packed = new memory(packedDesc, ENGINE);
             stream s = STREAMS.get();
             new reorder(plain, packed).execute(s, plain, packed);
@@ -82,13 +67,13 @@ final class OneDnnLinear implements Linear {
     @Override
     public INDArray apply(INDArray x) {
         long started = StepTimer.start();
-        INDArray input = dense(x, in);
+        INDArray input = NativeArrays.dense(x, in);
         long n = input.size(0);
         INDArray y = Nd4j.createUninitialized(DataType.FLOAT, n, out);
         Product p = products.computeIfAbsent(n, this::product);
         stream s = STREAMS.get();
-        try (memory src = new memory(p.src(), ENGINE, address(input));
-                memory dst = new memory(p.dst(), ENGINE, address(y));
+        try (memory src = new memory(p.src(), ENGINE, NativeArrays.address(input));
+                memory dst = new memory(p.dst(), ENGINE, NativeArrays.address(y));
                 IntMemoryMap args = new IntMemoryMap()) {
             args.put(dnnl.DNNL_ARG_SRC, src);
             args.put(dnnl.DNNL_ARG_WEIGHTS, packed);
@@ -110,17 +95,5 @@ final class OneDnnLinear implements Linear {
 
     private static memory.desc rows(long n, long columns) {
         return new memory.desc(new LongPointer(n, columns), memory.data_type.f32, memory.format_tag.ab);
-    }
-
-    /** The address of the array's first element (its buffer's address plus its offset); the array keeps it alive. */
-    static Pointer address(INDArray a) {
-        return new Address(a.data().address() + a.offset() * Float.BYTES);
-    }
-
-    /** A borrowed native address that JavaCPP never frees. */
-    private static final class Address extends Pointer {
-        Address(long address) {
-            this.address = address;
-        }
     }
 }
