@@ -37,8 +37,9 @@ public interface Kernels {
     void writeRows(INDArray pool, int[] targets, INDArray rows);
 
     /**
-     * Attention of E single query rows, each over its own rows of the KV pool, in one pass: row e of {@code q}
-     * (E, H) attends to rows {@code rows[e]} of {@code keys} and {@code values} (N, H), read where they are → (E, H).
+     * Attention of E query rows (decode rows, or prefill rows each with its causal prefix), each over its own rows of
+     * the KV pool, in one pass: row e of {@code q} (E, H) attends to rows {@code rows[e]} of {@code keys} and
+     * {@code values} (N, H), read where they are → (E, H).
      */
     INDArray attendPoolRows(INDArray q, INDArray keys, INDArray values, int[][] rows, int heads);
 }
