@@ -137,6 +137,7 @@ public final class ExitMemory {
         }
         ExitMemory that = (ExitMemory) o;
         return Arrays.equals(previousLogProbs, that.previousLogProbs)
+                && Arrays.equals(previousProbs, that.previousProbs)
                 && Arrays.equals(previousLatents, that.previousLatents)
                 && Double.compare(previousScalar, that.previousScalar) == 0
                 && previousArgmax == that.previousArgmax
@@ -149,6 +150,7 @@ public final class ExitMemory {
     public int hashCode() {
         int h = Objects.hash(previousScalar, previousArgmax, stableCount, lastValue, checks);
         h = 31 * h + Arrays.hashCode(previousLogProbs);
+        h = 31 * h + Arrays.hashCode(previousProbs);
         return 31 * h + Arrays.hashCode(previousLatents);
     }
 

@@ -29,10 +29,6 @@ final class PackCache {
         return PACKS.computeIfAbsent(key, k -> OneDnnLinear.pack(w));
     }
 
-    static synchronized int size() {
-        return PACKS.size();
-    }
-
     private static final class Key extends WeakReference<DataBuffer> {
         private final long offset;
         private final long[] shape;
