@@ -3,6 +3,7 @@ package io.muninn.schemas.codec;
 import static io.muninn.schemas.codec.Rejections.accepted;
 import static io.muninn.schemas.codec.Rejections.rejection;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.muninn.schemas.Cancellation;
 import io.muninn.schemas.Fixtures;
@@ -11,6 +12,7 @@ import io.muninn.schemas.PromptRequest;
 import io.muninn.schemas.validate.RequestLimits;
 import io.muninn.schemas.validate.RequestValidator;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Cancel records (schemas/README.md, "Cancelling a request") through the codec and the validator. */
@@ -82,6 +84,13 @@ class CancelCodecTest {
         assertThat(rejection.field()).isEqualTo("cancel");
         assertThat(rejection.reason()).isEqualTo("cancel must be true or false but was 'yes'");
         assertThat(rejection.requestId()).isEqualTo("r4");
+    }
+
+    @Test
+    void theJsonReaderRefusesToLeaveOutAFieldItDoesNotHave() {
+        assertThatThrownBy(() -> new JsonRecordReader<>(PromptRequest.class, Set.of("inptu")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("no top-level field inptu in PromptRequest");
     }
 
     @Test
