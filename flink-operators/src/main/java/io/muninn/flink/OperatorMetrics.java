@@ -17,7 +17,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * {@code stepsPerToken} (histogram), {@code tokensConverged} / {@code tokensMaxSteps} (exit reasons),
  * {@code tokensPerSecond} (meter), {@code completions.<reason>}, {@code activeSequences}, {@code waitingSequences},
  * {@code rowsPerStep} (histogram), {@code kvBytesInUse}, {@code replayMillis} (time from restore until every
- * restored sequence is producing new tokens again), {@code rejected}, {@code weightsBytes} and
+ * restored sequence is producing new tokens again), {@code rejected}, {@code cancelsIgnored} (cancels for requests
+ * that were not running), {@code weightsBytes} and
  * {@code weightsSharedBy} (the size of the task manager's one copy of the weights and how many operator instances hold
  * it now; every instance on a task manager reports the same copy).
  */
@@ -29,6 +30,7 @@ final class OperatorMetrics {
     private final Counter converged;
     private final Counter maxSteps;
     private final Counter rejected;
+    private final Counter cancelsIgnored;
     private final Meter tokensPerSecond;
     private final Map<io.muninn.model.generate.FinishReason, Counter> completions =
             new EnumMap<>(io.muninn.model.generate.FinishReason.class);
@@ -42,6 +44,7 @@ final class OperatorMetrics {
         converged = g.counter("tokensConverged");
         maxSteps = g.counter("tokensMaxSteps");
         rejected = g.counter("rejected");
+        cancelsIgnored = g.counter("cancelsIgnored");
         Counter tokens = g.counter("tokens");
         tokensPerSecond = g.meter("tokensPerSecond", new MeterView(tokens));
         MetricGroup c = g.addGroup("completions");
@@ -71,6 +74,16 @@ final class OperatorMetrics {
 
     void onCompletion(io.muninn.model.generate.FinishReason reason) {
         completions.get(reason).inc();
+    }
+
+    /** A cancel ended a sequence: the KV it held is free now, before the next step reports it. */
+    void onKvBytes(long bytes) {
+        kvBytes = bytes;
+    }
+
+    /** A cancel for a request that is not live (unknown, finished or cancelled already). */
+    void onCancelIgnored() {
+        cancelsIgnored.inc();
     }
 
     void onRejected() {
