@@ -94,6 +94,13 @@ public final class ServingBenchmark {
                     Double.parseDouble(o.get("--random-spread"))), settings.exit().criterion().threshold(), 1.0, null);
             results.add(sweep(setup, requests(setup, settings), settings));
         }
+        if (!o.get("--plot").equals("none")) {
+            for (ModelResult r : results) {
+                for (Path p : ServingPlot.write(o.get("--plot"), r.name(), r.byMode())) {
+                    System.out.println("plot: " + p);
+                }
+            }
+        }
         if (tiny != null && Boolean.parseBoolean(o.get("--pipeline"))) {
             List<ServingSummary> stepRuns = tiny.byMode().get("step-level");
             double rate = o.get("--pipeline-rate").equals("auto") ? stepRuns.get(stepRuns.size() / 2).rate()
@@ -107,13 +114,6 @@ public final class ServingBenchmark {
             System.out.println(ServingSummary.header());
             stepRuns.stream().filter(s -> s.rate() == rate).forEach(s -> System.out.println(s.row()));
             System.out.println(piped.row());
-        }
-        if (!o.get("--plot").equals("none")) {
-            for (ModelResult r : results) {
-                for (Path p : ServingPlot.write(o.get("--plot"), r.name(), r.byMode())) {
-                    System.out.println("plot: " + p);
-                }
-            }
         }
         System.out.println();
         for (ModelResult r : results) {
@@ -178,8 +178,9 @@ public final class ServingBenchmark {
         for (double rate : rates) {
             long[] arrivals = PoissonArrivals.offsetsNanos(requests.size(), rate, s.seed());
             for (ServingMode mode : modes) {
-                ServingRun run = serve(mode, requests, arrivals);
-                ServingSummary summary = ServingSummary.of(mode.name(), rate, run.timings(), slo, same(expected, run.tokens()));
+                ServingRun run = new ServingRun(requests, arrivals);
+                ServingMode.Work work = mode.serve(run);
+                ServingSummary summary = ServingSummary.of(mode.name(), rate, run.timings(), slo, same(expected, run.tokens()), work);
                 byMode.get(mode.name()).add(summary);
                 System.out.println(summary.row());
                 System.out.flush();

@@ -4,6 +4,12 @@ package io.muninn.bench;
 interface ServingMode {
     String name();
 
-    /** Starts {@code run}'s clock and serves every request as it arrives. */
-    void serve(ServingRun run);
+    /**
+     * The work a run did, independent of how busy the machine was: micro-batch steps, and entries stepped summed over
+     * steps (a decode row, a prefill chunk or a shadow row counts once per step).
+     */
+    record Work(long steps, long entrySteps) {}
+
+    /** Starts {@code run}'s clock and serves every request as it arrives; returns the work done. */
+    Work serve(ServingRun run);
 }

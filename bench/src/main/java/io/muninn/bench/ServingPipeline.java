@@ -60,13 +60,16 @@ final class ServingPipeline {
     /** Runs the requests through the pipeline; {@code expected} are the in-process step-level tokens to compare. */
     static ServingSummary run(Path model, List<BenchRequest> requests, long[] arrivals, int maxActive, long checkpointMs,
             Slo slo, double rate, List<int[]> expected) throws Exception {
+        int maxSteps = requests.stream().mapToInt(r -> r.params().exit().maxSteps()).max().orElseThrow();
         try (LocalKafka kafka = LocalKafka.start()) {
             GenerateJobConfig config = GenerateJobConfig.defaults(kafka.bootstrapServers(), "serving-").withCheckpointMillis(checkpointMs);
             createTopics(kafka.bootstrapServers(), config.promptsTopic(), config.tokensTopic(), config.completionsTopic(),
                     config.rejectedTopic());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
             GenerateJob.build(env, config, RecurrentDepthGeneration.builder().setModel(model)
-                    .setKvBudget(new MemorySize(EngineOptions.DEFAULT_KV_BUDGET)).setMaxActiveSequences(maxActive).build());
+                    .setKvBudget(new MemorySize(EngineOptions.DEFAULT_KV_BUDGET)).setMaxActiveSequences(maxActive)
+                    // as the in-process step-level mode runs: the requests' step cap, rows uncapped, 64-row prefill chunks
+                    .setMaxSteps(maxSteps).setMaxRowsPerStep(4096).setPrefillChunk(64).build());
             JobClient job = env.executeAsync("bench serving");
             try (var consumer = consumer(kafka.bootstrapServers(), config);
                     var producer = producer(kafka.bootstrapServers())) {

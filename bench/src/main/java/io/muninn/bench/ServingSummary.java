@@ -13,9 +13,16 @@ import java.util.Locale;
  * @param sameTokens requests whose tokens equal the step-level mode's for the same request; -1 when not compared
  */
 record ServingSummary(String mode, double rate, int requests, long tokens, double seconds, double ttftP50, double ttftP99,
-        double tpotP50, double tpotP99, double e2eP50, double e2eP99, int metSlo, boolean meetsSlo, int sameTokens) {
+        double tpotP50, double tpotP99, double e2eP50, double e2eP99, int metSlo, boolean meetsSlo, int sameTokens,
+        ServingMode.Work work) {
 
     static ServingSummary of(String mode, double rate, List<RequestTiming> timings, Slo slo, int sameTokens) {
+        return of(mode, rate, timings, slo, sameTokens, null);
+    }
+
+    /** @param work the mode's steps and entries stepped; null where unknown (through the pipeline) */
+    static ServingSummary of(String mode, double rate, List<RequestTiming> timings, Slo slo, int sameTokens,
+            ServingMode.Work work) {
         if (timings.isEmpty()) {
             throw new IllegalArgumentException("a run of mode " + mode + " at rate " + rate + " finished no request");
         }
@@ -36,7 +43,7 @@ record ServingSummary(String mode, double rate, int requests, long tokens, doubl
         }
         return new ServingSummary(mode, rate, timings.size(), tokens, last / 1e9, percentile(ttft, 50), percentile(ttft, 99),
                 percentile(tpot, 50), percentile(tpot, 99), percentile(e2e, 50), percentile(e2e, 99), met,
-                met >= slo.attainment() * timings.size(), sameTokens);
+                met >= slo.attainment() * timings.size(), sameTokens, work);
     }
 
     /** Nearest-rank percentile of the values that are not NaN; NaN when none is. */
@@ -89,13 +96,15 @@ record ServingSummary(String mode, double rate, int requests, long tokens, doubl
 
     static String header() {
         return "| mode | rate req/s | requests | seconds | throughput req/s | tokens/s | TTFT p50 ms | TTFT p99 ms | TPOT p50 ms "
-                + "| TPOT p99 ms | e2e p50 ms | e2e p99 ms | met SLO | goodput req/s | meets SLO | same tokens as step-level |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|";
+                + "| TPOT p99 ms | e2e p50 ms | e2e p99 ms | met SLO | goodput req/s | meets SLO | same tokens as step-level "
+                + "| steps | entries stepped |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|";
     }
 
     String row() {
-        return String.format(Locale.ROOT, "| %s | %.3g | %d | %.2f | %.3g | %.3g | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.3g | %s | %s |",
+        return String.format(Locale.ROOT, "| %s | %.3g | %d | %.2f | %.3g | %.3g | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.3g | %s | %s | %s | %s |",
                 mode, rate, requests, seconds, requestsPerSecond(), tokensPerSecond(), ttftP50, ttftP99, tpotP50, tpotP99,
-                e2eP50, e2eP99, metSlo, goodput(), meetsSlo ? "yes" : "no", sameTokens < 0 ? "-" : sameTokens + " of " + requests);
+                e2eP50, e2eP99, metSlo, goodput(), meetsSlo ? "yes" : "no", sameTokens < 0 ? "-" : sameTokens + " of " + requests,
+                work == null ? "-" : Long.toString(work.steps()), work == null ? "-" : Long.toString(work.entrySteps()));
     }
 }

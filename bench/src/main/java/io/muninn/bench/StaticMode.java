@@ -33,7 +33,7 @@ final class StaticMode implements ServingMode {
     }
 
     @Override
-    public void serve(ServingRun run) {
+    public Work serve(ServingRun run) {
         StaticBatchRunner runner = new StaticBatchRunner(engine, batch, membersKeepComputing);
         Deque<Integer> waiting = new ArrayDeque<>();
         run.start();
@@ -67,5 +67,6 @@ final class StaticMode implements ServingMode {
                 }
             });
         }
+        return new Work(runner.steps(), runner.entrySteps());
     }
 }

@@ -32,7 +32,7 @@ final class StepLevelMode implements ServingMode {
     }
 
     @Override
-    public void serve(ServingRun run) {
+    public Work serve(ServingRun run) {
         Map<String, Integer> index = new HashMap<>();
         GenerationListener listener = new GenerationListener() {
             @Override
@@ -64,5 +64,6 @@ final class StepLevelMode implements ServingMode {
                 run.sleepUntil(run.nextArrival());
             }
         }
+        return new Work(scheduler.stats().steps(), scheduler.stats().entrySteps());
     }
 }

@@ -52,7 +52,7 @@ final class TokenLevelMode implements ServingMode {
     }
 
     @Override
-    public void serve(ServingRun run) {
+    public Work serve(ServingRun run) {
         StaticBatchRunner rounds = new StaticBatchRunner(engine, batch, membersKeepComputing);
         Deque<Integer> waiting = new ArrayDeque<>();
         List<Member> members = new ArrayList<>();
@@ -100,5 +100,6 @@ final class TokenLevelMode implements ServingMode {
                 }
             }
         }
+        return new Work(rounds.steps(), rounds.entrySteps());
     }
 }

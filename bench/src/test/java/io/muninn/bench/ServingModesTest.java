@@ -56,12 +56,18 @@ class ServingModesTest {
         int longest = requests.stream().mapToInt(r -> r.prompt().length + r.params().maxNewTokens()).max().orElseThrow();
         RecurrentDepthEngine engine = BatchingBenchmark.engine(weights, 32, longest, 2 * BATCH + 1);
         long[] arrivals = PoissonArrivals.offsetsNanos(requests.size(), 400.0, 5);
-        ServingRun step = ServingBenchmark.serve(new StepLevelMode(engine, BATCH), requests, arrivals);
+        ServingRun step = new ServingRun(requests, arrivals);
+        ServingMode.Work stepWork = new StepLevelMode(engine, BATCH).serve(step);
         List<int[]> expected = step.tokens();
         assertCompleted(step, requests);
         for (boolean keep : alsoIdleMembers ? new boolean[] {true, false} : new boolean[] {true}) {
-            ServingRun token = ServingBenchmark.serve(new TokenLevelMode(engine, BATCH, keep), requests, arrivals);
+            ServingRun token = new ServingRun(requests, arrivals);
+            ServingMode.Work tokenWork = new TokenLevelMode(engine, BATCH, keep).serve(token);
             assertCompleted(token, requests);
+            if (keep) {
+                // every member computes a row in every step of its rounds, at least its own exit steps
+                assertThat(tokenWork.entrySteps()).isGreaterThanOrEqualTo(stepWork.entrySteps());
+            }
             assertThat(token.tokens()).as("token-level, members keep computing: " + keep).containsExactlyElementsOf(expected);
             ServingRun stat = ServingBenchmark.serve(new StaticMode(engine, BATCH, 2_000_000L, keep), requests, arrivals);
             assertCompleted(stat, requests);

@@ -102,6 +102,6 @@ class ServingSummaryTest {
     }
 
     private static ServingSummary run(double rate, boolean meets) {
-        return new ServingSummary("m", rate, 1, 1, 1, 1, 1, 1, 1, 1, 1, meets ? 1 : 0, meets, -1);
+        return new ServingSummary("m", rate, 1, 1, 1, 1, 1, 1, 1, 1, 1, meets ? 1 : 0, meets, -1, null);
     }
 }
