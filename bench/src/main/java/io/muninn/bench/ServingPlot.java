@@ -42,6 +42,8 @@ final class ServingPlot {
             XYChart chart = new XYChartBuilder().width(900).height(560).title(model + ": " + l.title() + " vs request rate")
                     .xAxisTitle("request rate (requests/s)").yAxisTitle(l.file().toUpperCase(java.util.Locale.ROOT) + " (ms)").build();
             chart.getStyler().setYAxisLogarithmic(true);
+            chart.getStyler().setYAxisLogarithmicDecadeOnly(false); // labels within a decade too
+            chart.getStyler().setYAxisDecimalPattern("#,##0.#");
             int colour = 0;
             for (Map.Entry<String, List<ServingSummary>> e : byMode.entrySet()) {
                 Color c = COLORS[colour++ % COLORS.length];
