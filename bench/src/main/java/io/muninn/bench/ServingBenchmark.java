@@ -62,6 +62,9 @@ public final class ServingBenchmark {
                 Double.parseDouble(o.get("--slo-tpot-scale")), auto(o.get("--slo-ttft-ms")), auto(o.get("--slo-tpot-ms")),
                 Double.parseDouble(o.get("--slo-attainment")), auto(o.get("--static-timeout-ms")),
                 Long.parseLong(o.get("--seed")));
+        if (settings.batch() < 1) {
+            throw new IllegalArgumentException("--batch must be >= 1 but was " + settings.batch());
+        }
         List<String> models = Arrays.asList(o.get("--models").split(","));
         for (String m : models) {
             if (!m.equals("tiny") && !m.equals("random")) {
