@@ -33,8 +33,12 @@ class SlicedRestoreTest {
 
     /** Rows per step 4 and replay slices of 2 positions, so a replay takes many mails. */
     private static GenerationSettings small() {
-        return TestRequests.tinyRandom().setMaxActiveSequences(4).setMaxRowsPerStep(4).setPrefillChunk(2).build()
-                .settings();
+        return small(4);
+    }
+
+    private static GenerationSettings small(int maxActive) {
+        return TestRequests.tinyRandom().setMaxActiveSequences(maxActive).setMaxRowsPerStep(4).setPrefillChunk(2)
+                .build().settings();
     }
 
     @BeforeAll
@@ -118,13 +122,18 @@ class SlicedRestoreTest {
         }
     }
 
+    /**
+     * One active sequence at a time after the restore, so the replay in progress is the only work: a chunk of it is
+     * rebuilt and it is still replaying when the timer fires, which only a sliced replay allows.
+     */
     @Test
     void timersAndNewRequestsAreHandledBetweenReplaySlices() throws Exception {
         Checkpoint first = midGeneration();
         RegisteredMetrics m = new RegisteredMetrics();
-        try (OperatorHarness r = new OperatorHarness(small(), m.registry, first.state())) {
+        try (OperatorHarness r = new OperatorHarness(small(1), m.registry, first.state())) {
             r.harness.setProcessingTime(1_000);
             runIntoTheReplay(r, m);
+            assertThat(m.gauge("activeSequences")).as("the replaying sequence alone").isEqualTo(1);
             PromptRequest timed = TestRequests.tokens("timed", 30, 90, 5, 6, 7);
             timed.setDeadlineMs(1_500L);
             r.send(timed);
