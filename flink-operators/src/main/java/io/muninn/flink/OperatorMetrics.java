@@ -20,7 +20,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * {@code rowsPerStep} (histogram), {@code kvBytesInUse}, {@code replayMillis} (time from restore until every
  * restored sequence is producing new tokens again), {@code replayComputeMillis}, {@code replayedPositions},
  * {@code replaySlices} and {@code replayingSequences} (the lockstep replay's work, a slice per step),
- * {@code preemptions}, {@code rejected}, {@code weightsBytes} and
+ * {@code preemptions}, {@code rejected}, {@code cancelsIgnored} (cancels for requests that were not running),
+ * {@code weightsBytes} and
  * {@code weightsSharedBy} (the size of the task manager's one copy of the weights and how many operator instances hold
  * it now; every instance on a task manager reports the same copy).
  */
@@ -32,6 +33,7 @@ final class OperatorMetrics {
     private final Counter converged;
     private final Counter maxSteps;
     private final Counter rejected;
+    private final Counter cancelsIgnored;
     private final Meter tokensPerSecond;
     private final Counter replayedPositions;
     private final Counter replaySlices;
@@ -52,6 +54,7 @@ final class OperatorMetrics {
         converged = g.counter("tokensConverged");
         maxSteps = g.counter("tokensMaxSteps");
         rejected = g.counter("rejected");
+        cancelsIgnored = g.counter("cancelsIgnored");
         Counter tokens = g.counter("tokens");
         tokensPerSecond = g.meter("tokensPerSecond", new MeterView(tokens));
         MetricGroup c = g.addGroup("completions");
@@ -94,6 +97,16 @@ final class OperatorMetrics {
 
     void onCompletion(io.muninn.model.generate.FinishReason reason) {
         completions.get(reason).inc();
+    }
+
+    /** A cancel ended a sequence: the KV it held is free now, before the next step reports it. */
+    void onKvBytes(long bytes) {
+        kvBytes = bytes;
+    }
+
+    /** A cancel for a request that is not live (unknown, finished or cancelled already). */
+    void onCancelIgnored() {
+        cancelsIgnored.inc();
     }
 
     void onRejected() {
