@@ -19,7 +19,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * {@code tokensPerSecond} (meter), {@code completions.<reason>}, {@code activeSequences}, {@code waitingSequences},
  * {@code rowsPerStep} (histogram), {@code kvBytesInUse}, {@code replayMillis} (time from restore until every
  * restored sequence is producing new tokens again), {@code replayComputeMillis}, {@code replayedPositions},
- * {@code replaySlices} and {@code replayingSequences} (the lockstep replay's work, a slice per step),
+ * {@code replaySlices} and {@code replayingSequences} (the replay's work, a slice per step),
  * {@code preemptions}, {@code rejected}, {@code cancelsIgnored} (cancels for requests that were not running),
  * {@code weightsBytes} and
  * {@code weightsSharedBy} (the size of the task manager's one copy of the weights and how many operator instances hold
@@ -82,7 +82,7 @@ final class OperatorMetrics {
         }
         kvBytes = report.kvBytesInUse();
         // the scheduler's running totals, read on the task thread; the reporter thread reads the copies
-        replayedPositions.inc(stats.lockstepReplayedPositions() - replayedPositions.getCount());
+        replayedPositions.inc(stats.replayedPositions() - replayedPositions.getCount());
         replaySlices.inc(stats.replaySlices() - replaySlices.getCount());
         preemptions.inc(stats.preemptions() - preemptions.getCount());
         replayComputeMillis = stats.lockstepReplayNanos() / 1e6;

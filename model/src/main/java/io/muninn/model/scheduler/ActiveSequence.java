@@ -27,6 +27,7 @@ final class ActiveSequence {
     /** The lockstep replay in progress, one slice per step; null otherwise. */
     LockstepReplay replay;
     boolean currentProducesToken;
+    private boolean currentIsReplayCall;
     int skippedSteps;
 
     ActiveSequence(SequenceRequest request, Sequence sequence, SequenceProgress progress, long reservedBytes,
@@ -51,6 +52,10 @@ final class ActiveSequence {
      * call, or a decode row. {@code prefillChunk} also bounds the positions a replay slice iterates.
      */
     void startNext(RecurrentDepthEngine engine, int prefillChunk, SchedulerStats stats) {
+        if (currentIsReplayCall) { // the replay call that just exited rebuilt its positions
+            stats.recordCallReplayPositions(current.rows());
+            currentIsReplayCall = false;
+        }
         var policy = request.params().exit();
         int[] prompt = request.prompt();
         boolean replaying = progress.size() > 0;
@@ -75,11 +80,13 @@ final class ActiveSequence {
                     ? engine.replay(sequence, chunk, true, progress.exitSteps()[0], policy)
                     : engine.prefill(sequence, chunk, last, policy);
             currentProducesToken = last && !replaying;
+            currentIsReplayCall = replaying;
             promptEntered = to;
         } else if (replayed < replayUpTo) {
             current = engine.replay(sequence, new int[] {progress.tokens()[replayed]}, false,
                     progress.exitSteps()[replayed + 1], policy);
             currentProducesToken = false;
+            currentIsReplayCall = true;
             replayed++;
         } else {
             current = engine.decode(sequence, progress.tokens()[progress.size() - 1], policy);

@@ -14,6 +14,7 @@ public final class SchedulerStats {
     private long lockstepNanos;
     private long replaySlices;
     private long callReplays;
+    private long callReplayPositions;
 
     SchedulerStats(int maxSteps) {
         this.stepsHistogram = new long[maxSteps + 1];
@@ -51,6 +52,11 @@ public final class SchedulerStats {
         callReplays++;
     }
 
+    /** A replay call (call-by-call replay) exited, having rebuilt {@code positions} positions. */
+    void recordCallReplayPositions(int positions) {
+        callReplayPositions += positions;
+    }
+
     /** Sequences rebuilt by a lockstep replay (design.md §5), counted when the replay completes. */
     public long lockstepReplays() {
         return lockstepReplays;
@@ -72,6 +78,11 @@ public final class SchedulerStats {
     /** Lockstep replay slices run, each at most one step's worth of compute ({@code LockstepReplay#runSlice}). */
     public long replaySlices() {
         return replaySlices;
+    }
+
+    /** Positions rebuilt by replay of either kind: {@link #lockstepReplayedPositions} and those of replay calls. */
+    public long replayedPositions() {
+        return lockstepPositions + callReplayPositions;
     }
 
     /** Sequences rebuilt call by call (strategies or warm start where lockstep is not exact). */

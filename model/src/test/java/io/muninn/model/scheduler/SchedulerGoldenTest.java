@@ -93,8 +93,9 @@ class SchedulerGoldenTest {
                     assertThat(h.scheduler.stats().lockstepReplays()).as("lockstep replays").isEqualTo(lockstep ? 1 : 0);
                     assertThat(h.scheduler.stats().callReplays()).as("call-by-call replays").isEqualTo(lockstep ? 0 : 1);
                     int positions = s.prompt().length + k - 1;
-                    assertThat(h.scheduler.stats().lockstepReplayedPositions()).as("positions replayed")
+                    assertThat(h.scheduler.stats().lockstepReplayedPositions()).as("positions replayed in lockstep")
                             .isEqualTo(lockstep ? positions : 0);
+                    assertThat(h.scheduler.stats().replayedPositions()).as("positions replayed").isEqualTo(positions);
                     if (lockstep) {
                         // at least one slice per chunk and per recurrence step of the chunk's deepest position
                         int chunks = (positions + options.prefillChunk() - 1) / options.prefillChunk();
