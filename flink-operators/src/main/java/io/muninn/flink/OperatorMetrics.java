@@ -1,5 +1,6 @@
 package io.muninn.flink;
 
+import io.muninn.model.scheduler.SchedulerStats;
 import io.muninn.model.scheduler.StepReport;
 import io.muninn.model.scheduler.StepScheduler;
 import io.muninn.model.weights.SharedWeights;
@@ -17,8 +18,10 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * {@code stepsPerToken} (histogram), {@code tokensConverged} / {@code tokensMaxSteps} (exit reasons),
  * {@code tokensPerSecond} (meter), {@code completions.<reason>}, {@code activeSequences}, {@code waitingSequences},
  * {@code rowsPerStep} (histogram), {@code kvBytesInUse}, {@code replayMillis} (time from restore until every
- * restored sequence is producing new tokens again), {@code rejected}, {@code cancelsIgnored} (cancels for requests
- * that were not running), {@code weightsBytes} and
+ * restored sequence is producing new tokens again), {@code replayComputeMillis}, {@code replayedPositions},
+ * {@code replaySlices} and {@code replayingSequences} (the replay's work, a slice per step),
+ * {@code preemptions}, {@code rejected}, {@code cancelsIgnored} (cancels for requests that were not running),
+ * {@code weightsBytes} and
  * {@code weightsSharedBy} (the size of the task manager's one copy of the weights and how many operator instances hold
  * it now; every instance on a task manager reports the same copy).
  */
@@ -32,10 +35,17 @@ final class OperatorMetrics {
     private final Counter rejected;
     private final Counter cancelsIgnored;
     private final Meter tokensPerSecond;
+    private final Counter replayedPositions;
+    private final Counter replaySlices;
+    private final Counter preemptions;
+    private final SchedulerStats stats;
+    private final StepScheduler scheduler;
     private final Map<io.muninn.model.generate.FinishReason, Counter> completions =
             new EnumMap<>(io.muninn.model.generate.FinishReason.class);
     private volatile long kvBytes;
     private volatile long replayMillis = -1;
+    private volatile double replayComputeMillis;
+    private volatile int replaying;
 
     OperatorMetrics(MetricGroup operatorGroup, StepScheduler scheduler, SharedWeights.Lease weights) {
         MetricGroup g = operatorGroup.addGroup("muninn");
@@ -55,6 +65,13 @@ final class OperatorMetrics {
         g.gauge("waitingSequences", scheduler::waitingCount);
         g.gauge("kvBytesInUse", () -> kvBytes);
         g.gauge("replayMillis", () -> replayMillis);
+        g.gauge("replayComputeMillis", () -> replayComputeMillis);
+        g.gauge("replayingSequences", () -> replaying);
+        replayedPositions = g.counter("replayedPositions");
+        replaySlices = g.counter("replaySlices");
+        preemptions = g.counter("preemptions");
+        this.scheduler = scheduler;
+        this.stats = scheduler.stats();
         g.gauge("weightsBytes", weights::bytes);
         g.gauge("weightsSharedBy", weights::users);
     }
@@ -64,6 +81,12 @@ final class OperatorMetrics {
             rowsPerStep.update(report.rows());
         }
         kvBytes = report.kvBytesInUse();
+        // the scheduler's running totals, read on the task thread; the reporter thread reads the copies
+        replayedPositions.inc(stats.replayedPositions() - replayedPositions.getCount());
+        replaySlices.inc(stats.replaySlices() - replaySlices.getCount());
+        preemptions.inc(stats.preemptions() - preemptions.getCount());
+        replayComputeMillis = stats.lockstepReplayNanos() / 1e6;
+        replaying = scheduler.replayingCount();
     }
 
     void onToken(int exitStep, boolean hasConverged) {

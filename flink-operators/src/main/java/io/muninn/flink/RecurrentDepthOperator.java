@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *       {@link Completion} on {@link #COMPLETIONS}, and its state is cleared.
  *   <li>Checkpoints: generated tokens are written to keyed state for every sequence that changed, in
  *       {@link #snapshotState}, so state always matches what was emitted before the barrier. On restore every key
- *       of the state is read back and its sequence is rebuilt by replay; the KV cache is never in state.
+ *       of the state is read back and its sequence is rebuilt by replay, a bounded slice per step mail, so barriers,
+ *       timers and input are handled during a restore; the KV cache is never in state.
  *   <li>A cancel record ({@code cancel: true}) ends its live request with {@code CANCELLED} at once.
  *   <li>Deadlines are processing-time timers; bounded inputs are drained in {@link #endInput()}.
  * </ul>
