@@ -1,30 +1,30 @@
 package io.muninn.bench;
 
-import java.util.Arrays;
+import java.util.List;
 
-/** {@code muninn bench <name> [options]}: batching, core-step, exit-spread, gemm, pipeline, reference, replay. */
+/**
+ * The benchmark registry: every benchmark {@code muninn bench} runs, one entry each. {@link BenchCommand} makes a
+ * subcommand of each, so {@code muninn bench --help} lists them and {@code muninn bench NAME --help} prints the
+ * benchmark's options. A new benchmark is one line here (its name, a one-line description, its {@code main}).
+ */
 public final class BenchMain {
     private BenchMain() {}
 
-    public static void main(String[] args) throws Exception {
-        if (args.length == 0) {
-            System.err.println("usage: muninn bench batching|core-step|exit-spread|gemm|pipeline|reference|replay [options]; --help lists a benchmark's options");
-            System.exit(2);
-        }
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        switch (args[0]) {
-            case "batching" -> BatchingBenchmark.main(rest);
-            case "core-step" -> CoreStepTable.main(rest);
-            case "exit-spread" -> ExitSpreadBenchmark.main(rest);
-            case "gemm" -> GemmBenchmark.main(rest);
-            case "pipeline" -> PipelineBenchmark.main(rest);
-            case "reference" -> ReferenceBenchmark.main(rest);
-            case "replay" -> ReplayBenchmark.main(rest);
-            case "serving" -> ServingBenchmark.main(rest);
-            default -> {
-                System.err.println("unknown benchmark '" + args[0] + "'; accepted: batching, core-step, exit-spread, gemm, pipeline, reference, replay");
-                System.exit(2);
-            }
-        }
+    static final List<Benchmark> BENCHMARKS = List.of(
+            new Benchmark("batching", "Static against step-level continuous batching, tokens/s and steps per token.", BatchingBenchmark::main),
+            new Benchmark("core-step", "GFLOP/s of the core recurrence step per (rows, hidden) beside plain matmul; --breakdown splits a step.", CoreStepTable::main),
+            new Benchmark("exit-spread", "How widely a random model's KL exit steps spread per (coupling, spread).", ExitSpreadBenchmark::main),
+            new Benchmark("gemm", "Candidates for the step's matrix products (ND4J, OpenBLAS, oneDNN; FP32, BF16) at its shapes.", GemmBenchmark::main),
+            new Benchmark("pipeline", "The scheduler alone against the whole Kafka -> Flink -> Kafka pipeline, same prompts.", PipelineBenchmark::main),
+            new Benchmark("reference", "Muninn against the PyTorch reference implementation on the same checkpoint.", ReferenceBenchmark::main),
+            new Benchmark("replay", "Time to rebuild a sequence's KV cache after a restore: lockstep replay against re-running.", ReplayBenchmark::main),
+            new Benchmark("serving", "Open-loop serving: Poisson arrivals, TTFT/TPOT percentiles and goodput per batching mode.", ServingBenchmark::main));
+
+    /** {@code muninn bench NAME [options]} without the root: the same command as {@code bin/muninn bench}. */
+    public static void main(String[] args) {
+        String[] withBench = new String[args.length + 1];
+        withBench[0] = "bench";
+        System.arraycopy(args, 0, withBench, 1, args.length);
+        System.exit(io.muninn.cli.Muninn.commandLine().execute(withBench));
     }
 }
