@@ -36,7 +36,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * </pre>
  *
  * Runs in STREAMING mode even though the input is bounded: BATCH mode would sort by key and run sequences one
- * after another, losing the micro-batching (design.md §2). The operator drains every sequence before the job ends.
+ * after another, losing the micro-batching. The operator drains every sequence before the job ends.
  */
 public final class AnnotateJob {
     private AnnotateJob() {}

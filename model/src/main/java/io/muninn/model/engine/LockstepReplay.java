@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The lockstep replay of design.md §5: every known position of a sequence (prompt and generated tokens) iterates
+ * The lockstep replay (model/README.md, "Replay"): every known position of a sequence (prompt and generated tokens) iterates
  * together, step by step, each stopping at its recorded exit step; then the coda runs once over all of them.
  *
  * <p>Why it is exact: in the original run a position at iteration k read an earlier position q's core KV from

@@ -48,7 +48,7 @@ final class ActiveSequence {
         int[] prompt = request.prompt();
         boolean replaying = progress.size() > 0;
         if (replaying && promptEntered == 0 && engine.lockstepReplayExact(sequence, replayUpTo)) {
-            // design.md §5: all known positions at once, each to its recorded exit step
+            // lockstep replay (model/README.md, "Replay"): all known positions at once, each to its recorded exit step
             long t0 = System.nanoTime();
             engine.replayLockstep(sequence, prompt, Arrays.copyOf(progress.tokens(), replayUpTo),
                     Arrays.copyOf(progress.exitSteps(), replayUpTo + 1), policy);

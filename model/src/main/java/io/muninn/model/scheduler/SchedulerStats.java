@@ -44,7 +44,7 @@ public final class SchedulerStats {
         callReplays++;
     }
 
-    /** Sequences rebuilt by one lockstep replay (design.md §5). */
+    /** Sequences rebuilt by one lockstep replay (model/README.md, "Replay"). */
     public long lockstepReplays() {
         return lockstepReplays;
     }
