@@ -52,7 +52,7 @@ public final class AnnotateCommand implements Callable<Integer> {
     String inputFormat;
 
     @Option(names = "--id-field", defaultValue = "id", description = "Field identifying a record (default: ${DEFAULT-VALUE}); "
-            + "without it a record is identified by a hash of its line.")
+            + "without it a record is identified by a hash of its fields.")
     String idField;
 
     @Option(names = "--chat", description = "Send the prompt as a user message through the model's chat template.")
