@@ -39,8 +39,8 @@ public sealed interface ExitCriterion permits LogitCriterion, LatentCriterion, F
 
     /**
      * A fresh memory for one token whose recurrence starts from {@code initialLatents} (s0, row-major
-     * {@code rows x hidden}), holding the criterion's initial "previous" (see each criterion's class comment). Logit criteria ignore the latents
-     * (they may be null); latent criteria ignore {@code vocabSize}.
+     * {@code rows x hidden}), holding the criterion's initial "previous" (see each criterion's class comment). Logit
+     * criteria ignore the latents (they may be null); latent criteria ignore {@code vocabSize}.
      */
     ExitMemory start(float[] initialLatents, int rows, int hidden, int vocabSize);
 
