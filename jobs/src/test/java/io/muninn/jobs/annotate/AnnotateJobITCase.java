@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.client.deployment.ClusterClientJobClientAdapter;
+import org.apache.flink.client.deployment.StandaloneClusterId;
+import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -73,9 +76,13 @@ class AnnotateJobITCase {
         AnnotateJob.build(env, config, RecurrentDepthGeneration.builder().setModel(MODEL).setMaxActiveSequences(32)
                 .setMaxWaitingSequences(32).build(), new FailOnce(300));
         JobClient job = env.executeAsync("annotate-it");
+        // the progress bar's view of a remote cluster: a job client that talks to the cluster's REST API only
+        JobClient remote = new ClusterClientJobClientAdapter<>(AnnotateJobITCase::restClient, job.getJobID(),
+                AnnotateJobITCase.class.getClassLoader());
         List<Long> progress = new ArrayList<>();
         while (!job.getJobExecutionResult().isDone()) {
             progress.add(AnnotateCommand.committedRecords(job, -1));
+            progress.add(AnnotateCommand.committedRecords(remote, -1));
             Thread.sleep(200);
         }
         JobExecutionResult result = job.getJobExecutionResult().get();
@@ -84,6 +91,13 @@ class AnnotateJobITCase {
         assertThat(progress).allSatisfy(n -> assertThat(n).isBetween(-1L, (long) RECORDS));
         assertThat((Long) result.getAccumulatorResult(ToAnnotation.RECORDS)).isEqualTo(RECORDS);
         assertThat(AnnotateCommand.committedRecords(job, -1)).isEqualTo(RECORDS);
+        // the REST API serves an execution graph cached for web.refresh-interval (3 s): read until it is fresh
+        long overRest = AnnotateCommand.committedRecords(remote, -1);
+        for (int read = 0; read < 20 && overRest != RECORDS; read++) {
+            Thread.sleep(500);
+            overRest = AnnotateCommand.committedRecords(remote, -1);
+        }
+        assertThat(overRest).isEqualTo(RECORDS);
 
         List<String> rows = committedLines(dir.resolve("out/annotations"));
         Set<String> ids = new HashSet<>();
@@ -137,6 +151,14 @@ class AnnotateJobITCase {
         assertThat(r.get("field").getAsString()).isEqualTo("note");
         assertThat(r.get("reason").getAsString()).contains("no value for column 'note'");
         assertThat(r.get("record").getAsString()).isEqualTo("d,1111");
+    }
+
+    private static RestClusterClient<StandaloneClusterId> restClient() {
+        try {
+            return new RestClusterClient<>(CLUSTER.getClientConfiguration(), StandaloneClusterId.getInstance());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static List<String> committedLines(Path dir) throws IOException {
