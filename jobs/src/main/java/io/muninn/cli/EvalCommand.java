@@ -1,5 +1,6 @@
 package io.muninn.cli;
 
+import io.muninn.jobs.CriterionOptions;
 import io.muninn.model.eval.EvalExample;
 import io.muninn.model.eval.EvalReport;
 import io.muninn.model.eval.EvalSet;
@@ -24,6 +25,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,13 +55,6 @@ final class EvalCommand implements Callable<Integer> {
             description = "Fixed recurrence depths to evaluate (default: ${DEFAULT-VALUE}).")
     List<Integer> depths;
 
-    @Option(names = "--criterion", defaultValue = "kl",
-            description = "Exit criterion: kl, minp-kl, entropy-diff, latent-diff, cosine, argmax-stability (default: ${DEFAULT-VALUE}).")
-    String criterion;
-
-    @Option(names = "--threshold", description = "Exit threshold (default: the criterion's; kl 5e-4 as in the paper).")
-    Double threshold;
-
     @Option(names = "--max-steps", defaultValue = "32", description = "Most recurrence steps per token under the exit criterion (default: ${DEFAULT-VALUE}).")
     int maxSteps;
 
@@ -69,8 +64,16 @@ final class EvalCommand implements Callable<Integer> {
             + "in the paper.")
     Boolean exitInPrefill;
 
-    @Option(names = "--kv", defaultValue = "latest-m4", description = "KV lookup strategy (default: ${DEFAULT-VALUE}).")
-    String kv;
+    @Mixin
+    CriterionOptions exitOptions;
+
+    @Option(names = "--kv-strategy", description = "KV lookup strategy (default: ${DEFAULT-VALUE}).")
+    String kv = "latest-m4"; // an initial value, not defaultValue: picocli applies a defaultValue after --kv
+
+    @Option(names = "--kv", hidden = true, description = "Old name of --kv-strategy, kept for one release.")
+    void oldKvName(String value) {
+        kv = value;
+    }
 
     @Option(names = "--init-scale", defaultValue = "1.0", description = "Scale of the random initial state; 0 starts from zeros (default: ${DEFAULT-VALUE}, as evaluate.py).")
     double initScale;
@@ -78,8 +81,13 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Request seed of the initial state (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--max-active", defaultValue = "128", description = "Sequences batched at once (default: ${DEFAULT-VALUE}).")
-    int maxActive;
+    @Option(names = "--max-active-sequences", description = "Sequences batched at once (default: ${DEFAULT-VALUE}).")
+    int maxActive = 128; // an initial value, not defaultValue: picocli applies a defaultValue after --max-active
+
+    @Option(names = "--max-active", hidden = true, description = "Old name of --max-active-sequences, kept for one release.")
+    void oldMaxActiveName(int value) {
+        maxActive = value;
+    }
 
     @Option(names = "--json", description = "Print the numbers as JSON (evaluate.py's eval_python.json layout, plus the claims) instead of the table.")
     boolean json;
@@ -92,7 +100,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--eval-file " + file + " does not exist"
                     + (evalFile == null ? " (the default is <model>/eval.jsonl)" : ""));
         }
-        ExitCriterion exit = threshold == null ? ExitCriterion.withDefaultThreshold(criterion) : ExitCriterion.of(criterion, threshold);
+        ExitCriterion exit = exitOptions.exitCriterion();
         ModelWeights weights = WeightsLoader.load(model);
         List<EvalExample> examples = readExamples(file);
         if (limit != null && limit < examples.size()) {
@@ -137,9 +145,9 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-steps must be >= 1 but was " + maxSteps);
         }
         if (maxActive < 1) {
-            throw new IllegalArgumentException("--max-active must be >= 1 but was " + maxActive);
+            throw new IllegalArgumentException("--max-active-sequences must be >= 1 but was " + maxActive);
         }
-        if ("none".equals(criterion)) {
+        if ("none".equals(exitOptions.criterion)) {
             throw new IllegalArgumentException("--criterion none is a fixed depth; list it in --depths instead");
         }
     }

@@ -1,6 +1,7 @@
 package io.muninn.cli;
 
 import com.google.gson.JsonObject;
+import io.muninn.jobs.CriterionOptions;
 import io.muninn.model.exit.ExitCriterion;
 import io.muninn.model.exit.ExitPolicy;
 import io.muninn.model.generate.GenerationParams;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Adaptive generation of one sequence, printing each token's exit step and criterion value. */
@@ -32,14 +34,13 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--max-new-tokens", defaultValue = "16", description = "Tokens to generate at most (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--criterion", defaultValue = "kl", description = "Exit criterion: kl, minp-kl, entropy-diff, latent-diff, cosine, argmax-stability, none (default: ${DEFAULT-VALUE}).")
-    String criterion;
+    @Option(names = "--kv-strategy", description = "KV lookup strategy, e.g. latest-m4, full, latest-m4-compress-s16 (default: ${DEFAULT-VALUE}).")
+    String kv = "latest-m4"; // an initial value, not defaultValue: picocli applies a defaultValue after --kv
 
-    @Option(names = "--threshold", description = "Exit threshold (default: the criterion's; kl 5e-4 as in the paper).")
-    Double threshold;
-
-    @Option(names = "--kv", defaultValue = "latest-m4", description = "KV lookup strategy, e.g. latest-m4, full, latest-m4-compress-s16 (default: ${DEFAULT-VALUE}).")
-    String kv;
+    @Option(names = "--kv", hidden = true, description = "Old name of --kv-strategy, kept for one release.")
+    void oldKvName(String value) {
+        kv = value;
+    }
 
     @Option(names = "--max-steps", description = "Most recurrence steps per token (default: the config's mean_recurrence).")
     Integer maxSteps;
@@ -68,42 +69,20 @@ final class TraceCommand implements Callable<Integer> {
     List<Integer> stop;
 
     @ArgGroup(exclusive = true)
-    Sampling sampling;
+    SamplingOptions sampling;
 
-    static final class Sampling {
-        @Option(names = "--greedy", description = "Greedy decoding (the default).")
-        boolean greedy;
-
-        @ArgGroup(exclusive = false)
-        Stochastic stochastic;
-    }
-
-    static final class Stochastic {
-        @Option(names = "--temperature", required = true, description = "Sampling temperature > 0.")
-        double temperature;
-
-        @Option(names = "--top-k", defaultValue = "0", description = "Keep the k most likely tokens; 0 = off.")
-        int topK;
-
-        @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus sampling mass; 1 = off.")
-        double topP;
-
-        @Option(names = "--min-p", defaultValue = "0.0", description = "Drop tokens below min_p x the top probability; 0 = off.")
-        double minP;
-    }
+    @Mixin
+    CriterionOptions exitOptions;
 
     @Override
     public Integer call() {
         int[] tokens = tokenIds.ids();
         ModelWeights weights = WeightsLoader.load(model);
         int steps = maxSteps != null ? maxSteps : weights.config().meanRecurrence();
-        ExitCriterion exit = threshold == null ? ExitCriterion.withDefaultThreshold(criterion) : ExitCriterion.of(criterion, threshold);
+        ExitCriterion exit = exitOptions.exitCriterion();
         ExitPolicy policy = new ExitPolicy(exit, minSteps, steps, checkEvery,
                 exitInPrefill != null ? exitInPrefill : ExitPolicy.DEFAULT_EXIT_IN_PREFILL);
-        SamplingParams sp = sampling == null || sampling.stochastic == null
-                ? SamplingParams.greedyDecoding()
-                : new SamplingParams(false, sampling.stochastic.temperature, sampling.stochastic.topK,
-                        sampling.stochastic.topP, sampling.stochastic.minP);
+        SamplingParams sp = SamplingOptions.params(sampling);
         Set<Integer> stops = stop != null ? new HashSet<>(stop) : new HashSet<>(weights.config().eosTokenIds());
         GenerationParams params = new GenerationParams(maxNewTokens, policy, sp.toSampler(), seed, initScale, warmStart, stops);
         var engine = EngineFactory.forSequence(weights, kv, steps, tokens.length + maxNewTokens);

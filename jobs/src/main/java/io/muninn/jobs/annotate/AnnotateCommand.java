@@ -2,8 +2,11 @@ package io.muninn.jobs.annotate;
 
 import io.muninn.flink.GenerationSettings;
 import io.muninn.flink.RecurrentDepthGeneration;
+import io.muninn.jobs.ClusterOptions;
+import io.muninn.jobs.CriterionOptions;
 import io.muninn.jobs.EngineOptionsMixin;
 import io.muninn.jobs.Environments;
+import io.muninn.jobs.KafkaOptions;
 import io.muninn.model.config.ConfigReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,18 +32,12 @@ public final class AnnotateCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "INPUT", description = "JSONL or CSV files (or directories of them).")
     List<Path> inputs = new java.util.ArrayList<>();
 
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers, for --input-topic or --output-topic.")
-    String bootstrap;
-
     @Option(names = "--input-topic", description = "Read records (JSON lines) from this topic instead of files: from "
             + "the committed offsets of group muninn-annotate (else the beginning) up to the latest offsets at start.")
     String inputTopic;
 
     @Option(names = "--output-topic", description = "Also write the annotation rows to this topic, exactly-once.")
     String outputTopic;
-
-    @Option(names = "--kafka-properties", description = "Properties file for every Kafka client (security, SASL, SSL).")
-    Path kafkaProperties;
 
     @Option(names = "--template", required = true, description = "Prompt with {field} placeholders, e.g. \"Q: {question}\\nA:\".")
     String template;
@@ -61,31 +58,26 @@ public final class AnnotateCommand implements Callable<Integer> {
     @Option(names = "--max-new-tokens-per-answer", defaultValue = "64", description = "Answer length at most (default: ${DEFAULT-VALUE}).")
     int answerTokens;
 
-    @Option(names = "--criterion", defaultValue = "kl", description = "Exit criterion (default: ${DEFAULT-VALUE}; none = fixed depth).")
-    String criterion;
-
-    @Option(names = "--threshold", description = "Exit threshold (default: the criterion's).")
-    Double threshold;
-
     @Option(names = "--checkpoint-interval", defaultValue = "PT2S", description = "Checkpoint interval, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
-    @Option(names = "--parallelism", defaultValue = "0", description = "Job parallelism; 0 = the environment's default.")
-    int parallelism;
-
-    @Option(names = "--jobmanager", description = "host:port of a Flink cluster's REST endpoint to submit to.")
-    String jobManager;
-
-    @Option(names = "--job-jar", description = "Shaded job jar shipped with --jobmanager.")
-    Path jobJar;
-
     @Mixin
     EngineOptionsMixin engine;
+
+    @Mixin
+    KafkaOptions kafkaOptions;
+
+    @Mixin
+    CriterionOptions exit;
+
+    @Mixin
+    ClusterOptions cluster;
 
     private final PrintStream err = System.err;
 
     @Override
     public Integer call() throws Exception {
+        String bootstrap = kafkaOptions.bootstrap;
         if ((inputTopic != null || outputTopic != null) && bootstrap == null) {
             throw new IllegalArgumentException("--input-topic and --output-topic need --bootstrap-servers");
         }
@@ -94,13 +86,13 @@ public final class AnnotateCommand implements Callable<Integer> {
         }
         RecordFormat format = inputTopic != null ? new RecordFormat.JsonLines() : format();
         AnnotateJobConfig.KafkaIo kafka = bootstrap == null ? null : new AnnotateJobConfig.KafkaIo(bootstrap, inputTopic,
-                outputTopic, io.muninn.jobs.kafka.KafkaSettings.load(kafkaProperties));
+                outputTopic, io.muninn.jobs.kafka.KafkaSettings.load(kafkaOptions.kafkaProperties));
         AnnotateJobConfig config = new AnnotateJobConfig(
                 inputs.stream().map(p -> p.toAbsolutePath().normalize().toUri().toString()).toList(), format,
                 new PromptTemplate(template), chat, idField,
                 output.toAbsolutePath().normalize().toUri().toString(),
-                answerTokens, criterion, threshold, checkpointInterval.toMillis(), kafka);
-        StreamExecutionEnvironment env = Environments.of(jobManager, jobJar, parallelism, engine.flinkConfiguration());
+                answerTokens, exit.criterion, exit.threshold, checkpointInterval.toMillis(), kafka);
+        StreamExecutionEnvironment env = Environments.of(cluster.jobManager, cluster.jobJar, cluster.parallelism, engine.flinkConfiguration());
         // the job's Flink configuration (cluster config file, -D) first, then this command line's options
         RecurrentDepthGeneration generation = engine.generation(env.getConfiguration());
         long total = inputTopic != null ? 0 : countRecords(format);
@@ -204,7 +196,7 @@ public final class AnnotateCommand implements Callable<Integer> {
         long errors = counter(r, ToAnnotation.ERRORS);
         int maxSteps = settings.maxSteps() > 0 ? settings.maxSteps()
                 : ConfigReader.read(Path.of(settings.modelPath(), ConfigReader.FILE_NAME)).meanRecurrence();
-        long rejected = jobManager == null && output != null ? committedLines(output.resolve("rejected")) : 0;
+        long rejected = cluster.jobManager == null && output != null ? committedLines(output.resolve("rejected")) : 0;
         double mean = tokens == 0 ? 0 : (double) steps / tokens;
         err.printf("muninn annotate: %d records in %.1f s; %d tokens, %.1f tokens/s; mean %.2f steps per token "
                         + "(fixed depth %d: %.0f%% of the compute saved); %d errors, %d rejected records; output in %s%n",

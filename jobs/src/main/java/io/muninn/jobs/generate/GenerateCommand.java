@@ -1,7 +1,9 @@
 package io.muninn.jobs.generate;
 
+import io.muninn.jobs.ClusterOptions;
 import io.muninn.jobs.EngineOptionsMixin;
 import io.muninn.jobs.Environments;
+import io.muninn.jobs.KafkaOptions;
 import io.muninn.jobs.kafka.KafkaSettings;
 import io.muninn.jobs.kafka.OutputFormat;
 import java.nio.file.Path;
@@ -11,16 +13,15 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Runs GenerateJob: here, under {@code flink run}, or on a cluster given by {@code --jobmanager}. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Kafka prompts -> tokens, completions and rejected topics (GenerateJob).")
 public final class GenerateCommand implements Callable<Integer> {
-
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
-    String bootstrap;
 
     @Option(names = "--prompts-topic", defaultValue = "muninn-prompts", description = "Input topic (default: ${DEFAULT-VALUE}).")
     String promptsTopic;
@@ -36,10 +37,6 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--group-id", defaultValue = "muninn-generate", description = "Consumer group (default: ${DEFAULT-VALUE}).")
     String groupId;
-
-    @Option(names = "--kafka-properties", description = "Properties file passed to every Kafka client "
-            + "(security.protocol, sasl.*, ssl.*); secret values are never printed.")
-    Path kafkaProperties;
 
     @Option(names = "--delivery", defaultValue = "exactly-once", description = "exactly-once (transactions "
             + "committed at each checkpoint) or at-least-once (lowest latency; dedupe on request_id + index).")
@@ -58,20 +55,20 @@ public final class GenerateCommand implements Callable<Integer> {
             + "writing to the same cluster (default: ${DEFAULT-VALUE}).")
     String transactionalIdPrefix;
 
-    @Option(names = "--parallelism", defaultValue = "0", description = "Job parallelism; 0 = the environment's default.")
-    int parallelism;
-
-    @Option(names = "--jobmanager", description = "host:port of a Flink cluster's REST endpoint to submit to.")
-    String jobManager;
-
-    @Option(names = "--job-jar", description = "Shaded job jar shipped with --jobmanager (default: jobs/target/muninn-jobs-<version>-job.jar).")
-    Path jobJar;
-
     @Option(names = "--detached", description = "Submit and return instead of waiting for the job.")
     boolean detached;
 
     @Mixin
     EngineOptionsMixin engine;
+
+    @Mixin
+    KafkaOptions kafkaOptions;
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -81,7 +78,8 @@ public final class GenerateCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException(
                     "--delivery must be exactly-once or at-least-once but was '" + delivery + "'");
         };
-        var kafka = KafkaSettings.load(kafkaProperties);
+        String bootstrap = kafkaOptions.requireBootstrap(spec);
+        var kafka = KafkaSettings.load(kafkaOptions.kafkaProperties);
         GenerateJobConfig config = new GenerateJobConfig(bootstrap, promptsTopic, tokensTopic, completionsTopic,
                 rejectedTopic, groupId, kafka, guarantee, transactionalIdPrefix, format, !fromLatest,
                 checkpointInterval.toMillis(), io.muninn.schemas.codec.PromptCodec.DEFAULT_MAX_PAYLOAD_BYTES);
@@ -90,8 +88,8 @@ public final class GenerateCommand implements Callable<Integer> {
         if (!kafka.isEmpty()) {
             System.err.print("muninn generate: Kafka client settings:\n" + KafkaSettings.redacted(kafka));
         }
-        Path jar = jobJar != null ? jobJar : defaultJobJar();
-        StreamExecutionEnvironment env = Environments.of(jobManager, jar, parallelism, engine.flinkConfiguration());
+        Path jar = cluster.jobJar != null ? cluster.jobJar : defaultJobJar();
+        StreamExecutionEnvironment env = Environments.of(cluster.jobManager, jar, cluster.parallelism, engine.flinkConfiguration());
         // the job's Flink configuration (cluster config file, -D) first, then this command line's options
         GenerateJob.build(env, config, engine.generation(env.getConfiguration()));
         JobClient job = env.executeAsync("muninn generate");
