@@ -85,7 +85,7 @@ class EvalCommandTest {
         JsonObject s = expected.getAsJsonObject("settings");
         String[] args = {"eval", "--model", TINY.toString(), "--json", "--per-level", Integer.toString(PER_LEVEL),
                 "--depths", String.join(",", DEPTHS), "--criterion", "kl", "--threshold", s.get("threshold").getAsString(),
-                "--max-steps", s.get("max_steps").getAsString(), "--kv", s.get("kv").getAsString(),
+                "--max-steps", s.get("max_steps").getAsString(), "--kv-strategy", s.get("kv").getAsString(),
                 "--init-scale", s.get("init_scale").getAsString(), "--seed", s.get("seed").getAsString()};
         // both spelled out: the expected file says which mode it was made in, whatever eval's default is
         boolean inPrefill = s.has("exit_in_prefill") && s.get("exit_in_prefill").getAsBoolean();

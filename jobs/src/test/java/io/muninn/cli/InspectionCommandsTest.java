@@ -37,7 +37,7 @@ class InspectionCommandsTest {
     @Test
     void traceReproducesTheGoldenKlScenario() {
         Run r = run("trace", "--model", MODEL, "--tokens", "90,12,45,7,33", "--max-new-tokens", "10", "--criterion", "kl",
-                "--threshold", "5e-4", "--kv", "full", "--max-steps", "32", "--init-scale", "0", "--stop", "999",
+                "--threshold", "5e-4", "--kv-strategy", "full", "--max-steps", "32", "--init-scale", "0", "--stop", "999",
                 "--no-exit-in-prefill"); // as the golden scenario
         assertThat(r.exit()).as(r.err()).isZero();
         JsonObject json = JsonParser.parseString(r.out().trim()).getAsJsonObject();
