@@ -1,12 +1,17 @@
 package io.muninn.model.engine;
 
+import io.muninn.model.backend.Backend;
+import io.muninn.model.backend.Backends;
+import io.muninn.model.backend.LatentRows;
+import io.muninn.model.backend.Segment;
+import io.muninn.model.backend.StepLogits;
+import io.muninn.model.backend.StepModel;
 import io.muninn.model.config.ModelConfig;
 import io.muninn.model.exit.BatchedKl;
 import io.muninn.model.exit.ExitCriterion;
 import io.muninn.model.exit.ExitMemory;
 import io.muninn.model.exit.ExitPolicy;
 import io.muninn.model.exit.KlDivergenceExit;
-import io.muninn.model.kernel.Kernels;
 import io.muninn.model.kernel.StepTimer;
 import io.muninn.model.kernel.StepTimer.Part;
 import io.muninn.model.kv.KvBlockPool;
@@ -18,9 +23,6 @@ import io.muninn.model.weights.ModelWeights;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The micro-batch step API (design.md §4). Every {@link #step} advances each given entry (a prefill chunk or a
@@ -30,6 +32,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * coda and head. A sequence's result does not depend on its batch-mates beyond float rounding: its initial state
  * and everything it attends to are its own.
  *
+ * <p>The arithmetic runs on a {@link Backend} ({@link StepModel}): the engine schedules entries, keeps their exit
+ * memories and decides exits, while every entry's latent state and injection stay in the backend's memory from
+ * step to step; only tokens go in, and criterion values and the logits a caller asked for come out.
+ *
  * <p>Not thread-safe: one engine is driven by one thread (a scheduler, or a Flink task's mailbox).
  */
 public final class RecurrentDepthEngine {
@@ -37,15 +43,16 @@ public final class RecurrentDepthEngine {
     private final EngineOptions options;
     private final KvBlockPool pool;
     private final KvLayout layout;
-    private final RecurrentDepthModel model;
+    private final StepModel model;
 
-    public RecurrentDepthEngine(ModelWeights weights, Kernels kernels, EngineOptions options) {
+    /** An engine on {@code backend}; {@code new Nd4jKernels()} is one (the ND4J backend over those kernels). */
+    public RecurrentDepthEngine(ModelWeights weights, Backend backend, EngineOptions options) {
         this.config = weights.config();
         this.options = options;
         KvStrategy strategy = KvStrategy.parse(options.kvStrategy(), config.coreLayers());
         this.layout = new KvLayout(config.preludeLayers(), config.coreLayers(), config.codaLayers(), options.maxSteps(), strategy);
         this.pool = new KvBlockPool(config.hiddenSize(), options.kvBlockTokens(), options.kvBudgetBytes());
-        this.model = new RecurrentDepthModel(weights, kernels, pool, layout);
+        this.model = backend.bind(weights, pool, layout);
     }
 
     public ModelConfig config() {
@@ -78,7 +85,7 @@ public final class RecurrentDepthEngine {
      * largest step that thread ran). For a thread that is done stepping engines, such as a closing Flink task.
      */
     public static void releaseThreadMemory() {
-        StepWorkspace.releaseForCurrentThread();
+        Backends.releaseThreadMemory();
     }
 
     /**
@@ -187,7 +194,9 @@ public final class RecurrentDepthEngine {
         Arrays.fill(steps, 0, prompt.length, exitSteps[0]);
         System.arraycopy(exitSteps, 1, steps, prompt.length, generated.length);
         StepEntry checked = start(seq, tokens, true, StepEntry.Logits.NONE, policy, exitSteps[0]);
-        new LockstepReplay(model).run(seq, checked.firstPosition, tokens, steps);
+        float[] s0 = randomInitialState(config, seq, checked.firstPosition, tokens.length);
+        // as after call-by-call replay: the last position's exit latent is where a warm-started next token begins
+        seq.warmLatent(model.replayLockstep(seq.kv(), checked.firstPosition, tokens, steps, s0));
     }
 
     private StepEntry start(Sequence seq, int[] tokens, boolean prefill, StepEntry.Logits logits, ExitPolicy policy, int forced) {
@@ -226,8 +235,8 @@ public final class RecurrentDepthEngine {
                 fresh.add(e);
             }
         }
-        // every array of the step lives in the step workspace; entries keep Java copies of what they carry over
-        try (MemoryWorkspace ignored = StepWorkspace.enter(StepWorkspace.STEP)) {
+        // a step's temporaries live in its scope; entries keep their states and injections in the backend's memory
+        try (StepModel.Scope ignored = model.openStep()) {
             if (!fresh.isEmpty()) {
                 runPrelude(new MicroBatch(fresh));
             }
@@ -238,20 +247,21 @@ public final class RecurrentDepthEngine {
     }
 
     private void runPrelude(MicroBatch batch) {
-        INDArray e = model.prelude.forward(model.embed(batch.tokens()), batch.positions, batch.segments);
-        INDArray injection = model.core.adapter().inject(e);
+        LatentRows[] injections = model.prelude(batch.tokens(), batch.positions, batch.segments);
         long started = StepTimer.start();
-        float[] injected = Floats.of(injection);
-        for (int i = 0; i < batch.entries.size(); i++) {
+        float[][] initial = new float[injections.length][];
+        for (int i = 0; i < injections.length; i++) {
             StepEntry entry = batch.entries.get(i);
-            entry.injected = batch.rowsOf(injected, i, config.hiddenSize());
-            entry.state = initialState(entry);
+            entry.injected = injections[i];
+            initial[i] = initialState(entry);
+            entry.state = model.upload(initial[i], entry.rows());
         }
         StepTimer.stop(Part.COPIES, started);
         started = StepTimer.start();
-        for (StepEntry entry : batch.entries) {
+        for (int i = 0; i < injections.length; i++) {
+            StepEntry entry = batch.entries.get(i);
             entry.memory = batchedKl(entry) ? BatchedKl.start(config.vocabSize()) : entry.policy.criterion().start(
-                    entry.state, entry.rows(), config.hiddenSize(), config.vocabSize());
+                    initial[i], entry.rows(), config.hiddenSize(), config.vocabSize());
             entry.phase = StepEntry.Phase.RUNNING;
         }
         StepTimer.stop(Part.EXIT_CRITERION, started);
@@ -282,25 +292,15 @@ public final class RecurrentDepthEngine {
     }
 
     private void iterate(MicroBatch batch) {
-        int hidden = config.hiddenSize();
         int[] iterations = new int[batch.entries.size()];
         for (int i = 0; i < iterations.length; i++) {
             iterations[i] = batch.entries.get(i).iterations;
         }
-        long started = StepTimer.start();
-        INDArray state = batch.stack(e -> e.state, hidden);
-        INDArray injected = batch.stack(e -> e.injected, hidden);
-        StepTimer.stop(Part.COPIES, started);
-        INDArray iterated = model.core.iterate(state, injected, batch.positions, batch.segments, iterations);
-        started = StepTimer.start();
-        float[] next = Floats.of(iterated);
-        for (int i = 0; i < iterations.length; i++) {
-            StepEntry e = batch.entries.get(i);
-            e.state = batch.rowsOf(next, i, hidden);
+        model.iterate(batch.blocks(e -> e.state), batch.blocks(e -> e.injected), batch.positions, batch.segments, iterations);
+        for (StepEntry e : batch.entries) {
             e.iterations++;
             e.sequence.kv().setDepth(e.firstPosition, e.rows(), e.iterations);
         }
-        StepTimer.stop(Part.COPIES, started);
     }
 
     /** Exit checks, then coda and head for every entry that needs them, batched. */
@@ -318,9 +318,12 @@ public final class RecurrentDepthEngine {
                 exiting = e.policy.forcedAt(k);
                 if (checks && criterion.needsLogits()) {
                     logitCheck = true;
-                } else if (checks) {
+                } else if (checks) { // a latent criterion: it reads a heap copy of the state
                     long started = StepTimer.start();
-                    e.criterionValue = criterion.evaluate(e.memory, null, e.state, e.rows(), config.hiddenSize());
+                    float[] state = e.state.toHeap();
+                    StepTimer.stop(Part.COPIES, started);
+                    started = StepTimer.start();
+                    e.criterionValue = criterion.evaluate(e.memory, null, state, e.rows(), config.hiddenSize());
                     StepTimer.stop(Part.EXIT_CRITERION, started);
                     e.converged = criterion.exits(e.criterionValue);
                     exiting |= e.converged;
@@ -340,11 +343,6 @@ public final class RecurrentDepthEngine {
     }
 
     private void runTail(MicroBatch batch) {
-        long started = StepTimer.start();
-        INDArray state = batch.stack(e -> e.state, config.hiddenSize());
-        StepTimer.stop(Part.COPIES, started);
-        started = StepTimer.startAbsorbing();
-        INDArray hidden = model.coda.forward(state, batch.positions, batch.segments); // (n, H)
         List<Integer> headRows = new ArrayList<>();
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry e = batch.entries.get(i);
@@ -357,9 +355,8 @@ public final class RecurrentDepthEngine {
                 headRows.add(s.rowOffset() + s.rows() - 1);
             }
         }
-        INDArray logits = headRows.isEmpty() ? null : model.head.logits(
-                Nd4j.pullRows(hidden, 1, headRows.stream().mapToInt(Integer::intValue).toArray())); // (rows, V)
-        StepTimer.stopAbsorbing(Part.EXIT_CODA_HEAD, started);
+        StepLogits logits = model.tail(batch.blocks(e -> e.state), batch.positions, batch.segments,
+                headRows.stream().mapToInt(Integer::intValue).toArray()); // (rows, V), null when no rows
         int[] firstRow = new int[batch.entries.size()]; // each entry's first row in logits
         for (int i = 0, row = 0; i < batch.entries.size(); i++) {
             firstRow[i] = row;
@@ -369,7 +366,7 @@ public final class RecurrentDepthEngine {
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry e = batch.entries.get(i);
             if (e.logitCheckPending) { // a criterion on the heap: it reads a copy of the last row
-                float[] last = Floats.of(logits.getRow(firstRow[i] + logitRows(e) - 1));
+                float[] last = logits.row(firstRow[i] + logitRows(e) - 1);
                 long checkStarted = StepTimer.start();
                 e.logitCheckPending = false;
                 ExitCriterion criterion = e.policy.criterion();
@@ -381,13 +378,13 @@ public final class RecurrentDepthEngine {
                 StepTimer.stop(Part.EXIT_CRITERION, checkStarted);
             }
         }
-        started = StepTimer.start();
+        long started = StepTimer.start();
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry e = batch.entries.get(i);
             if (e.phase == StepEntry.Phase.EXITED) { // only an exiting entry's logits reach the heap
                 float[][] rows = new float[logitRows(e)][];
                 for (int r = 0; r < rows.length; r++) {
-                    rows[r] = Floats.of(logits.getRow(firstRow[i] + r));
+                    rows[r] = logits.row(firstRow[i] + r);
                 }
                 e.logits = rows.length > 0 ? rows : null;
                 finish(e);
@@ -405,7 +402,7 @@ public final class RecurrentDepthEngine {
     }
 
     /** The kl checks of this step, all at once; their logits are read where they are, in native memory. */
-    private void checkBatchedKl(MicroBatch batch, INDArray logits, int[] firstRow) {
+    private void checkBatchedKl(MicroBatch batch, StepLogits logits, int[] firstRow) {
         List<StepEntry> checked = new ArrayList<>();
         List<ExitMemory> memories = new ArrayList<>();
         List<Integer> rows = new ArrayList<>();
@@ -421,8 +418,7 @@ public final class RecurrentDepthEngine {
             return;
         }
         long started = StepTimer.start();
-        double[] values = BatchedKl.evaluate(memories,
-                Nd4j.pullRows(logits, 1, rows.stream().mapToInt(Integer::intValue).toArray()));
+        double[] values = logits.batchedKl(memories, rows.stream().mapToInt(Integer::intValue).toArray());
         for (int i = 0; i < checked.size(); i++) {
             StepEntry e = checked.get(i);
             e.logitCheckPending = false;
@@ -438,9 +434,11 @@ public final class RecurrentDepthEngine {
     private void finish(StepEntry e) {
         e.exitStep = e.iterations;
         if (e.logitsWanted != StepEntry.Logits.NONE || e.forcedExitStep > 0) {
-            int hidden = config.hiddenSize();
-            e.sequence.warmLatent(Arrays.copyOfRange(e.state, (e.rows() - 1) * hidden, e.rows() * hidden));
+            e.sequence.warmLatent(e.state.rowToHeap(e.rows() - 1));
         }
+        e.injected.close(); // the entry's backend memory is freed as it exits
         e.injected = null;
+        e.state.close();
+        e.state = null;
     }
 }

@@ -1,5 +1,6 @@
 package io.muninn.model.engine;
 
+import io.muninn.model.backend.LatentRows;
 import io.muninn.model.exit.ExitMemory;
 import io.muninn.model.exit.ExitPolicy;
 
@@ -25,8 +26,8 @@ public final class StepEntry {
     final int forcedExitStep;
 
     Phase phase = Phase.NEW;
-    float[] injected; // e · A_eᵀ (rows, H), row-major
-    float[] state; // raw latent s (rows, H), row-major
+    LatentRows injected; // e · A_eᵀ (rows, H), in the backend's memory until the entry exits
+    LatentRows state; // raw latent s (rows, H), in the backend's memory until the entry exits
     int iterations;
     ExitMemory memory;
     double criterionValue = Double.NaN;
@@ -109,8 +110,11 @@ public final class StepEntry {
         return memory;
     }
 
-    /** The raw latent state (rows · H floats, row-major), or null before the first step. */
+    /**
+     * A heap copy of the raw latent state (rows · H floats, row-major), or null before the first step and after the
+     * exit (the exit latent of the last row is then the sequence's {@link Sequence#warmLatent}).
+     */
     public float[] latentState() {
-        return state == null ? null : state.clone();
+        return state == null ? null : state.toHeap();
     }
 }

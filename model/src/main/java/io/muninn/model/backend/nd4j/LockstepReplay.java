@@ -1,6 +1,8 @@
-package io.muninn.model.engine;
+package io.muninn.model.backend.nd4j;
 
+import io.muninn.model.backend.Segment;
 import io.muninn.model.config.ModelConfig;
+import io.muninn.model.kv.SequenceKv;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -19,7 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * of a position read earlier positions' coda KV from their exit latents, which is what one coda pass over the exit
  * latents computes. Strategies that overwrite slots ({@code compress-*}) or read deeper than the caller
  * ({@code always-last-m4}), and warm start (a token starts from the previous one's exit latent), break that
- * argument; {@link RecurrentDepthEngine#lockstepReplayExact} refuses them and callers replay call by call.
+ * argument; {@code RecurrentDepthEngine#lockstepReplayExact} refuses them and callers replay call by call.
  *
  * <p>Cost: the prelude and coda once over all positions; iteration k over the positions still running. While all
  * positions run, they attend as one causal chunk; once some have stopped, each running position attends as its
@@ -35,17 +37,20 @@ final class LockstepReplay {
         this.config = model.config;
     }
 
-    /** Rebuilds the KV of {@code tokens}, already validated and appended as positions {@code first ..}. */
-    void run(Sequence seq, int first, int[] tokens, int[] exitSteps) {
+    /**
+     * Rebuilds the KV of {@code tokens}, already validated and appended to {@code kv} as positions {@code first ..},
+     * from the random initial states {@code s0} (n, H); returns the last position's exit latent.
+     */
+    float[] run(SequenceKv kv, int first, int[] tokens, int[] exitSteps, float[] s0) {
         int n = tokens.length;
         int[] positions = new int[n];
         for (int r = 0; r < n; r++) {
             positions[r] = first + r;
         }
-        List<Segment> whole = List.of(new Segment(seq.kv(), 0, n, first));
+        List<Segment> whole = List.of(new Segment(kv, 0, n, first));
         INDArray injected = model.core.adapter().inject(model.prelude.forward(model.embed(tokens), positions, whole));
         // outside the replay workspace: the state carries over from one iteration to the next
-        INDArray state = Nd4j.create(RecurrentDepthEngine.randomInitialState(config, seq, first, n),
+        INDArray state = Nd4j.create(s0,
                 new long[] {n, config.hiddenSize()}, 'c');
         int deepest = IntStream.of(exitSteps).max().orElse(0);
         for (int k = 0; k < deepest; k++) {
@@ -54,7 +59,7 @@ final class LockstepReplay {
             int[] running = IntStream.range(0, n).filter(r -> exitSteps[r] > iteration).toArray();
             for (int r : running) {
                 // set before the iteration: later running positions read this one's entries of iteration k
-                seq.kv().setDepth(first + r, 1, k + 1);
+                kv.setDepth(first + r, 1, k + 1);
             }
             try (MemoryWorkspace ignored = StepWorkspace.enter(StepWorkspace.REPLAY)) {
                 if (running.length == n) {
@@ -66,7 +71,7 @@ final class LockstepReplay {
                 int[] runningPositions = new int[running.length];
                 int[] iterations = new int[running.length];
                 for (int i = 0; i < running.length; i++) {
-                    rows.add(new Segment(seq.kv(), i, 1, first + running[i]));
+                    rows.add(new Segment(kv, i, 1, first + running[i]));
                     runningPositions[i] = first + running[i];
                     iterations[i] = k;
                 }
@@ -79,6 +84,6 @@ final class LockstepReplay {
         }
         model.coda.forward(state, positions, whole);
         // as after call-by-call replay: the last position's exit latent is where a warm-started next token begins
-        seq.warmLatent(Floats.of(state.getRow(n - 1).dup()));
+        return Floats.of(state.getRow(n - 1).dup());
     }
 }
