@@ -76,8 +76,16 @@ public final class RecurrentDepthEngine {
         return new Sequence(seed, initScale, warmStart, new SequenceKv(pool, layout));
     }
 
+    /**
+     * Returns the sequence's KV blocks to the pool and frees the backend memory of its forward call in flight, if
+     * one has not exited (a sequence ended or preempted mid-token); that entry must not be stepped again.
+     */
     public void release(Sequence sequence) {
         sequence.kv().release();
+        if (sequence.inFlight != null) {
+            sequence.inFlight.freeBlocks();
+            sequence.inFlight = null;
+        }
     }
 
     /**
@@ -218,7 +226,9 @@ public final class RecurrentDepthEngine {
             }
         }
         int first = seq.kv().appendPositions(tokens.length);
-        return new StepEntry(seq, tokens.clone(), first, prefill, logits, policy, forced);
+        StepEntry entry = new StepEntry(seq, tokens.clone(), first, prefill, logits, policy, forced);
+        seq.inFlight = entry;
+        return entry;
     }
 
     /** Advances every entry by one recurrence step. Entries that already exited must not be passed again. */
@@ -233,6 +243,8 @@ public final class RecurrentDepthEngine {
             }
             if (e.phase == StepEntry.Phase.NEW) {
                 fresh.add(e);
+            } else if (e.state == null) {
+                throw new IllegalArgumentException("entry at position " + e.firstPosition + " belongs to a released sequence");
             }
         }
         // a step's temporaries live in its scope; entries keep their states and injections in the backend's memory
@@ -436,9 +448,9 @@ public final class RecurrentDepthEngine {
         if (e.logitsWanted != StepEntry.Logits.NONE || e.forcedExitStep > 0) {
             e.sequence.warmLatent(e.state.rowToHeap(e.rows() - 1));
         }
-        e.injected.close(); // the entry's backend memory is freed as it exits
-        e.injected = null;
-        e.state.close();
-        e.state = null;
+        e.freeBlocks(); // the entry's backend memory is freed as it exits
+        if (e.sequence.inFlight == e) {
+            e.sequence.inFlight = null;
+        }
     }
 }

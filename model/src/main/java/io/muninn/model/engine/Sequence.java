@@ -12,6 +12,7 @@ public final class Sequence {
     private final boolean warmStart;
     private final SequenceKv kv;
     private float[] warmLatent;
+    StepEntry inFlight; // the latest forward call, until it exits (its backend memory is freed on release)
 
     Sequence(long seed, double initScale, boolean warmStart, SequenceKv kv) {
         if (!(initScale >= 0) || Double.isInfinite(initScale)) {

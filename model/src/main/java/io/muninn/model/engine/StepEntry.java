@@ -110,6 +110,18 @@ public final class StepEntry {
         return memory;
     }
 
+    /** Frees the entry's backend memory (its state and injection); at exit, or when its sequence is released. */
+    void freeBlocks() {
+        if (injected != null) {
+            injected.close();
+            injected = null;
+        }
+        if (state != null) {
+            state.close();
+            state = null;
+        }
+    }
+
     /**
      * A heap copy of the raw latent state (rows · H floats, row-major), or null before the first step and after the
      * exit (the exit latent of the last row is then the sequence's {@link Sequence#warmLatent}).

@@ -2,6 +2,7 @@ package io.muninn.model.engine;
 
 import static io.muninn.model.engine.EngineConsistencyTest.generateBatched;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.muninn.model.backend.Backend;
 import io.muninn.model.backend.LatentRows;
@@ -19,6 +20,7 @@ import io.muninn.model.weights.ModelWeights;
 import io.muninn.model.weights.RandomWeights;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,6 +49,32 @@ class BackendMemoryTest {
         } else {
             assertThat(counting.heapCopies).as("no state crosses to the heap but the exit latent").isEqualTo(25);
         }
+    }
+
+    @Test
+    void releasingASequenceMidTokenFreesItsBlocks() {
+        Counting counting = new Counting(new Nd4jKernels());
+        RecurrentDepthEngine e = engine(counting);
+        List<Sequence> sequences = new ArrayList<>();
+        List<StepEntry> entries = new ArrayList<>();
+        for (int s = 0; s < 3; s++) {
+            Sequence seq = e.newSequence(s, 1.0, false);
+            sequences.add(seq);
+            entries.add(e.prefill(seq, new int[] {4, 8, 15}, true, ExitPolicy.fixedSteps(8)));
+        }
+        e.step(entries);
+        e.step(entries);
+        assertThat(entries).noneMatch(StepEntry::exited);
+        assertThat(counting.opened).isEqualTo(6);
+        assertThat(counting.closed).isZero();
+
+        e.release(sequences.get(1)); // ended or preempted mid-token
+        assertThat(counting.closed).isEqualTo(2);
+        assertThatThrownBy(() -> e.step(entries)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("released sequence");
+        sequences.forEach(e::release);
+        assertThat(counting.closed).isEqualTo(6);
+        assertThat(e.pool().bytesInUse()).isZero();
     }
 
     private static RecurrentDepthEngine engine(Backend backend) {
