@@ -25,12 +25,6 @@ public interface StepModel {
     /** Opens the scope of one engine step. */
     Scope openStep();
 
-    /**
-     * Frees the calling thread's step memory (arenas sized to the largest step that thread ran). For a thread that
-     * is done stepping, such as a closing Flink task.
-     */
-    void releaseThreadMemory();
-
     /** Copies {@code values} ({@code rows x hidden}, row-major) into a new block of backend memory. */
     LatentRows upload(float[] values, int rows);
 

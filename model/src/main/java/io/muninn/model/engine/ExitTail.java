@@ -118,7 +118,7 @@ final class ExitTail {
 
     private void finish(StepEntry e) {
         e.exitStep = e.iterations;
-        if (e.logitsWanted != StepEntry.Logits.NONE || e.forcedExitStep > 0) {
+        if (e.sequence.warmStart() && (e.logitsWanted != StepEntry.Logits.NONE || e.forcedExitStep > 0)) {
             e.sequence.warmLatent(e.state.rowToHeap(e.rows() - 1));
         }
         e.freeBlocks(); // the entry's backend memory is freed as it exits

@@ -45,7 +45,10 @@ public final class Sequence {
         return kv;
     }
 
-    /** The raw (pre-{@code ln_f}) last-row latent of the last exited call, or null. */
+    /**
+     * With warm start, the raw (pre-{@code ln_f}) last-row latent of the last exited call; null before one, and
+     * always null without warm start (the latent then stays in the backend's memory).
+     */
     public float[] warmLatent() {
         return warmLatent;
     }

@@ -124,7 +124,7 @@ public final class StepEntry {
 
     /**
      * A heap copy of the raw latent state (rows · H floats, row-major), or null before the first step and after the
-     * exit (the exit latent of the last row is then the sequence's {@link Sequence#warmLatent}).
+     * exit (with warm start, the exit latent of the last row is then the sequence's {@link Sequence#warmLatent}).
      */
     public float[] latentState() {
         return state == null ? null : state.toHeap();

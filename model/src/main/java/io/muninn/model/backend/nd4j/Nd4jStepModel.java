@@ -34,11 +34,6 @@ final class Nd4jStepModel implements StepModel {
     }
 
     @Override
-    public void releaseThreadMemory() {
-        StepWorkspace.releaseForCurrentThread();
-    }
-
-    @Override
     public LatentRows upload(float[] values, int rows) {
         if (values.length != rows * hidden) {
             throw new IllegalArgumentException(String.format(
