@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
@@ -46,9 +48,10 @@ public final class SoakBenchmark {
         ModelConfig model = ConfigReader.read(s.model().resolve(ConfigReader.FILE_NAME));
         out.printf(Locale.ROOT, "soak: %s, warm-up %.2f min then %.2f min%s, producer %.0f requests/s (at most %d "
                         + "unanswered), prompts of %d tokens, up to %d new tokens, max %d active / %d waiting, "
-                        + "checkpoints every %d ms, consumer %d records/s%n", s.model().getFileName(), s.warmupMinutes(),
+                        + "checkpoints every %d ms%s%s, consumer %d records/s%n", s.model().getFileName(), s.warmupMinutes(),
                 s.minutes(), s.requests() > 0 ? " or " + s.requests() + " requests" : "", s.rate(), s.backlog(),
                 s.promptLength(), s.maxNewTokens(), s.maxActive(), s.maxWaiting(), s.checkpointMs(),
+                s.unalignedCheckpoints() ? " (unaligned)" : "", s.bufferDebloat() ? ", buffer debloating" : "",
                 s.consumerRate());
         ResidentMemory.resetPeak();
         SoakLedger ledger = new SoakLedger(PREFIX);
@@ -117,6 +120,7 @@ public final class SoakBenchmark {
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_PORT, "0");
         conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(s.sampleMs()));
+        conf.set(TaskManagerOptions.BUFFER_DEBLOAT_ENABLED, s.bufferDebloat());
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf)
                 .setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build());
         cluster.start();
@@ -124,7 +128,9 @@ public final class SoakBenchmark {
     }
 
     private static JobID submit(MiniCluster cluster, SoakSettings s, GenerateJobConfig config) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
+        Configuration job = new Configuration();
+        job.set(CheckpointingOptions.ENABLE_UNALIGNED, s.unalignedCheckpoints());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, job);
         GenerateJob.build(env, config, RecurrentDepthGeneration.builder().setModel(s.model())
                 .setMaxActiveSequences(s.maxActive()).setMaxWaitingSequences(s.maxWaiting()).build());
         return cluster.submitJob(env.getStreamGraph().getJobGraph()).get().getJobID();
@@ -189,6 +195,7 @@ public final class SoakBenchmark {
         row(out, "producer held back by the backlog limit", "%.0f%% of its time", 100 * producer.heldShare());
         row(out, "largest active sequences (max-active-sequences)", "%d (%d)", m.peakActive(), s.maxActive());
         row(out, "largest waiting sequences (max-waiting-sequences)", "%d (%d)", m.peakWaiting(), s.maxWaiting());
+        row(out, "mean active, mean waiting (sampled)", "%.1f, %.1f", m.meanActive(), m.meanWaiting());
         row(out, "most requests still in Kafka, held back by backpressure", "%d", m.peakInKafka());
         row(out, "most requests in Flink's network buffers before the operator", "%d", m.peakInNetwork());
         row(out, "source backpressured, most ms per second", "%.0f", m.peakSourceBackpressureMs());

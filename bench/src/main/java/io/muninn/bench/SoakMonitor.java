@@ -43,6 +43,9 @@ final class SoakMonitor implements AutoCloseable {
     private volatile long peakInKafka;
     private volatile long peakInNetwork;
     private volatile long samples;
+    private volatile long operatorSamples;
+    private volatile double activeSum;
+    private volatile double waitingSum;
     private volatile long failedSamples;
     private volatile String lastFailure;
     private final Map<Long, String> failedCheckpoints = new ConcurrentHashMap<>();
@@ -67,6 +70,11 @@ final class SoakMonitor implements AutoCloseable {
             }
             if (op.containsKey(WAITING)) {
                 peakWaiting = Math.max(peakWaiting, op.get(WAITING).intValue());
+            }
+            if (op.containsKey(ACTIVE) && op.containsKey(WAITING)) {
+                activeSum += op.get(ACTIVE);
+                waitingSum += op.get(WAITING);
+                operatorSamples++;
             }
             Double bp = rest.metrics(jobId, sourceVertex, List.of(BACKPRESSURED)).get(BACKPRESSURED);
             if (bp != null) {
@@ -106,6 +114,14 @@ final class SoakMonitor implements AutoCloseable {
 
     int peakWaiting() {
         return peakWaiting;
+    }
+
+    double meanActive() {
+        return operatorSamples == 0 ? -1 : activeSum / operatorSamples;
+    }
+
+    double meanWaiting() {
+        return operatorSamples == 0 ? -1 : waitingSum / operatorSamples;
     }
 
     double peakSourceBackpressureMs() {

@@ -7,7 +7,8 @@ import java.util.Map;
 /** {@code muninn bench soak}'s options, checked: a bad value fails naming the option, the value and the limit. */
 record SoakSettings(Path model, double minutes, double warmupMinutes, int requests, double rate, int backlog,
         int maxActive, int maxWaiting, int maxNewTokens, int promptLength, long checkpointMs, int consumerRate,
-        double maxHeapGrowthMb, long sampleMs, double drainMinutes) {
+        double maxHeapGrowthMb, long sampleMs, double drainMinutes, boolean unalignedCheckpoints,
+        boolean bufferDebloat) {
 
     static Map<String, String> defaults() {
         Map<String, String> d = new LinkedHashMap<>();
@@ -26,6 +27,8 @@ record SoakSettings(Path model, double minutes, double warmupMinutes, int reques
         d.put("--max-heap-growth-mb", "32");
         d.put("--sample-ms", "250");
         d.put("--drain-minutes", "10");
+        d.put("--unaligned-checkpoints", "false");
+        d.put("--buffer-debloat", "false");
         return d;
     }
 
@@ -37,7 +40,8 @@ record SoakSettings(Path model, double minutes, double warmupMinutes, int reques
                 (int) atLeast(o, "--max-waiting", 1), (int) range(o, "--max-new-tokens", 1, SoakLedger.MAX_TOKENS),
                 (int) atLeast(o, "--prompt-length", 1), (long) atLeast(o, "--checkpoint-ms", 10),
                 (int) atLeast(o, "--consumer-rate", 1), atLeast(o, "--max-heap-growth-mb", 0),
-                (long) atLeast(o, "--sample-ms", 10), positive(o, "--drain-minutes", 0));
+                (long) atLeast(o, "--sample-ms", 10), positive(o, "--drain-minutes", 0),
+                Boolean.parseBoolean(o.get("--unaligned-checkpoints")), Boolean.parseBoolean(o.get("--buffer-debloat")));
     }
 
     /** Requests of the warm-up when {@code --requests} caps the run: a fifth, at least one; else no cap. */

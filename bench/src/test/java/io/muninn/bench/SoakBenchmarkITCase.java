@@ -17,7 +17,7 @@ class SoakBenchmarkITCase {
     @Test
     void aShortSoakLosesAndDuplicatesNothingAndKeepsItsBounds() throws Exception {
         SoakSettings settings = SoakSettings.parse(new String[] {
-                "--model", "../models/huginn-tiny-chains", "--requests", "150", "--warmup-minutes", "1",
+                "--model", "../models/huginn-tiny-chains", "--requests", "100", "--warmup-minutes", "1",
                 "--minutes", "1", "--rate", "200", "--backlog", "120", "--max-active", "8", "--max-waiting", "8",
                 "--max-new-tokens", "4", "--checkpoint-ms", "500", "--consumer-rate", "500", "--sample-ms", "100",
                 "--max-heap-growth-mb", "256", "--drain-minutes", "2"});
@@ -31,7 +31,7 @@ class SoakBenchmarkITCase {
         List<String> lines = report.lines().toList();
         assertThat(status).as(report).isZero();
         assertThat(lines.get(lines.size() - 1)).as(report)
-                .matches("soak: 150 requests, 0 lost, 0 duplicated, heap growth -?[0-9]+\\.[0-9] MB");
+                .matches("soak: 100 requests, 0 lost, 0 duplicated, heap growth -?[0-9]+\\.[0-9] MB");
         assertThat(report).doesNotContain("FAILED");
         // the operator's gauges were read through REST and reached the limits the producer pressed against
         assertThat(report).contains("| largest active sequences (max-active-sequences) | 8 (8) |");
