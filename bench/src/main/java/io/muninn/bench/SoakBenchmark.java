@@ -201,8 +201,9 @@ public final class SoakBenchmark {
         row(out, "source backpressured, most ms per second", "%.0f", m.peakSourceBackpressureMs());
         row(out, "checkpoints completed, failed (while the tasks started); job restarts", "%s, %s (%d); %s",
                 counts.path("completed").asText("?"), counts.path("failed").asText("?"), startupFailures, restartCount);
-        row(out, "checkpoint end-to-end ms: min, avg, p99, max", "%s, %s, %s, %s", e2e.path("min").asText("?"),
-                e2e.path("avg").asText("?"), e2e.path("p99").asText("?"), e2e.path("max").asText("?"));
+        row(out, "checkpoint end-to-end ms: min, avg, p99, max", "%.0f, %.0f, %.0f, %.0f",
+                e2e.path("min").asDouble(-1), e2e.path("avg").asDouble(-1), e2e.path("p99").asDouble(-1),
+                e2e.path("max").asDouble(-1));
         m.failedCheckpoints().forEach((message, n) ->
                 row(out, "failed checkpoints seen, by reason", "%d: %s", n, message));
         row(out, "peak heap used MB (sampled)", "%.1f", m.peakHeapBytes() / 1e6);
