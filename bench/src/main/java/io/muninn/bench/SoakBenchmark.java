@@ -104,6 +104,10 @@ public final class SoakBenchmark {
                         monitor.peakWaiting(), heapEnd - heapWarm, s.maxHeapGrowthMb());
                 report(out, s, tally, warmup, seconds, producer, consumer, monitor, heapWarm, heapEnd, checkpoints,
                         startupFailures, restarts);
+                if (producer.heldShare() == 0 && monitor.peakSourceBackpressureMs() < 100) {
+                    out.println("note: the producer was never held back and the source hardly backpressured: the "
+                            + "model kept up, so this run did not test backpressure; raise --rate");
+                }
                 for (String v : verdict.violations()) {
                     out.println("FAILED: " + v);
                 }
