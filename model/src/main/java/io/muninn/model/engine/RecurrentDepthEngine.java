@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The micro-batch step API (design.md §4). Every {@link #step} advances each given entry (a prefill chunk or a
+ * The micro-batch step API (model/README.md, "Per-token recurrence and exit"). Every {@link #step} advances each given entry (a prefill chunk or a
  * decode row of some sequence, each at its own position and recurrence step) by one recurrence step: new entries
  * first run the prelude, then all rows go through one core iteration together (linear layers on all rows stacked,
  * attention per entry against its own cache), then each entry's exit check runs and exiting entries go through
@@ -134,7 +134,7 @@ public final class RecurrentDepthEngine {
     }
 
     /**
-     * Re-runs a call whose exit step is known (replay, design.md §5): no checks, no logits, exits at
+     * Re-runs a call whose exit step is known (replay, model/README.md "Replay"): no checks, no logits, exits at
      * {@code exitStep}, rebuilding exactly the KV entries the original call wrote.
      */
     public StepEntry replay(Sequence seq, int[] tokens, boolean prefill, int exitStep, ExitPolicy policy) {
@@ -155,13 +155,24 @@ public final class RecurrentDepthEngine {
     }
 
     /**
-     * Rebuilds the KV cache of an empty sequence in one lockstep pass (design.md §5, {@link LockstepReplay}) from its
+     * Rebuilds the KV cache of an empty sequence in one lockstep pass ({@link LockstepReplay}) from its
      * prompt, the generated tokens that had entered the model, and the recorded exit steps: {@code exitSteps[0]} the
      * prefill's (every prompt position's), {@code exitSteps[1 + i]} that of the call that {@code generated[i]}
      * entered. The cost of one batched prefill instead of one call per token; runs to completion within this call.
      * The sequence then continues with a decode row of the next token.
      */
     public void replayLockstep(Sequence seq, int[] prompt, int[] generated, int[] exitSteps, ExitPolicy policy) {
+        startLockstepReplay(seq, prompt, generated, exitSteps, policy, prompt.length + generated.length).runToCompletion();
+    }
+
+    /**
+     * The same rebuild as {@link #replayLockstep}, returned unstarted so that the caller runs it in bounded slices
+     * ({@link LockstepReplay#runSlice}), each iterating at most {@code maxRowsPerSlice} positions once, between its
+     * other work. The positions are appended to the sequence now; until the replay is done the sequence must take no
+     * other forward call. Checks everything {@link #replayLockstep} checks, before any work.
+     */
+    public LockstepReplay startLockstepReplay(Sequence seq, int[] prompt, int[] generated, int[] exitSteps,
+            ExitPolicy policy, int maxRowsPerSlice) {
         if (seq.length() != 0) {
             throw new IllegalArgumentException("lockstep replay needs an empty sequence but it has " + seq.length() + " positions");
         }
@@ -173,6 +184,9 @@ public final class RecurrentDepthEngine {
         if (!lockstepReplayExact(seq, generated.length)) {
             throw new IllegalArgumentException("lockstep replay is not exact under kv strategy " + layout.strategy().name()
                     + (seq.warmStart() ? " with warm start" : "") + "; replay call by call");
+        }
+        if (maxRowsPerSlice < 1) {
+            throw new IllegalArgumentException("replay rows per slice must be >= 1 but was " + maxRowsPerSlice);
         }
         int[] tokens = new int[prompt.length + generated.length];
         int[] steps = new int[tokens.length];
@@ -187,7 +201,7 @@ public final class RecurrentDepthEngine {
         Arrays.fill(steps, 0, prompt.length, exitSteps[0]);
         System.arraycopy(exitSteps, 1, steps, prompt.length, generated.length);
         StepEntry checked = start(seq, tokens, true, StepEntry.Logits.NONE, policy, exitSteps[0]);
-        new LockstepReplay(model).run(seq, checked.firstPosition, tokens, steps);
+        return new LockstepReplay(model, seq, checked.firstPosition, tokens, steps, maxRowsPerSlice);
     }
 
     private StepEntry start(Sequence seq, int[] tokens, boolean prefill, StepEntry.Logits logits, ExitPolicy policy, int forced) {
