@@ -83,14 +83,16 @@ public final class BenchCommand implements Runnable, SubcommandProvider {
             return 0;
         }
 
-        /** The benchmark's help from its own option declarations: each option with its default. */
+        /** The benchmark's help from its own option declarations: each option with its default, switches as --[no-]name. */
         private void printHelp(Map<String, String> defaults, PrintWriter out) {
             CommandSpec help = CommandSpec.create().name(spec.qualifiedName());
             help.usageMessage().description(benchmark.description());
             for (Map.Entry<String, String> o : new TreeMap<>(defaults).entrySet()) {
                 String value = o.getValue().isEmpty() ? "(none)" : o.getValue();
-                help.addOption(OptionSpec.builder(o.getKey()).paramLabel("VALUE").type(String.class)
-                        .description("default: " + value).build());
+                OptionSpec.Builder option = BenchArgs.isSwitch(defaults, o.getKey())
+                        ? OptionSpec.builder(o.getKey()).type(boolean.class).arity("0").negatable(true)
+                        : OptionSpec.builder(o.getKey()).paramLabel("VALUE").type(String.class);
+                help.addOption(option.description("default: " + value).build());
             }
             new CommandLine(help).usage(out);
             out.flush();

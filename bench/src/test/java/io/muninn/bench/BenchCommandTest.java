@@ -73,7 +73,7 @@ class BenchCommandTest {
         while (m.find()) {
             named.add(m.group(1));
         }
-        assertThat(named).hasSizeGreaterThanOrEqualTo(8).contains("batching", "serving");
+        assertThat(named).hasSizeGreaterThanOrEqualTo(9).contains("batching", "serving", "soak");
         assertThat(BenchCommand.names()).containsAll(named);
         String help = run("bench", "--help").out();
         for (String name : named) {
@@ -85,7 +85,8 @@ class BenchCommandTest {
     void eachBenchmarksHelpPrintsItsOwnOptionsAndDefaults() {
         Run batching = run("bench", "batching", "--help");
         assertThat(batching.exit()).isZero();
-        assertThat(batching.out()).contains("muninn bench batching", "--batch=VALUE", "default: 16", "--random-hidden");
+        assertThat(batching.out()).contains("muninn bench batching", "--batch=VALUE", "default: 16", "--random-hidden",
+                "--[no-]exit-in-prefill");
         Run replay = run("bench", "replay", "--help");
         assertThat(replay.exit()).isZero();
         assertThat(replay.out()).contains("muninn bench replay", "--model=VALUE");
