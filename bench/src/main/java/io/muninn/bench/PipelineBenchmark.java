@@ -65,13 +65,13 @@ public final class PipelineBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = BenchArgs.parse(args, Map.of("--model", "models/huginn-tiny-chains",
-                "--sequences", "256", "--max-new-tokens", "8", "--prompt-length", "16", "--max-active", "64",
+                "--sequences", "256", "--max-new-tokens", "8", "--prompt-length", "16", "--max-active-sequences", "64",
                 "--checkpoint-ms", "1000", "--delivery", "exactly-once"));
         Path model = Path.of(opts.get("--model")).toAbsolutePath().normalize();
         int n = Integer.parseInt(opts.get("--sequences"));
         int maxNew = Integer.parseInt(opts.get("--max-new-tokens"));
         int promptLength = Integer.parseInt(opts.get("--prompt-length"));
-        int maxActive = Integer.parseInt(opts.get("--max-active"));
+        int maxActive = Integer.parseInt(opts.get("--max-active-sequences"));
         long checkpointMs = Long.parseLong(opts.get("--checkpoint-ms"));
         DeliveryGuarantee delivery = opts.get("--delivery").equals("at-least-once")
                 ? DeliveryGuarantee.AT_LEAST_ONCE : DeliveryGuarantee.EXACTLY_ONCE;

@@ -27,11 +27,11 @@ public final class ReplayBenchmark {
 
     public static void main(String[] args) {
         Map<String, String> o = BenchArgs.parse(args, Map.of("--model", "model/src/test/resources/golden/tiny-random",
-                "--prompt-length", "12", "--generated", "47", "--kv", "latest-m4", "--rounds", "3"));
+                "--prompt-length", "12", "--generated", "47", "--kv-strategy", "latest-m4", "--rounds", "3"));
         ModelWeights weights = WeightsLoader.load(Path.of(o.get("--model")));
         int promptLength = Integer.parseInt(o.get("--prompt-length"));
         int generated = Integer.parseInt(o.get("--generated"));
-        var engine = new RecurrentDepthEngine(weights, new Nd4jKernels(), new EngineOptions(o.get("--kv"), 32, 256L << 20, 16));
+        var engine = new RecurrentDepthEngine(weights, new Nd4jKernels(), new EngineOptions(o.get("--kv-strategy"), 32, 256L << 20, 16));
         ExitPolicy policy = new ExitPolicy(ExitCriterion.of("kl", 5e-4), 0, 32, 1, false);
         int[] prompt = new int[promptLength];
         for (int i = 0; i < promptLength; i++) {

@@ -18,8 +18,8 @@ record SoakSettings(Path model, double minutes, double warmupMinutes, int reques
         d.put("--requests", "0");
         d.put("--rate", "100");
         d.put("--backlog", "2000");
-        d.put("--max-active", "16");
-        d.put("--max-waiting", "32");
+        d.put("--max-active-sequences", "16");
+        d.put("--max-waiting-sequences", "32");
         d.put("--max-new-tokens", "8");
         d.put("--prompt-length", "16");
         d.put("--checkpoint-ms", "1000");
@@ -36,8 +36,8 @@ record SoakSettings(Path model, double minutes, double warmupMinutes, int reques
         Map<String, String> o = BenchArgs.parse(args, defaults());
         return new SoakSettings(Path.of(o.get("--model")).toAbsolutePath().normalize(),
                 positive(o, "--minutes", 0), positive(o, "--warmup-minutes", 0), (int) atLeast(o, "--requests", 0),
-                positive(o, "--rate", 0), (int) atLeast(o, "--backlog", 1), (int) atLeast(o, "--max-active", 1),
-                (int) atLeast(o, "--max-waiting", 1), (int) range(o, "--max-new-tokens", 1, SoakLedger.MAX_TOKENS),
+                positive(o, "--rate", 0), (int) atLeast(o, "--backlog", 1), (int) atLeast(o, "--max-active-sequences", 1),
+                (int) atLeast(o, "--max-waiting-sequences", 1), (int) range(o, "--max-new-tokens", 1, SoakLedger.MAX_TOKENS),
                 (int) atLeast(o, "--prompt-length", 1), (long) atLeast(o, "--checkpoint-ms", 10),
                 (int) atLeast(o, "--consumer-rate", 1), atLeast(o, "--max-heap-growth-mb", 0),
                 (long) atLeast(o, "--sample-ms", 10), positive(o, "--drain-minutes", 0),

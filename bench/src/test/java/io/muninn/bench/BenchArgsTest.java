@@ -47,4 +47,17 @@ class BenchArgsTest {
     void helpListsSwitchesInTheirNegatableForm() {
         assertThat(BenchArgs.help(DEFAULTS)).containsOnlyKeys("--[no-]exit-in-prefill", "--sequences");
     }
+
+    @Test
+    void oldOptionNamesParseToTheNewNames() {
+        Map<String, String> defaults = Map.of("--kv-strategy", "latest-m4", "--max-active-sequences", "16",
+                "--max-waiting-sequences", "32");
+        assertThat(BenchArgs.parse(new String[] {"--kv", "full", "--max-active", "4", "--max-waiting", "8"}, defaults))
+                .isEqualTo(BenchArgs.parse(new String[] {"--kv-strategy", "full", "--max-active-sequences", "4",
+                        "--max-waiting-sequences", "8"}, defaults))
+                .containsEntry("--kv-strategy", "full").containsEntry("--max-active-sequences", "4")
+                .containsEntry("--max-waiting-sequences", "8").doesNotContainKeys("--kv", "--max-active", "--max-waiting");
+        assertThatThrownBy(() -> BenchArgs.parse(new String[] {"--kv", "full"}, DEFAULTS))
+                .hasMessageContaining("unknown option '--kv'");
+    }
 }

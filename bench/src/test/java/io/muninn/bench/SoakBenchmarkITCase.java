@@ -20,7 +20,7 @@ class SoakBenchmarkITCase {
     void aShortSoakLosesAndDuplicatesNothingAndKeepsItsBounds() throws Exception {
         SoakSettings settings = SoakSettings.parse(new String[] {
                 "--model", "../models/huginn-tiny-chains", "--requests", "100", "--warmup-minutes", "1",
-                "--minutes", "1", "--rate", "200", "--backlog", "120", "--max-active", "8", "--max-waiting", "8",
+                "--minutes", "1", "--rate", "200", "--backlog", "120", "--max-active-sequences", "8", "--max-waiting-sequences", "8",
                 "--max-new-tokens", "4", "--checkpoint-ms", "500", "--consumer-rate", "500", "--sample-ms", "100",
                 "--max-heap-growth-mb", "256", "--drain-minutes", "2"});
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
