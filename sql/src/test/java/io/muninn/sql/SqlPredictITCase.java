@@ -2,7 +2,7 @@ package io.muninn.sql;
 
 import static io.muninn.sql.SqlFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.apache.flink.table.api.Expressions.$;
 
 import io.muninn.flink.GenerationSettings;
 import io.muninn.flink.LoadedModel;
@@ -20,7 +20,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.table.api.DataTypes;
+import org.apache.flink.table.api.Model;
+import org.apache.flink.table.api.ModelDescriptor;
+import org.apache.flink.table.api.Schema;
+import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
+import org.apache.flink.types.ColumnList;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.types.Row;
@@ -31,7 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * ML_PREDICT over the bundled tiny model on a MiniCluster (one task manager, two slots): the answers and exit steps
  * equal the model's scheduler run on the same requests, async and sync agree, two parallel predict functions share
- * one engine and one copy of the weights, and bad rows become rejected rows or fail the job naming the row.
+ * one engine and one copy of the weights, and the Table API's Model.predict gives the same rows.
  */
 class SqlPredictITCase {
     @RegisterExtension
@@ -43,8 +49,12 @@ class SqlPredictITCase {
 
     /** id -> "answer|finish|steps" for every row of a query. */
     static Map<String, String> results(StreamTableEnvironment t, String query) throws Exception {
+        return results(t, t.sqlQuery(query));
+    }
+
+    static Map<String, String> results(StreamTableEnvironment t, Table table) throws Exception {
         Map<String, String> out = new TreeMap<>();
-        try (CloseableIterator<Row> rows = t.executeSql(query).collect()) {
+        try (CloseableIterator<Row> rows = table.execute().collect()) {
             while (rows.hasNext()) {
                 Row r = rows.next();
                 Integer[] steps = (Integer[]) r.getField("exit_steps");
@@ -79,6 +89,34 @@ class SqlPredictITCase {
         Map<String, String> unordered = results(t, String.format(QUERY,
                 ", MAP['output-mode', 'allow_unordered', 'max-concurrent-operations', '3']"));
         assertThat(unordered).isEqualTo(async);
+
+        assertThat(tableApi(t)).isEqualTo(async);
+    }
+
+    /** The README's Table API example: ModelDescriptor + Model.predict, the same model and rows as the SQL above. */
+    static Map<String, String> tableApi(StreamTableEnvironment t) throws Exception {
+        t.createTemporaryModel("annotator", ModelDescriptor.forProvider("muninn")
+                .inputSchema(Schema.newBuilder()
+                        .column("id", DataTypes.STRING())
+                        .column("cells", DataTypes.STRING())
+                        .build())
+                .outputSchema(Schema.newBuilder()
+                        .column("answer", DataTypes.STRING())
+                        .column("output_tokens", DataTypes.INT())
+                        .column("mean_steps", DataTypes.DOUBLE())
+                        .column("finish_reason", DataTypes.STRING())
+                        .column("exit_steps", DataTypes.ARRAY(DataTypes.INT()))
+                        .build())
+                .option(MuninnModelOptions.MODEL_PATH, MODEL.toString())
+                .option(MuninnModelOptions.PROMPT_TEMPLATE, "<|begin_text|>{cells}=")
+                .option(MuninnModelOptions.ID_COLUMN, "id")
+                .option(MuninnModelOptions.MAX_NEW_TOKENS, 4)
+                .option(MuninnModelOptions.MAX_STEPS, 32)
+                .build());
+        Model model = t.fromModel("annotator");
+        Table predictions = model.predict(t.from("samples"), ColumnList.of("id", "cells"));
+        return results(t, predictions.select($("id"), $("answer"), $("output_tokens"), $("mean_steps"),
+                $("finish_reason"), $("exit_steps")));
     }
 
     /** The same requests through the model's own scheduler, one sequence at a time, outside Flink. */

@@ -14,23 +14,17 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.table.api.DataTypes;
-import org.apache.flink.table.api.Model;
-import org.apache.flink.table.api.ModelDescriptor;
-import org.apache.flink.table.api.Schema;
-import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.functions.ScalarFunction;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.types.ColumnList;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Bad rows (rejected or failing the job, as error-handling says), a restore after an injected failure, and the
- * Table API's Model.predict, on a MiniCluster.
+ * Bad rows (rejected or failing the job, as error-handling says) and a restore after an injected failure, on a
+ * MiniCluster.
  */
 class SqlRowsITCase {
     @RegisterExtension
@@ -140,38 +134,5 @@ class SqlRowsITCase {
                     .add(r.getField("answer") + "|" + java.util.Arrays.toString((Integer[]) r.getField("exit_steps"))));
         }
         return out;
-    }
-
-    @Test
-    void theTableApiPredictsWithAModelDescriptor() throws Exception {
-        StreamTableEnvironment t = tableEnv(1);
-        samplesTable(t);
-        // README: "Flink SQL", the Table API example
-        t.createTemporaryModel("annotator", ModelDescriptor.forProvider("muninn")
-                .inputSchema(Schema.newBuilder().column("id", DataTypes.STRING()).column("cells", DataTypes.STRING()).build())
-                .outputSchema(Schema.newBuilder()
-                        .column("answer", DataTypes.STRING())
-                        .column("exit_steps", DataTypes.ARRAY(DataTypes.INT()))
-                        .build())
-                .option(MuninnModelOptions.MODEL_PATH, MODEL.toString())
-                .option(MuninnModelOptions.PROMPT_TEMPLATE, "<|begin_text|>{cells}=")
-                .option(MuninnModelOptions.ID_COLUMN, "id")
-                .option(MuninnModelOptions.MAX_NEW_TOKENS, 4)
-                .option(MuninnModelOptions.MAX_STEPS, 32)
-                .build());
-        Model model = t.fromModel("annotator");
-        Table predictions = model.predict(t.from("samples"), ColumnList.of("id", "cells"));
-
-        Map<String, String> got = new HashMap<>();
-        try (CloseableIterator<Row> rows = predictions.select(org.apache.flink.table.api.Expressions.$("id"),
-                org.apache.flink.table.api.Expressions.$("answer"),
-                org.apache.flink.table.api.Expressions.$("exit_steps")).execute().collect()) {
-            rows.forEachRemaining(r -> got.put(r.getFieldAs("id"), r.getField("answer") + "|success|"
-                    + java.util.Arrays.toString((Integer[]) r.getField("exit_steps"))));
-        }
-        Map<String, String> expected = new HashMap<>();
-        SqlPredictITCase.expected(SqlPredictITCase.annotateSettings())
-                .forEach((id, v) -> expected.put(id, v.replaceFirst("\\|[a-z]+\\|", "|success|")));
-        assertThat(got).hasSize(24).isEqualTo(expected);
     }
 }
