@@ -128,7 +128,8 @@ final class ModelValidation {
             }
         }
         List<OutputColumn> outputs = outputColumns(modelName, output);
-        var engine = new GenerationSettings(canonical(dir), strategy, budget, MuninnOptions.KV_BLOCK_TOKENS.defaultValue(),
+        // the path as written: it is resolved again on each task manager, whose file system may differ from this one's
+        var engine = new GenerationSettings(modelPath, strategy, budget, MuninnOptions.KV_BLOCK_TOKENS.defaultValue(),
                 maxSteps, maxActive, MuninnOptions.MAX_WAITING_SEQUENCES.defaultValue(),
                 MuninnOptions.MAX_ROWS_PER_STEP.defaultValue(),
                 Math.min(MuninnOptions.PREFILL_CHUNK.defaultValue(), MuninnOptions.MAX_ROWS_PER_STEP.defaultValue()),
@@ -156,14 +157,6 @@ final class ModelValidation {
                     modelName, OutputColumn.expectedSchema()));
         }
         return List.copyOf(outputs);
-    }
-
-    private static String canonical(Path dir) {
-        try {
-            return dir.toRealPath().toString();
-        } catch (java.io.IOException e) {
-            return dir.toAbsolutePath().normalize().toString();
-        }
     }
 
     private static void atLeast(String model, ConfigOption<?> option, long value, long min, String note) {
