@@ -1,6 +1,7 @@
 -- Kafka table -> ML_PREDICT -> Kafka table: every prompt record on `muninn-sql-prompts` gets the model's answer on
 -- `muninn-sql-answers`, computed inside the task managers with recurrence-step batching across all rows in flight.
--- Runs until cancelled. See sql/README.md, "Kafka to Kafka", for deploy/local and Flink's own SQL client.
+-- Runs until cancelled. Create both topics first (the local broker does not create them on first use); sql/README.md,
+-- "Running SQL", has the commands for deploy/local and Flink's own SQL client.
 --   bin/muninn sql examples/sql/kafka-annotate.sql --jobmanager 127.0.0.1:8081
 -- Records in:  {"id": "row-0", "cells": "212k2122f1j1v1111wn221k111tm11g111221f1v1hx2i2vp211"}
 -- Records out: {"id": "row-0", "answer": "xvp", "exit_steps": [4, 3, 3, 1], "mean_steps": 2.75, "finish_reason": "length"}

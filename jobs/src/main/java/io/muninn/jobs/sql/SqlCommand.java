@@ -20,8 +20,8 @@ import picocli.CommandLine.Parameters;
 /**
  * Runs a Flink SQL script: on the embedded default (a MiniCluster in this process) or, with {@code --jobmanager},
  * on a cluster, shipping the job jar (which holds the {@code muninn} model provider). Statements run in order; a
- * query's rows are printed as a table when it ends; an INSERT waits for its job here and is submitted and left
- * running on a cluster.
+ * query's rows are printed as a table when it ends; an INSERT (or EXECUTE STATEMENT SET) waits for its job here and is
+ * submitted and left running on a cluster.
  */
 @Command(name = "sql", mixinStandardHelpOptions = true,
         description = "Run a Flink SQL script (CREATE MODEL ... WITH ('provider' = 'muninn'), ML_PREDICT, ...) and "
@@ -72,7 +72,8 @@ public final class SqlCommand implements Callable<Integer> {
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("statement failed: " + firstLine(statement) + "\n" + messages(e), e);
             }
-            if (result.getResultKind() == ResultKind.SUCCESS_WITH_CONTENT) {
+            boolean writes = WRITES.matcher(statement).lookingAt(); // INSERT's result is a row count, not rows
+            if (!writes && result.getResultKind() == ResultKind.SUCCESS_WITH_CONTENT) {
                 TablePrinter.print(result, out);
             } else if (result.getJobClient().isPresent()) {
                 var job = result.getJobClient().get();
@@ -89,6 +90,8 @@ public final class SqlCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static final java.util.regex.Pattern WRITES = java.util.regex.Pattern.compile(
+            "(?is)\\s*(INSERT|EXECUTE)\\b");
     private static final java.util.regex.Pattern SET = java.util.regex.Pattern.compile(
             "(?is)SET\\s+('(?:[^']|'')*'|\\S+)\\s*=\\s*('(?:[^']|'')*'|\\S+)");
 
