@@ -4,7 +4,7 @@
 -- "Running SQL", has the commands for deploy/local and Flink's own SQL client.
 --   bin/muninn sql examples/sql/kafka-annotate.sql --jobmanager 127.0.0.1:8081
 -- Records in:  {"id": "row-0", "cells": "212k2122f1j1v1111wn221k111tm11g111221f1v1hx2i2vp211"}
--- Records out: {"id": "row-0", "answer": "xvp", "exit_steps": [4, 3, 3, 1], "mean_steps": 2.75, "finish_reason": "length"}
+-- Records out: {"id":"row-0","answer":"xvp","exit_steps":[4,3,3,2],"mean_steps":3.0,"finish_reason":"stop"}
 
 SET 'execution.checkpointing.interval' = '10s';
 
