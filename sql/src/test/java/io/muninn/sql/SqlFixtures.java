@@ -21,8 +21,21 @@ final class SqlFixtures {
 
     /** The annotate sample as a filesystem table {@code samples}. */
     static void samplesTable(StreamTableEnvironment t) {
+        samplesTable(t, SAMPLE);
+    }
+
+    /** A filesystem table {@code samples} of the sample's columns over {@code path} (a file or a directory). */
+    static void samplesTable(StreamTableEnvironment t, Path path) {
         t.executeSql("CREATE TEMPORARY TABLE samples (id STRING, cells STRING, difficulty INT, expected STRING) WITH ("
-                + "'connector' = 'filesystem', 'path' = '" + SAMPLE.toUri() + "', 'format' = 'json')");
+                + "'connector' = 'filesystem', 'path' = '" + path.toUri() + "', 'format' = 'json')");
+    }
+
+    /** The sample split into two files under {@code dir}, so that both instances of a parallelism-2 job read rows. */
+    static Path splitSample(Path dir) throws java.io.IOException {
+        var lines = java.nio.file.Files.readAllLines(SAMPLE);
+        java.nio.file.Files.write(dir.resolve("a.jsonl"), lines.subList(0, lines.size() / 2));
+        java.nio.file.Files.write(dir.resolve("b.jsonl"), lines.subList(lines.size() / 2, lines.size()));
+        return dir;
     }
 
     /** A muninn model {@code name} over the tiny model with the annotate sample's template, plus {@code extra} options. */

@@ -33,6 +33,7 @@ import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ML_PREDICT over the bundled tiny model on a MiniCluster (one task manager, two slots): the answers and exit steps
@@ -69,9 +70,9 @@ class SqlPredictITCase {
     }
 
     @Test
-    void answersEqualTheSchedulersAndTwoInstancesShareOneEngine() throws Exception {
+    void answersEqualTheSchedulersAndTwoInstancesShareOneEngine(@TempDir java.nio.file.Path dir) throws Exception {
         StreamTableEnvironment t = tableEnv(2);
-        samplesTable(t);
+        samplesTable(t, splitSample(dir)); // two files: both instances read rows, so both are open while rows run
         t.executeSql(createModel("m", "id STRING, cells STRING", ANNOTATE_OPTIONS));
         ModelSettings settings = annotateSettings();
         GenerationSettings engine = settings.engine();
