@@ -88,7 +88,7 @@ class SqlPredictITCase {
         Map<String, String> sync = results(t, String.format(QUERY, ", MAP['async', 'false']"));
         assertThat(sync).isEqualTo(async);
         Map<String, String> unordered = results(t, String.format(QUERY,
-                ", MAP['output-mode', 'allow_unordered', 'max-concurrent-operations', '3']"));
+                ", MAP['output-mode', 'allow_unordered', 'max-concurrent-operations', '3', 'timeout', '10min']"));
         assertThat(unordered).isEqualTo(async);
 
         assertThat(tableApi(t)).isEqualTo(async);
