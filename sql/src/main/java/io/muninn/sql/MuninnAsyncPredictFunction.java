@@ -1,5 +1,6 @@
 package io.muninn.sql;
 
+import io.muninn.flink.GpuAssignment;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.table.data.RowData;
@@ -25,7 +26,8 @@ public final class MuninnAsyncPredictFunction extends AsyncPredictFunction {
     @Override
     public void open(FunctionContext context) throws Exception {
         super.open(context);
-        predictor = new RowPredictor(settings);
+        predictor = new RowPredictor(settings,
+                GpuAssignment.index(context.getExternalResourceInfos(GpuAssignment.RESOURCE)));
     }
 
     @Override

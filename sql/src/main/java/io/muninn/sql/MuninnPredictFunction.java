@@ -1,5 +1,6 @@
 package io.muninn.sql;
 
+import io.muninn.flink.GpuAssignment;
 import java.util.Collection;
 import java.util.concurrent.CompletionException;
 import org.apache.flink.table.data.RowData;
@@ -23,7 +24,8 @@ public final class MuninnPredictFunction extends PredictFunction {
     @Override
     public void open(FunctionContext context) throws Exception {
         super.open(context);
-        predictor = new RowPredictor(settings);
+        predictor = new RowPredictor(settings,
+                GpuAssignment.index(context.getExternalResourceInfos(GpuAssignment.RESOURCE)));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.muninn.schemas.Sampling;
 import io.muninn.sql.MuninnModelOptions.ErrorHandling;
 import java.util.Collection;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
@@ -22,9 +23,10 @@ final class RowPredictor implements AutoCloseable {
     private final ModelSettings settings;
     private final EngineRegistry.Lease lease;
 
-    RowPredictor(ModelSettings settings) {
+    /** @param gpu the task's assigned GPU ({@code GpuAssignment}), empty on the CPU */
+    RowPredictor(ModelSettings settings, OptionalInt gpu) {
         this.settings = settings;
-        this.lease = EngineRegistry.acquire(settings.engine());
+        this.lease = EngineRegistry.acquire(settings.engine(), gpu);
     }
 
     CompletableFuture<Collection<RowData>> predict(RowData row) {

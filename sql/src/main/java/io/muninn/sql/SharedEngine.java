@@ -3,6 +3,7 @@ package io.muninn.sql;
 import io.muninn.flink.GenerationSettings;
 import io.muninn.flink.LoadedModel;
 import io.muninn.flink.RequestResolver;
+import io.muninn.model.kernel.Accelerator;
 import io.muninn.model.generate.FinishReason;
 import io.muninn.model.scheduler.GenerationListener;
 import io.muninn.model.scheduler.SchedulerOptions;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,8 +50,11 @@ final class SharedEngine {
     private StepScheduler scheduler;
     private long nextId;
 
-    SharedEngine(GenerationSettings settings) {
+    private final OptionalInt gpu;
+
+    SharedEngine(GenerationSettings settings, OptionalInt gpu) {
         this.settings = settings;
+        this.gpu = gpu;
         this.inbox = new ArrayBlockingQueue<>(settings.maxWaitingSequences());
         this.thread = new Thread(this::run, "muninn-sql-steps " + settings.modelPath());
         thread.setDaemon(true);
@@ -89,13 +94,15 @@ final class SharedEngine {
 
     private void run() {
         try {
+            // bound like the operator's task thread: the weights are shared per device, the step arena per thread
+            String device = Accelerator.attachCurrentThread(gpu);
             model = LoadedModel.load(settings);
             resolver = new RequestResolver(model, settings.maxNewTokens(), settings.exitInPrefill());
             var options = new SchedulerOptions(settings.maxRowsPerStep(), settings.maxActiveSequences(),
                     settings.prefillChunk(), settings.admission());
             scheduler = new StepScheduler(model.engine, options, new Listener(), model.tokenizer,
                     System::currentTimeMillis);
-            LOG.info("Started the SQL engine of {} (weights {} bytes, {}): {}", settings.modelPath(),
+            LOG.info("Started the SQL engine of {} on {} (weights {} bytes, {}): {}", settings.modelPath(), device,
                     model.weights.bytes(), model.weights.loadedIt() ? "loaded" : "shared", settings);
         } catch (Throwable t) {
             failure = t;
