@@ -10,12 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.functions.ScalarFunction;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
@@ -98,7 +101,7 @@ class SqlRowsITCase {
     }
 
     @Test
-    void aRestoreAfterAFailureGivesTheAnswersOfAFailureFreeRun() throws Exception {
+    void aRestoreAfterAFailureGivesTheAnswersOfAFailureFreeRun(@InjectMiniCluster MiniCluster mini) throws Exception {
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
@@ -108,7 +111,8 @@ class SqlRowsITCase {
         env.enableCheckpointing(50);
         StreamTableEnvironment t = StreamTableEnvironment.create(env);
         samplesTable(t);
-        // sampling, so the answers depend on the seeds: a re-issued row must draw what it drew the first time
+        // sampling, so the answers depend on the seeds: a re-issued row must draw what it drew the first time; the
+        // failure comes at the 18th answer of 24, after the first checkpoints (50 ms apart), so the restart restores one
         t.executeSql(createModel("m", "id STRING, cells STRING", ANNOTATE_OPTIONS
                 + ", 'temperature' = '1.5', 'exit.threshold' = '0.01'"));
         t.createTemporarySystemFunction("fail_once", FailOnce.class);
@@ -116,20 +120,27 @@ class SqlRowsITCase {
                 + "FROM ML_PREDICT(TABLE samples, MODEL m, DESCRIPTOR(id, cells), MAP['max-concurrent-operations', '4'])";
 
         FailOnce.FAILED.set(true); // a failure-free run first
-        Map<String, List<String>> clean = answers(t, String.format(query, 0));
+        Map<String, List<String>> clean = answers(t, String.format(query, 0), null);
         FailOnce.FAILED.set(false);
         FailOnce.SEEN.set(0);
-        Map<String, List<String>> restored = answers(t, String.format(query, 12));
+        JobID[] job = new JobID[1];
+        Map<String, List<String>> restored = answers(t, String.format(query, 18), job);
         assertThat(FailOnce.FAILED).as("the failure was injected").isTrue();
+        assertThat(mini.getArchivedExecutionGraph(job[0]).get().getCheckpointStatsSnapshot().getLatestRestoredCheckpoint())
+                .as("the job was restored from a checkpoint").isNotNull();
 
         assertThat(clean).hasSize(24).allSatisfy((id, values) -> assertThat(values).hasSize(1));
         assertThat(restored.keySet()).isEqualTo(clean.keySet());
         restored.forEach((id, values) -> assertThat(values).as(id).containsOnly(clean.get(id).get(0)));
     }
 
-    static Map<String, List<String>> answers(StreamTableEnvironment t, String query) throws Exception {
+    static Map<String, List<String>> answers(StreamTableEnvironment t, String query, JobID[] job) throws Exception {
         Map<String, List<String>> out = new HashMap<>();
-        try (CloseableIterator<Row> rows = t.executeSql(query).collect()) {
+        var result = t.executeSql(query);
+        if (job != null) {
+            job[0] = result.getJobClient().orElseThrow().getJobID();
+        }
+        try (CloseableIterator<Row> rows = result.collect()) {
             rows.forEachRemaining(r -> out.computeIfAbsent(r.getFieldAs("id"), k -> new ArrayList<>())
                     .add(r.getField("answer") + "|" + java.util.Arrays.toString((Integer[]) r.getField("exit_steps"))));
         }
