@@ -1,84 +1,68 @@
 package io.muninn.model.engine;
 
-import io.muninn.model.config.ModelConfig;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.IntStream;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
+import io.muninn.model.backend.StepModel;
 
 /**
- * The lockstep replay of design.md §5: every known position of a sequence (prompt and generated tokens) iterates
- * together, step by step, each stopping at its recorded exit step; then the coda runs once over all of them.
- *
- * <p>Why it is exact: in the original run a position at iteration k read an earlier position q's core KV from
- * iteration {@code min(k, e_q − 1)} ({@code latest-m4}, {@code available-m4}) or only if q reached iteration k
- * ({@code full}, {@code skip}); in the lockstep pass, when a position computes iteration k, every earlier q has
- * computed exactly iterations {@code 0 .. min(k, e_q − 1)} and no further, so it reads the same entries. The coda
- * of a position read earlier positions' coda KV from their exit latents, which is what one coda pass over the exit
- * latents computes. Strategies that overwrite slots ({@code compress-*}) or read deeper than the caller
- * ({@code always-last-m4}), and warm start (a token starts from the previous one's exit latent), break that
- * argument; {@link RecurrentDepthEngine#lockstepReplayExact} refuses them and callers replay call by call.
- *
- * <p>Cost: the prelude and coda once over all positions; iteration k over the positions still running. While all
- * positions run, they attend as one causal chunk; once some have stopped, each running position attends as its
- * own query row against its own key list (padded batch), which is what makes stopped positions read as the
- * strategy says.
+ * A sequence's lockstep replay in bounded slices ({@link RecurrentDepthEngine#startLockstepReplay}): the backend's
+ * pass ({@link StepModel.ReplayPass}; its Javadoc in the ND4J backend says why it is exact) plus what the engine
+ * keeps of it, the warm-start latent of the last position. One {@link #runSlice() slice} is at most one step's worth
+ * of compute: the prelude of a chunk of positions when it starts, one core iteration over its still-running
+ * positions, and the coda when its last position stops. A caller (the scheduler) runs one slice per step, so a
+ * restore never holds its thread for longer than a step. Nothing of a replay is durable: a sequence whose replay is
+ * abandoned (preempted, cancelled, the task failed) is rebuilt from its tokens again.
  */
-final class LockstepReplay {
-    private final RecurrentDepthModel model;
-    private final ModelConfig config;
+public final class LockstepReplay {
+    private final Sequence seq;
+    private final StepModel.ReplayPass pass;
 
-    LockstepReplay(RecurrentDepthModel model) {
-        this.model = model;
-        this.config = model.config;
+    LockstepReplay(Sequence seq, StepModel.ReplayPass pass) {
+        this.seq = seq;
+        this.pass = pass;
     }
 
-    /** Rebuilds the KV of {@code tokens}, already validated and appended as positions {@code first ..}. */
-    void run(Sequence seq, int first, int[] tokens, int[] exitSteps) {
-        int n = tokens.length;
-        int[] positions = new int[n];
-        for (int r = 0; r < n; r++) {
-            positions[r] = first + r;
+    /** Whether every position is rebuilt (the sequence then continues with a decode row of its next token). */
+    public boolean done() {
+        return pass.done();
+    }
+
+    /** Positions to rebuild in all. */
+    public int positions() {
+        return pass.positions();
+    }
+
+    /** Positions whose KV is complete so far (whole chunks). */
+    public int positionsRebuilt() {
+        return pass.positionsRebuilt();
+    }
+
+    /** Slices run so far. */
+    public long slices() {
+        return pass.slices();
+    }
+
+    /** Rows the next slice iterates (at most the slice size); 0 when done. */
+    public int nextSliceRows() {
+        return pass.nextSliceRows();
+    }
+
+    /** Whether the next slice starts a chunk (and so runs the prelude over it). */
+    public boolean nextSliceStartsChunk() {
+        return pass.nextSliceStartsChunk();
+    }
+
+    /** Runs one slice: the prelude of a new chunk, one core iteration, and the coda when the chunk is complete. */
+    public void runSlice() {
+        pass.runSlice();
+        if (pass.done()) {
+            // as after call-by-call replay: the last position's exit latent is where a warm-started next token begins
+            seq.warmLatent(pass.lastExitLatent());
         }
-        List<Segment> whole = List.of(new Segment(seq.kv(), 0, n, first));
-        INDArray injected = model.core.adapter().inject(model.prelude.forward(model.embed(tokens), positions, whole));
-        // outside the replay workspace: the state carries over from one iteration to the next
-        INDArray state = Nd4j.create(RecurrentDepthEngine.randomInitialState(config, seq, first, n),
-                new long[] {n, config.hiddenSize()}, 'c');
-        int deepest = IntStream.of(exitSteps).max().orElse(0);
-        for (int k = 0; k < deepest; k++) {
-            int iteration = k;
-            // the rows whose recorded exit step is after iteration k (0-based)
-            int[] running = IntStream.range(0, n).filter(r -> exitSteps[r] > iteration).toArray();
-            for (int r : running) {
-                // set before the iteration: later running positions read this one's entries of iteration k
-                seq.kv().setDepth(first + r, 1, k + 1);
-            }
-            try (MemoryWorkspace ignored = StepWorkspace.enter(StepWorkspace.REPLAY)) {
-                if (running.length == n) {
-                    int[] iterations = {k};
-                    state.assign(model.core.iterate(state, injected, positions, whole, iterations));
-                    continue;
-                }
-                List<Segment> rows = new ArrayList<>(running.length);
-                int[] runningPositions = new int[running.length];
-                int[] iterations = new int[running.length];
-                for (int i = 0; i < running.length; i++) {
-                    rows.add(new Segment(seq.kv(), i, 1, first + running[i]));
-                    runningPositions[i] = first + running[i];
-                    iterations[i] = k;
-                }
-                INDArray next = model.core.iterate(Nd4j.pullRows(state, 1, running), Nd4j.pullRows(injected, 1, running),
-                        runningPositions, rows, iterations);
-                for (int i = 0; i < running.length; i++) {
-                    state.putRow(running[i], next.getRow(i));
-                }
-            }
+    }
+
+    /** Runs every remaining slice. */
+    public void runToCompletion() {
+        while (!done()) {
+            runSlice();
         }
-        model.coda.forward(state, positions, whole);
-        // as after call-by-call replay: the last position's exit latent is where a warm-started next token begins
-        seq.warmLatent(Floats.of(state.getRow(n - 1).dup()));
     }
 }
