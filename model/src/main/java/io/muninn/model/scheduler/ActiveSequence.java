@@ -3,6 +3,8 @@ package io.muninn.model.scheduler;
 import io.muninn.model.engine.RecurrentDepthEngine;
 import io.muninn.model.engine.Sequence;
 import io.muninn.model.engine.StepEntry;
+import io.muninn.model.exit.ExitPolicy;
+import io.muninn.model.exit.Relaxation;
 import io.muninn.model.tokenizer.StreamingDetokenizer;
 import java.util.Arrays;
 
@@ -24,6 +26,12 @@ final class ActiveSequence {
     StepEntry current;
     boolean currentProducesToken;
     int skippedSteps;
+    /** The exit policy of the token whose calls are in flight (every prefill chunk shares the first chunk's). */
+    private ExitPolicy tokenPolicy;
+    /** The relaxation stage the token in flight runs under; 0 for strict requests. */
+    int tokenStage;
+    /** Monotonic nanos of the last released token, for TPOT; -1 before the first since admission. */
+    long lastTokenNanos = -1;
 
     ActiveSequence(SequenceRequest request, Sequence sequence, SequenceProgress progress, long reservedBytes,
             long admittedAt, StreamingDetokenizer detokenizer) {
@@ -42,8 +50,11 @@ final class ActiveSequence {
         }
     }
 
-    /** Creates the next forward call: a prefill chunk, a replay call, or a decode row. */
-    void startNext(RecurrentDepthEngine engine, int prefillChunk, SchedulerStats stats) {
+    /**
+     * Creates the next forward call: a prefill chunk, a replay call, or a decode row. A new token's policy is the
+     * request's, relaxed to {@code stage} unless the request is strict, and capped by its step budget.
+     */
+    void startNext(RecurrentDepthEngine engine, int prefillChunk, SchedulerStats stats, int stage) {
         var policy = request.params().exit();
         int[] prompt = request.prompt();
         boolean replaying = progress.size() > 0;
@@ -63,9 +74,12 @@ final class ActiveSequence {
             int to = Math.min(prompt.length, promptEntered + size);
             int[] chunk = Arrays.copyOfRange(prompt, promptEntered, to);
             boolean last = to == prompt.length;
+            if (!replaying && promptEntered == 0) {
+                tokenPolicy = tokenPolicy(stage);
+            }
             current = replaying
                     ? engine.replay(sequence, chunk, true, progress.exitSteps()[0], policy)
-                    : engine.prefill(sequence, chunk, last, policy);
+                    : engine.prefill(sequence, chunk, last, tokenPolicy);
             currentProducesToken = last && !replaying;
             promptEntered = to;
         } else if (replayed < replayUpTo) {
@@ -74,9 +88,27 @@ final class ActiveSequence {
             currentProducesToken = false;
             replayed++;
         } else {
-            current = engine.decode(sequence, progress.tokens()[progress.size() - 1], policy);
+            tokenPolicy = tokenPolicy(stage);
+            current = engine.decode(sequence, progress.tokens()[progress.size() - 1], tokenPolicy);
             currentProducesToken = true;
         }
+    }
+
+    /** The policy of the next token (index {@code progress.size()}); the request's own when nothing applies. */
+    private ExitPolicy tokenPolicy(int stage) {
+        ExitPolicy asked = request.params().exit();
+        DepthLimits depth = request.depth();
+        tokenStage = depth.strictDepth() ? 0 : stage;
+        ExitPolicy p = Relaxation.apply(asked, tokenStage);
+        if (depth.hasBudget()) {
+            long spent = 0;
+            for (int s : progress.exitSteps()) {
+                spent += s;
+            }
+            p = p.withStepCap(StepBudget.cap(depth.totalStepsBudget(), spent, progress.size(),
+                    request.params().maxNewTokens(), asked));
+        }
+        return p;
     }
 
     /** Text completed by {@code token}; empty when no tokenizer is attached. */
