@@ -74,6 +74,33 @@ class SchemaEvolutionTest {
         assertThat(read).isEqualTo(expected);
     }
 
+    /** A producer still on PromptRequest v2 (before step budgets): no budget, and relaxable under load. */
+    @Test
+    void aV2RequestReadsWithoutABudgetAndWithoutStrictDepth() {
+        Schema v2 = SchemaHistory.versions("PromptRequest").get(1);
+        GenericRecord old = Schemas.convert(Fixtures.fullRequest(), v2);
+
+        PromptRequest read = accepted(PromptCodec.create().decode(Schemas.encode(old)), PayloadFormat.AVRO);
+
+        assertThat(read.getGeneration().getTotalStepsBudget()).isNull();
+        assertThat(read.getGeneration().getStrictDepth()).isFalse();
+        assertThat(read.getGeneration().getMaxNewTokens()).isEqualTo(Fixtures.fullRequest().getGeneration().getMaxNewTokens());
+    }
+
+    /** A consumer of completions built before v2 reads a completion that carries the budget and stage fields. */
+    @Test
+    void aV1CompletionReaderIgnoresTheBudgetAndStageFields() {
+        Schema v1 = SchemaHistory.versions("Completion").get(0);
+        Completion current = Fixtures.completion();
+        current.setBudgetBound(true);
+        current.setDepthStage(3);
+
+        GenericRecord read = Schemas.convert(current, v1); // written with the current schema, read with v1
+
+        assertThat(read.getSchema().getField("budget_bound")).isNull();
+        assertThat(read.get("total_steps")).isEqualTo(current.getTotalSteps());
+    }
+
     /** An older consumer of completions keeps working when a later Muninn adds a finish reason. */
     @Test
     void unknownEnumSymbolFromANewerWriterReadsAsUnknown() throws RejectionException {
