@@ -56,6 +56,7 @@ public final class ToRequests extends ProcessFunction<String, RequestEnvelope> {
             if (config.threshold() != null) {
                 g.setThreshold(config.threshold());
             }
+            g.setTotalStepsBudget(config.totalStepsBudget());
             String recordJson = config.format() instanceof RecordFormat.JsonLines ? line : GSON.toJson(record);
             PromptRequest request = PromptRequest.newBuilder()
                     .setRequestId(id)
