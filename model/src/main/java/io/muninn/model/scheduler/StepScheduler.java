@@ -35,12 +35,9 @@ public final class StepScheduler {
     private final List<ActiveSequence> active = new ArrayList<>();
     private final Map<String, Object> live = new HashMap<>();
     private final SchedulerStats stats;
-    private final LatencyTargetController latency;
-    /** Per live request, the highest relaxation stage any of its released tokens ran under. */
-    private final Map<String, Integer> stagesSeen = new HashMap<>();
+    private final DepthControl depth;
     private long reservedBytes;
     private long admissions;
-    private int stage;
 
     private record Pending(SequenceRequest request, SequenceProgress progress) {}
 
@@ -59,7 +56,7 @@ public final class StepScheduler {
      */
     public StepScheduler(RecurrentDepthEngine engine, SchedulerOptions options, GenerationListener listener,
             MuninnTokenizer tokenizer, LongSupplier clockMillis, LatencyTargetController latency) {
-        this.latency = latency;
+        this.depth = new DepthControl(latency);
         this.engine = engine;
         this.options = options;
         this.listener = listener;
@@ -120,7 +117,7 @@ public final class StepScheduler {
 
     /** The latency relaxation stage new tokens start under (those of strict requests excepted); 0 without a target. */
     public int relaxationStage() {
-        return stage;
+        return depth.stage();
     }
 
     /** The progress of every live sequence, for snapshots; sequences not yet admitted report theirs as queued. */
@@ -137,7 +134,7 @@ public final class StepScheduler {
 
     /** Runs one micro-batch. Does nothing (and returns an empty report) when there is no work. */
     public StepReport step() {
-        stage = latency == null ? 0 : latency.update();
+        depth.update();
         expireDeadlines();
         admit();
         // after admission: a sequence just admitted takes blocks in this step too, so the demand is checked with it
@@ -201,7 +198,7 @@ public final class StepScheduler {
             active.add(a);
             live.put(r.id(), a);
             listener.onAdmitted(r.id());
-            a.startNext(engine, options.prefillChunk(), stats, stage);
+            a.startNext(engine, options.prefillChunk(), stats, depth.stage());
         }
     }
 
@@ -235,7 +232,7 @@ public final class StepScheduler {
     private boolean onExit(ActiveSequence a) {
         StepEntry e = a.current;
         if (!a.currentProducesToken) {
-            a.startNext(engine, options.prefillChunk(), stats, stage);
+            a.startNext(engine, options.prefillChunk(), stats, depth.stage());
             return false;
         }
         SequenceRequest r = a.request;
@@ -243,23 +240,14 @@ public final class StepScheduler {
         int token = r.params().sampler().sample(e.lastLogits(), r.params().seed(), index);
         a.progress = a.progress.append(token, e.exitStep(), e.criterionValue());
         stats.recordToken(e.exitStep());
-        if (a.tokenStage > 0) {
-            stagesSeen.merge(r.id(), a.tokenStage, Math::max);
-        }
-        if (latency != null) {
-            long now = latency.nanoTime();
-            if (a.lastTokenNanos >= 0) {
-                latency.recordTpot(now - a.lastTokenNanos);
-            }
-            a.lastTokenNanos = now;
-        }
+        depth.onToken(a);
         listener.onToken(new TokenOutput(r.id(), index, token, a.text(token), e.exitStep(), e.converged(), e.criterionValue()));
         if (r.params().stopTokens().contains(token)) {
             end(r.id(), FinishReason.STOP, "");
         } else if (a.progress.size() >= r.params().maxNewTokens()) {
             end(r.id(), FinishReason.LENGTH, "");
         } else {
-            a.startNext(engine, options.prefillChunk(), stats, stage);
+            a.startNext(engine, options.prefillChunk(), stats, depth.stage());
         }
         return true;
     }
@@ -308,11 +296,7 @@ public final class StepScheduler {
 
     private void finish(SequenceRequest r, SequenceProgress p, FinishReason reason, String message) {
         live.remove(r.id());
-        Integer stageSeen = stagesSeen.remove(r.id());
-        boolean bound = r.depth().hasBudget() && StepBudget.anyBound(r.depth().totalStepsBudget(),
-                r.params().maxNewTokens(), r.params().exit(), p.exitSteps());
-        listener.onFinished(new SequenceOutcome(r.id(), reason, p.tokens(), p.exitSteps(), p.criterionValues(),
-                r.prompt().length, message, bound, stageSeen == null ? 0 : stageSeen));
+        listener.onFinished(depth.outcome(r, p, reason, message));
     }
 
     /**
