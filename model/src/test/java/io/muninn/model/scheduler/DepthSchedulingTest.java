@@ -3,6 +3,7 @@ package io.muninn.model.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.muninn.model.exit.ExitPolicy;
+import io.muninn.model.exit.KlDivergenceExit;
 import io.muninn.model.generate.GenerationParams;
 import io.muninn.model.golden.GoldenScenario;
 import io.muninn.model.sampling.GreedySampler;
@@ -92,6 +93,31 @@ class DepthSchedulingTest {
         assertThat(java.util.Arrays.stream(relaxed.exitSteps()).boxed().toList()).isSubsetOf(4, 6, 8);
         assertThat(relaxed.depthStage()).isEqualTo(4);
         assertThat(h.scheduler.relaxationStage()).isEqualTo(4);
+    }
+
+    @Test
+    void aLooserKlThresholdEndsTheSameTokenSoonerForTheRequestThatDidNotOptOut() {
+        AtomicLong nanos = new AtomicLong();
+        // stages 1-2 only: the threshold grows (x4, x16), the step cap stays
+        var latency = new LatencyTargetController(new LatencyTarget(1, 1_000_000_000L, 0, 0.5, 2),
+                () -> nanos.addAndGet(1_000));
+        SchedulerHarness h = harness(latency);
+        h.scheduler.submit(SequenceRequest.of("warm-up", new int[] {3, 4}, fixed(4, 6)));
+        while (h.scheduler.relaxationStage() < 2) {
+            h.step();
+        }
+        ExitPolicy kl = new ExitPolicy(new KlDivergenceExit(5e-4), 0, 32, 1, true);
+        var params = new GenerationParams(1, kl, new GreedySampler(), 7, 1.0, false, Set.of());
+        h.scheduler.submit(new SequenceRequest("relaxed", new int[] {90, 12, 45, 7, 33}, params, Long.MAX_VALUE,
+                DepthLimits.NONE));
+        h.scheduler.submit(new SequenceRequest("strict", new int[] {90, 12, 45, 7, 33}, params, Long.MAX_VALUE,
+                new DepthLimits(DepthLimits.NO_BUDGET, true)));
+        h.runToCompletion(500);
+
+        int relaxed = h.listener.finished.get("relaxed").exitSteps()[0];
+        int strict = h.listener.finished.get("strict").exitSteps()[0];
+        assertThat(relaxed).as("same prompt and seed, threshold x16").isLessThan(strict);
+        assertThat(h.listener.finished.get("relaxed").depthStage()).isEqualTo(2);
     }
 
     @Test
