@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -35,36 +37,37 @@ class PrometheusEndpointITCase {
         FlinkProcesses.writeConfig(layout, ClusterPorts.free(), 1, "1024m", false);
         NodeProcess jobManager = FlinkProcesses.startJobManager(layout);
         try {
+            // the port this JobManager took (the first free one of the range), from its own log, so that another
+            // cluster's endpoint on this machine cannot stand in for it
+            Path log = layout.logDir().resolve("jobmanager.log");
+            Pattern started = Pattern.compile("Started PrometheusReporter HTTP server on port (\\d+)");
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             long giveUpAt = System.nanoTime() + PATIENCE.toNanos();
-            String found = "";
-            while (found.isEmpty() && System.nanoTime() < giveUpAt && jobManager.isAlive()) {
-                found = scrapeAny(http);
+            int port = -1;
+            String body = "";
+            while (!body.contains("flink_jobmanager_") && System.nanoTime() < giveUpAt && jobManager.isAlive()) {
+                Matcher m = started.matcher(Files.exists(log) ? Files.readString(log) : "");
+                if (m.find()) {
+                    port = Integer.parseInt(m.group(1));
+                    body = scrape(http, port);
+                }
                 Thread.sleep(500);
             }
-            assertThat(found).as("a Prometheus endpoint in %s-%s (log: %s)", FIRST_PORT, LAST_PORT, jobManager.log())
+            assertThat(port).as("the reporter's port (log: %s)", log).isBetween(FIRST_PORT, LAST_PORT);
+            assertThat(body).as("/metrics on port %s", port)
                     .contains("# TYPE flink_jobmanager_Status_JVM_ClassLoader_ClassesLoaded gauge");
-            assertThat(Files.readString(layout.logDir().resolve("jobmanager.log")))
-                    .contains("Started PrometheusReporter HTTP server on port");
         } finally {
             jobManager.stop(Duration.ofSeconds(10));
         }
     }
 
-    /** The first endpoint of the range that shows JobManager metrics; empty when none does (yet). */
-    private static String scrapeAny(HttpClient http) throws InterruptedException {
-        for (int port = FIRST_PORT; port <= LAST_PORT; port++) {
-            try {
-                String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-                if (body.contains("flink_jobmanager_")) {
-                    return body;
-                }
-            } catch (IOException e) {
-                // nothing on this port (or another program's): try the next
-            }
+    private static String scrape(HttpClient http, int port) throws InterruptedException {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return ""; // not serving yet
         }
-        return "";
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
