@@ -20,6 +20,7 @@ public final class BenchMain {
             case "pipeline" -> PipelineBenchmark.main(rest);
             case "reference" -> ReferenceBenchmark.main(rest);
             case "replay" -> ReplayBenchmark.main(rest);
+            case "serving" -> ServingBenchmark.main(rest);
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "'; accepted: batching, core-step, exit-spread, gemm, pipeline, reference, replay");
                 System.exit(2);

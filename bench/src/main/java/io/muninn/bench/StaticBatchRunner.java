@@ -48,24 +48,52 @@ final class StaticBatchRunner {
         return rounds;
     }
 
+    /** Hears a static group's tokens as each round ends, and each member's end; members by index in the group. */
+    interface RoundListener {
+        RoundListener NONE = new RoundListener() {
+            @Override
+            public void token(int member, int index, int token) {}
+
+            @Override
+            public void finished(int member) {}
+        };
+
+        void token(int member, int index, int token);
+
+        void finished(int member);
+    }
+
     /** Generates every request; returns each one's tokens in request order. */
     List<int[]> run(List<BenchRequest> requests) {
         List<int[]> out = new ArrayList<>();
         for (int from = 0; from < requests.size(); from += batchSize) {
-            out.addAll(runGroup(requests.subList(from, Math.min(requests.size(), from + batchSize))));
+            out.addAll(runGroup(requests.subList(from, Math.min(requests.size(), from + batchSize)), RoundListener.NONE));
         }
         return out;
     }
 
-    private List<int[]> runGroup(List<BenchRequest> group) {
+    /**
+     * Runs one group (at most the batch size) until every member has finished: each member stops at its own
+     * {@code max_new_tokens} or stop token, the group at its longest. Returns each member's tokens in group order.
+     */
+    List<int[]> runGroup(List<BenchRequest> group, RoundListener listener) {
+        if (group.size() > batchSize) {
+            throw new IllegalArgumentException("a static group holds at most the batch size " + batchSize + " but got " + group.size());
+        }
         int n = group.size();
         GenerationParams params = group.get(0).params();
         List<Sequence> seqs = new ArrayList<>();
         List<StepEntry> round = new ArrayList<>();
-        int[][] tokens = new int[n][params.maxNewTokens()];
+        int[][] tokens = new int[n][];
+        int[] produced = new int[n];
+        int[][] prompts = new int[n][];
+        int longest = 0;
         List<Sequence> shadows = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             GenerationParams p = group.get(i).params();
+            tokens[i] = new int[p.maxNewTokens()];
+            longest = Math.max(longest, p.maxNewTokens());
+            prompts[i] = group.get(i).prompt();
             Sequence s = engine.newSequence(p.seed(), p.initScale(), p.warmStart());
             seqs.add(s);
             round.add(engine.prefill(s, group.get(i).prompt(), true, p.exit()));
@@ -73,8 +101,8 @@ final class StaticBatchRunner {
                 shadows.add(engine.newSequence(p.seed(), p.initScale(), p.warmStart()));
             }
         }
-        for (int t = 0; t < params.maxNewTokens(); t++) {
-            runRound(round, shadows, params.exit(), t == 0 ? group : null);
+        for (int t = 0; t < longest; t++) {
+            runRound(round, shadows, params.exit(), t == 0 ? prompts : null);
             List<StepEntry> next = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 StepEntry e = round.get(i);
@@ -82,10 +110,16 @@ final class StaticBatchRunner {
                     next.add(null);
                     continue;
                 }
-                int token = params.sampler().sample(e.lastLogits(), group.get(i).params().seed(), t);
+                GenerationParams p = group.get(i).params();
+                int token = p.sampler().sample(e.lastLogits(), p.seed(), t);
                 tokens[i][t] = token;
-                boolean last = t + 1 == params.maxNewTokens() || params.stopTokens().contains(token);
-                next.add(last ? null : engine.decode(seqs.get(i), token, params.exit()));
+                produced[i] = t + 1;
+                listener.token(i, t, token);
+                boolean last = t + 1 == p.maxNewTokens() || p.stopTokens().contains(token);
+                if (last) {
+                    listener.finished(i);
+                }
+                next.add(last ? null : engine.decode(seqs.get(i), token, p.exit()));
             }
             round = next;
         }
@@ -93,21 +127,18 @@ final class StaticBatchRunner {
         shadows.forEach(engine::release);
         List<int[]> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            int produced = 0;
-            while (produced < tokens[i].length && (produced == 0 || !group.get(i).params().stopTokens().contains(tokens[i][produced - 1]))) {
-                produced++;
-            }
-            out.add(java.util.Arrays.copyOf(tokens[i], produced));
+            out.add(java.util.Arrays.copyOf(tokens[i], produced[i]));
         }
         return out;
     }
 
     /**
-     * One token round: step the unfinished members together until every one has exited; with shadows, every member
-     * that is not iterating (exited this round, or its sequence ended) is stood in for by its shadow's row (its
-     * whole prompt's rows in the prefill round, {@code prefillOf} non-null).
+     * One token round: step the unfinished members together until every one has exited; with shadows (one per member,
+     * or none), every member that is not iterating (exited this round, or its sequence ended, a null entry) is stood
+     * in for by its shadow's row: its whole prompt's rows where the member prefills this round ({@code prefills}
+     * non-null and its entry for the member non-null), a decode row otherwise.
      */
-    private void runRound(List<StepEntry> round, List<Sequence> shadows, ExitPolicy memberPolicy, List<BenchRequest> prefillOf) {
+    void runRound(List<StepEntry> round, List<Sequence> shadows, ExitPolicy memberPolicy, int[][] prefills) {
         List<StepEntry> running = new ArrayList<>();
         for (StepEntry e : round) {
             if (e != null) {
@@ -129,8 +160,8 @@ final class StaticBatchRunner {
                 if (member == null || member.exited()) {
                     if (shadowRows[i] == null || shadowRows[i].exited()) {
                         // the prefill round stands in the member's whole prompt, as the reference's batch tensor holds it
-                        shadowRows[i] = prefillOf != null
-                                ? engine.prefill(shadows.get(i), prefillOf.get(i).prompt(), true, never)
+                        shadowRows[i] = prefills != null && prefills[i] != null
+                                ? engine.prefill(shadows.get(i), prefills[i], true, never)
                                 : engine.decode(shadows.get(i), 0, never);
                     }
                     batch.add(shadowRows[i]);

@@ -1,5 +1,6 @@
 package io.muninn.flink;
 
+import io.muninn.model.scheduler.SchedulerStats;
 import io.muninn.model.scheduler.StepReport;
 import io.muninn.model.scheduler.StepScheduler;
 import io.muninn.model.weights.SharedWeights;
@@ -17,7 +18,10 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * {@code stepsPerToken} (histogram), {@code tokensConverged} / {@code tokensMaxSteps} (exit reasons),
  * {@code tokensPerSecond} (meter), {@code completions.<reason>}, {@code activeSequences}, {@code waitingSequences},
  * {@code rowsPerStep} (histogram), {@code kvBytesInUse}, {@code replayMillis} (time from restore until every
- * restored sequence is producing new tokens again), {@code rejected}, {@code weightsBytes} and
+ * restored sequence is producing new tokens again), {@code replayComputeMillis}, {@code replayedPositions},
+ * {@code replaySlices} and {@code replayingSequences} (the replay's work, a slice per step),
+ * {@code preemptions}, {@code rejected}, {@code cancelsIgnored} (cancels for requests that were not running),
+ * {@code weightsBytes} and
  * {@code weightsSharedBy} (the size of the task manager's one copy of the weights and how many operator instances hold
  * it now; every instance on a task manager reports the same copy), {@code ttftMillis} (histogram: acceptance to
  * first token, processing time, as the completion's {@code first_token_ms}), {@code tpotMicros} (histogram: the gap
@@ -34,11 +38,19 @@ final class OperatorMetrics {
     private final Counter converged;
     private final Counter maxSteps;
     private final Counter rejected;
+    private final Counter cancelsIgnored;
     private final Meter tokensPerSecond;
+    private final Counter replayedPositions;
+    private final Counter replaySlices;
+    private final Counter preemptions;
+    private final SchedulerStats stats;
+    private final StepScheduler scheduler;
     private final Map<io.muninn.model.generate.FinishReason, Counter> completions =
             new EnumMap<>(io.muninn.model.generate.FinishReason.class);
     private volatile long kvBytes;
     private volatile long replayMillis = -1;
+    private volatile double replayComputeMillis;
+    private volatile int replaying;
 
     OperatorMetrics(MetricGroup operatorGroup, StepScheduler scheduler, SharedWeights.Lease weights) {
         MetricGroup g = operatorGroup.addGroup("muninn");
@@ -50,6 +62,7 @@ final class OperatorMetrics {
         converged = g.counter("tokensConverged");
         maxSteps = g.counter("tokensMaxSteps");
         rejected = g.counter("rejected");
+        cancelsIgnored = g.counter("cancelsIgnored");
         Counter tokens = g.counter("tokens");
         tokensPerSecond = g.meter("tokensPerSecond", new MeterView(tokens));
         MetricGroup c = g.addGroup("completions");
@@ -60,6 +73,13 @@ final class OperatorMetrics {
         g.gauge("waitingSequences", scheduler::waitingCount);
         g.gauge("kvBytesInUse", () -> kvBytes);
         g.gauge("replayMillis", () -> replayMillis);
+        g.gauge("replayComputeMillis", () -> replayComputeMillis);
+        g.gauge("replayingSequences", () -> replaying);
+        replayedPositions = g.counter("replayedPositions");
+        replaySlices = g.counter("replaySlices");
+        preemptions = g.counter("preemptions");
+        this.scheduler = scheduler;
+        this.stats = scheduler.stats();
         g.gauge("weightsBytes", weights::bytes);
         g.gauge("weightsSharedBy", weights::users);
     }
@@ -69,6 +89,12 @@ final class OperatorMetrics {
             rowsPerStep.update(report.rows());
         }
         kvBytes = report.kvBytesInUse();
+        // the scheduler's running totals, read on the task thread; the reporter thread reads the copies
+        replayedPositions.inc(stats.replayedPositions() - replayedPositions.getCount());
+        replaySlices.inc(stats.replaySlices() - replaySlices.getCount());
+        preemptions.inc(stats.preemptions() - preemptions.getCount());
+        replayComputeMillis = stats.lockstepReplayNanos() / 1e6;
+        replaying = scheduler.replayingCount();
     }
 
     void onToken(int exitStep, boolean hasConverged) {
@@ -87,6 +113,16 @@ final class OperatorMetrics {
 
     void onCompletion(io.muninn.model.generate.FinishReason reason) {
         completions.get(reason).inc();
+    }
+
+    /** A cancel ended a sequence: the KV it held is free now, before the next step reports it. */
+    void onKvBytes(long bytes) {
+        kvBytes = bytes;
+    }
+
+    /** A cancel for a request that is not live (unknown, finished or cancelled already). */
+    void onCancelIgnored() {
+        cancelsIgnored.inc();
     }
 
     void onRejected() {

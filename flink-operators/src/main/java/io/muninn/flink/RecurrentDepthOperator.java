@@ -13,6 +13,7 @@ import io.muninn.model.scheduler.SequenceProgress;
 import io.muninn.model.scheduler.StepReport;
 import io.muninn.model.scheduler.StepScheduler;
 import io.muninn.model.scheduler.TokenOutput;
+import io.muninn.schemas.Cancellation;
 import io.muninn.schemas.Completion;
 import io.muninn.schemas.RejectedRecord;
 import io.muninn.schemas.TokenEvent;
@@ -59,7 +60,9 @@ import org.slf4j.LoggerFactory;
  *       {@link Completion} on {@link #COMPLETIONS}, and its state is cleared.
  *   <li>Checkpoints: generated tokens are written to keyed state for every sequence that changed, in
  *       {@link #snapshotState}, so state always matches what was emitted before the barrier. On restore every key
- *       of the state is read back and its sequence is rebuilt by replay; the KV cache is never in state.
+ *       of the state is read back and its sequence is rebuilt by replay, a bounded slice per step mail, so barriers,
+ *       timers and input are handled during a restore; the KV cache is never in state.
+ *   <li>A cancel record ({@code cancel: true}) ends its live request with {@code CANCELLED} at once.
  *   <li>Deadlines are processing-time timers; bounded inputs are drained in {@link #endInput()}.
  * </ul>
  */
@@ -186,6 +189,10 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
     public void processElement(StreamRecord<RequestEnvelope> element) throws Exception {
         RequestEnvelope in = element.getValue();
         String id = in.requestId();
+        if (Cancellation.isCancel(in.request)) {
+            cancel(id);
+            return;
+        }
         try {
             if (live.containsKey(id) || sequences.value() != null) {
                 throw new RejectionException("request_id", "request_id '%s' is already running; a request id may "
@@ -207,6 +214,21 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
         queueStep();
         while (scheduler.waitingCount() > settings.maxWaitingSequences()) {
             mailbox.yield(); // runs steps until sequences finish; input waits, so backpressure reaches the source
+        }
+    }
+
+    /**
+     * A cancel record: ends the live request {@code id} (waiting, active or restored) with {@code CANCELLED} now.
+     * The scheduler frees its KV blocks and slot, and the listener emits its completion with the tokens so far,
+     * clears its keyed state and deletes its deadline timer, so no later checkpoint holds it. A cancel for a request
+     * that is not live (unknown, finished, cancelled already) is ignored and counted, never rejected.
+     */
+    private void cancel(String id) {
+        if (scheduler.cancel(id)) {
+            metrics.onKvBytes(model.engine.pool().bytesInUse());
+        } else {
+            metrics.onCancelIgnored();
+            LOG.debug("Ignored a cancel for request_id '{}', which is not running", id);
         }
     }
 

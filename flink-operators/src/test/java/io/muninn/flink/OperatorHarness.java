@@ -51,6 +51,12 @@ final class OperatorHarness implements AutoCloseable {
      * what the operator reports. Keyed like the harness above: request_id is the key.
      */
     OperatorHarness(GenerationSettings settings, MetricRegistry metrics) throws Exception {
+        this(settings, metrics, null);
+    }
+
+    /** The same, restored from {@code restoreFrom} (a parallelism-1 snapshot) when it is not null. */
+    OperatorHarness(GenerationSettings settings, MetricRegistry metrics, OperatorSubtaskState restoreFrom)
+            throws Exception {
         TaskMetricGroup task = TaskManagerMetricGroup.createTaskManagerMetricGroup(metrics, "localhost",
                         ResourceID.generate())
                 .addJob(new JobID(), "test-job")
@@ -70,6 +76,9 @@ final class OperatorHarness implements AutoCloseable {
         harness.getStreamConfig().setStatePartitioner(0, key);
         harness.getStreamConfig().setStateKeySerializer(StringSerializer.INSTANCE);
         harness.getStreamConfig().serializeAllConfigs();
+        if (restoreFrom != null) {
+            harness.initializeState(restoreFrom);
+        }
         harness.open();
     }
 

@@ -45,7 +45,7 @@ class BadPromptRecordsTest {
         byte[] unknownFingerprint = avro.clone();
         unknownFingerprint[5] ^= 0x40;
         return Stream.of(
-                Arguments.of("malformed Avro", Arrays.copyOf(avro, avro.length - 1), "metadata"),
+                Arguments.of("malformed Avro", Arrays.copyOf(avro, avro.length - 2), "metadata"),
                 Arguments.of("unknown schema fingerprint", unknownFingerprint, "fingerprint"),
                 Arguments.of("malformed JSON", json("{\"request_id\": "), "payload"),
                 Arguments.of("missing request_id", json("{\"input\": {\"prompt\": \"Hi\"}}"), "request_id"),

@@ -162,6 +162,17 @@ public final class RecurrentDepthEngine {
      * The sequence then continues with a decode row of the next token.
      */
     public void replayLockstep(Sequence seq, int[] prompt, int[] generated, int[] exitSteps, ExitPolicy policy) {
+        startLockstepReplay(seq, prompt, generated, exitSteps, policy, prompt.length + generated.length).runToCompletion();
+    }
+
+    /**
+     * The same rebuild as {@link #replayLockstep}, returned unstarted so that the caller runs it in bounded slices
+     * ({@link LockstepReplay#runSlice}), each iterating at most {@code maxRowsPerSlice} positions once, between its
+     * other work. The positions are appended to the sequence now; until the replay is done the sequence must take no
+     * other forward call. Checks everything {@link #replayLockstep} checks, before any work.
+     */
+    public LockstepReplay startLockstepReplay(Sequence seq, int[] prompt, int[] generated, int[] exitSteps,
+            ExitPolicy policy, int maxRowsPerSlice) {
         if (seq.length() != 0) {
             throw new IllegalArgumentException("lockstep replay needs an empty sequence but it has " + seq.length() + " positions");
         }
@@ -173,6 +184,9 @@ public final class RecurrentDepthEngine {
         if (!lockstepReplayExact(seq, generated.length)) {
             throw new IllegalArgumentException("lockstep replay is not exact under kv strategy " + layout.strategy().name()
                     + (seq.warmStart() ? " with warm start" : "") + "; replay call by call");
+        }
+        if (maxRowsPerSlice < 1) {
+            throw new IllegalArgumentException("replay rows per slice must be >= 1 but was " + maxRowsPerSlice);
         }
         int[] tokens = new int[prompt.length + generated.length];
         int[] steps = new int[tokens.length];
@@ -187,7 +201,7 @@ public final class RecurrentDepthEngine {
         Arrays.fill(steps, 0, prompt.length, exitSteps[0]);
         System.arraycopy(exitSteps, 1, steps, prompt.length, generated.length);
         StepEntry checked = start(seq, tokens, true, StepEntry.Logits.NONE, policy, exitSteps[0]);
-        new LockstepReplay(model).run(seq, checked.firstPosition, tokens, steps);
+        return new LockstepReplay(model, seq, checked.firstPosition, tokens, steps, maxRowsPerSlice);
     }
 
     private StepEntry start(Sequence seq, int[] tokens, boolean prefill, StepEntry.Logits logits, ExitPolicy policy, int forced) {

@@ -1,5 +1,6 @@
 package io.muninn.model.scheduler;
 
+import io.muninn.model.engine.LockstepReplay;
 import io.muninn.model.engine.RecurrentDepthEngine;
 import io.muninn.model.engine.Sequence;
 import io.muninn.model.engine.StepEntry;
@@ -9,9 +10,9 @@ import io.muninn.model.tokenizer.StreamingDetokenizer;
 import java.util.Arrays;
 
 /**
- * An admitted sequence: its engine state, what it generated, and its one forward call in flight. It moves through
- * prefill chunks, then (after a restore or a preemption) a lockstep replay or, where that is not exact, replay calls
- * with recorded exit steps, then decode rows.
+ * An admitted sequence: its engine state, what it generated, and its one piece of work in flight: a forward call, or
+ * the next slice of a lockstep replay. It moves through prefill chunks, then (after a restore or a preemption) a
+ * lockstep replay in slices or, where that is not exact, replay calls with recorded exit steps, then decode rows.
  */
 final class ActiveSequence {
     final SequenceRequest request;
@@ -23,8 +24,12 @@ final class ActiveSequence {
     SequenceProgress progress;
     private int promptEntered;
     private int replayed;
+    /** The forward call in flight; null while a lockstep replay runs. */
     StepEntry current;
+    /** The lockstep replay in progress, one slice per step; null otherwise. */
+    LockstepReplay replay;
     boolean currentProducesToken;
+    private boolean currentIsReplayCall;
     int skippedSteps;
     /** The exit policy of the token whose calls are in flight (every prefill chunk shares the first chunk's). */
     private ExitPolicy tokenPolicy;
@@ -51,21 +56,27 @@ final class ActiveSequence {
     }
 
     /**
-     * Creates the next forward call: a prefill chunk, a replay call, or a decode row. A new token's policy is the
-     * request's, relaxed to {@code stage} unless the request is strict, and capped by its step budget.
+     * Creates the next piece of work: a lockstep replay (run by {@link #runReplaySlice}), a prefill chunk, a replay
+     * call, or a decode row. {@code prefillChunk} also bounds the positions a replay slice iterates. A new token's
+     * policy is the request's, relaxed to {@code stage} unless the request is strict, and capped by its step budget.
      */
     void startNext(RecurrentDepthEngine engine, int prefillChunk, SchedulerStats stats, int stage) {
+        if (currentIsReplayCall) { // the replay call that just exited rebuilt its positions
+            stats.recordCallReplayPositions(current.rows());
+            currentIsReplayCall = false;
+        }
         var policy = request.params().exit();
         int[] prompt = request.prompt();
         boolean replaying = progress.size() > 0;
         if (replaying && promptEntered == 0 && engine.lockstepReplayExact(sequence, replayUpTo)) {
-            // design.md §5: all known positions at once, each to its recorded exit step
-            long t0 = System.nanoTime();
-            engine.replayLockstep(sequence, prompt, Arrays.copyOf(progress.tokens(), replayUpTo),
-                    Arrays.copyOf(progress.exitSteps(), replayUpTo + 1), policy);
+            // design.md §5: all known positions in lockstep, each to its recorded exit step, a slice per step
+            replay = engine.startLockstepReplay(sequence, prompt, Arrays.copyOf(progress.tokens(), replayUpTo),
+                    Arrays.copyOf(progress.exitSteps(), replayUpTo + 1), policy, prefillChunk);
             promptEntered = prompt.length;
             replayed = replayUpTo;
-            stats.recordLockstepReplay(prompt.length + replayUpTo, System.nanoTime() - t0);
+            current = null;
+            currentProducesToken = false;
+            return;
         } else if (replaying && promptEntered == 0) {
             stats.recordCallReplay();
         }
@@ -81,11 +92,13 @@ final class ActiveSequence {
                     ? engine.replay(sequence, chunk, true, progress.exitSteps()[0], policy)
                     : engine.prefill(sequence, chunk, last, tokenPolicy);
             currentProducesToken = last && !replaying;
+            currentIsReplayCall = replaying;
             promptEntered = to;
         } else if (replayed < replayUpTo) {
             current = engine.replay(sequence, new int[] {progress.tokens()[replayed]}, false,
                     progress.exitSteps()[replayed + 1], policy);
             currentProducesToken = false;
+            currentIsReplayCall = true;
             replayed++;
         } else {
             tokenPolicy = tokenPolicy(stage);
@@ -109,6 +122,42 @@ final class ActiveSequence {
                     request.params().maxNewTokens(), asked));
         }
         return p;
+    }
+
+    /**
+     * Runs the next slice of the lockstep replay; when it completes, records it and starts the decode row of the
+     * next token (which runs from the next step on).
+     */
+    void runReplaySlice(RecurrentDepthEngine engine, int prefillChunk, SchedulerStats stats, int stage) {
+        long t0 = System.nanoTime();
+        int rebuiltBefore = replay.positionsRebuilt();
+        replay.runSlice();
+        stats.recordReplaySlice(replay.positionsRebuilt() - rebuiltBefore, System.nanoTime() - t0);
+        if (replay.done()) {
+            stats.recordLockstepReplay();
+            replay = null;
+            startNext(engine, prefillChunk, stats, stage);
+        }
+    }
+
+    /** Whether a lockstep replay is in progress (the sequence has no forward call in flight). */
+    boolean isReplaying() {
+        return replay != null;
+    }
+
+    /** Rows the next step would run for this sequence. */
+    int nextRows() {
+        return replay != null ? replay.nextSliceRows() : current.rows();
+    }
+
+    /** Whether the work in flight has not started yet (a new forward call, not a replay slice). */
+    boolean isNew() {
+        return replay == null && current.phase() == StepEntry.Phase.NEW;
+    }
+
+    /** Whether the next step begins new positions (a new forward call, or a replay slice that starts a chunk). */
+    boolean startsPositions() {
+        return replay != null ? replay.nextSliceStartsChunk() : current.phase() == StepEntry.Phase.NEW;
     }
 
     /** Text completed by {@code token}; empty when no tokenizer is attached. */

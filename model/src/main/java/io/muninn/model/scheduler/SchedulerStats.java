@@ -12,7 +12,9 @@ public final class SchedulerStats {
     private long lockstepReplays;
     private long lockstepPositions;
     private long lockstepNanos;
+    private long replaySlices;
     private long callReplays;
+    private long callReplayPositions;
 
     SchedulerStats(int maxSteps) {
         this.stepsHistogram = new long[maxSteps + 1];
@@ -34,29 +36,53 @@ public final class SchedulerStats {
         preemptions++;
     }
 
-    void recordLockstepReplay(int positions, long nanos) {
-        lockstepReplays++;
+    /** A slice of a lockstep replay ran for {@code nanos}, completing {@code positions} positions' KV. */
+    void recordReplaySlice(int positions, long nanos) {
+        replaySlices++;
         lockstepPositions += positions;
         lockstepNanos += nanos;
+    }
+
+    /** A sequence's lockstep replay completed. */
+    void recordLockstepReplay() {
+        lockstepReplays++;
     }
 
     void recordCallReplay() {
         callReplays++;
     }
 
-    /** Sequences rebuilt by one lockstep replay (design.md §5). */
+    /** A replay call (call-by-call replay) exited, having rebuilt {@code positions} positions. */
+    void recordCallReplayPositions(int positions) {
+        callReplayPositions += positions;
+    }
+
+    /** Sequences rebuilt by a lockstep replay (design.md §5), counted when the replay completes. */
     public long lockstepReplays() {
         return lockstepReplays;
     }
 
-    /** Positions those lockstep replays rebuilt. */
+    /**
+     * Positions whose KV lockstep replays rebuilt, counted as each chunk of a replay completes (a replay abandoned by
+     * preemption or a deadline keeps what it counted).
+     */
     public long lockstepReplayedPositions() {
         return lockstepPositions;
     }
 
-    /** Wall time spent in lockstep replays, in nanoseconds (the replay time after a restore). */
+    /** Wall time spent in lockstep replay slices, in nanoseconds (the replay compute after a restore). */
     public long lockstepReplayNanos() {
         return lockstepNanos;
+    }
+
+    /** Lockstep replay slices run, each at most one step's worth of compute ({@code LockstepReplay#runSlice}). */
+    public long replaySlices() {
+        return replaySlices;
+    }
+
+    /** Positions rebuilt by replay of either kind: {@link #lockstepReplayedPositions} and those of replay calls. */
+    public long replayedPositions() {
+        return lockstepPositions + callReplayPositions;
     }
 
     /** Sequences rebuilt call by call (strategies or warm start where lockstep is not exact). */
@@ -80,7 +106,7 @@ public final class SchedulerStats {
         return preemptions;
     }
 
-    /** Entries (decode rows and prefill chunks) stepped, summed over micro-batches. */
+    /** Entries (decode rows, prefill chunks and replay slices) stepped, summed over micro-batches. */
     public long entrySteps() {
         return entries;
     }

@@ -3,8 +3,8 @@ package io.muninn.model.scheduler;
 /**
  * What one scheduler step did, for metrics.
  *
- * @param entries      forward calls in the micro-batch
- * @param rows         rows in the micro-batch
+ * @param entries      forward calls and replay slices in the micro-batch
+ * @param rows         rows in the micro-batch (replay slice rows included)
  * @param tokens       tokens released by this step
  * @param active       admitted sequences after the step
  * @param waiting      sequences waiting for admission after the step

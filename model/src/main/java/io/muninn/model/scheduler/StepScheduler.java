@@ -22,7 +22,9 @@ import java.util.function.LongSupplier;
  * hardware never waits for the slowest token, unlike the reference, which iterates "until the entire batch finishes".
  *
  * <p>Admission is in arrival order and bounded by active sequences and the KV budget ({@link AdmissionPolicy}).
- * Sequences can be restored from their {@link SequenceProgress} and continue exactly as if never interrupted.
+ * Sequences can be restored from their {@link SequenceProgress} and continue exactly as if never interrupted; their
+ * KV is rebuilt by replay a slice per step (a lockstep replay slice iterates at most {@code prefillChunk} positions
+ * once, counted against the row limit), so no step is longer than a step's worth of compute.
  * Single-threaded: drive it from one thread (a Flink task's mailbox, a loop).
  */
 public final class StepScheduler {
@@ -111,6 +113,15 @@ public final class StepScheduler {
         return waiting.size();
     }
 
+    /** Admitted sequences whose lockstep replay is still in progress (restored or preempted, not yet stepping). */
+    public int replayingCount() {
+        int n = 0;
+        for (ActiveSequence a : active) {
+            n += a.isReplaying() ? 1 : 0;
+        }
+        return n;
+    }
+
     public SchedulerStats stats() {
         return stats;
     }
@@ -144,20 +155,29 @@ public final class StepScheduler {
             return new StepReport(0, 0, 0, active.size(), waiting.size(), engine.pool().bytesInUse(), preempted);
         }
         List<StepEntry> entries = new ArrayList<>(batch.size());
+        List<ActiveSequence> replaying = new ArrayList<>();
         int rows = 0;
         for (ActiveSequence a : batch) {
-            entries.add(a.current);
-            rows += a.current.rows();
+            rows += a.nextRows();
+            if (a.isReplaying()) {
+                replaying.add(a);
+            } else {
+                entries.add(a.current);
+            }
         }
         engine.step(entries);
         int tokens = 0;
         for (ActiveSequence a : batch) {
-            if (a.current.exited()) {
+            if (!a.isReplaying() && a.current.exited()) {
                 tokens += onExit(a) ? 1 : 0;
             }
         }
-        stats.recordStep(rows, entries.size());
-        return new StepReport(entries.size(), rows, tokens, active.size(), waiting.size(), engine.pool().bytesInUse(), preempted);
+        // a lockstep replay advances one slice per step, within the step's row limit (design.md §5)
+        for (ActiveSequence a : replaying) {
+            a.runReplaySlice(engine, options.prefillChunk(), stats, depth.stage());
+        }
+        stats.recordStep(rows, batch.size());
+        return new StepReport(batch.size(), rows, tokens, active.size(), waiting.size(), engine.pool().bytesInUse(), preempted);
     }
 
     /** Steps until every submitted sequence has finished. */
@@ -203,23 +223,23 @@ public final class StepScheduler {
     }
 
     /**
-     * The micro-batch: entries skipped longest first, then in-flight entries before new ones, decode rows before
-     * prefill chunks, older sequences first, up to the row limit. An entry left out waits a step with its state
-     * intact.
+     * The micro-batch: entries skipped longest first, then in-flight entries (replay slices among them) before new
+     * ones, decode rows before prefill chunks, older sequences first, up to the row limit. An entry left out waits a
+     * step with its state intact.
      */
     private List<ActiveSequence> formBatch() {
         List<ActiveSequence> order = new ArrayList<>(active);
         order.sort(Comparator.comparingInt((ActiveSequence a) -> -a.skippedSteps)
-                .thenComparing(a -> a.current.phase() == StepEntry.Phase.NEW)
+                .thenComparing(ActiveSequence::isNew)
                 .thenComparing(a -> !a.isDecodeRow())
                 .thenComparingLong(a -> a.admittedAt));
         List<ActiveSequence> batch = new ArrayList<>();
         int rows = 0;
         for (ActiveSequence a : order) {
             // a prompt that must be one chunk may exceed the row limit: it then runs in a micro-batch of its own
-            if (rows + a.current.rows() <= options.maxRowsPerStep() || batch.isEmpty()) {
+            if (rows + a.nextRows() <= options.maxRowsPerStep() || batch.isEmpty()) {
                 batch.add(a);
-                rows += a.current.rows();
+                rows += a.nextRows();
                 a.skippedSteps = 0;
             } else {
                 a.skippedSteps++; // the longest-skipped entry goes first next time, so no entry starves
@@ -323,9 +343,8 @@ public final class StepScheduler {
         int bt = engine.pool().blockTokens();
         long blocks = 0;
         for (ActiveSequence a : active) {
-            int slots = config.coreLayers() + config.codaLayers()
-                    + (a.current.phase() == StepEntry.Phase.NEW ? config.preludeLayers() : 0);
-            blocks += (long) slots * ((a.current.rows() + bt - 1) / bt + 1);
+            int slots = config.coreLayers() + config.codaLayers() + (a.startsPositions() ? config.preludeLayers() : 0);
+            blocks += (long) slots * ((a.nextRows() + bt - 1) / bt + 1);
         }
         return blocks;
     }

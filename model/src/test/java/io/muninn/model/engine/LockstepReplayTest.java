@@ -65,6 +65,63 @@ class LockstepReplayTest {
         }
     }
 
+    /**
+     * The same rebuild in bounded slices (as the scheduler runs it, one per step): every slice iterates at most the
+     * bound's positions once, chunks complete in order, and the sequence continues exactly as the uninterrupted run.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"full:1", "skip:3", "latest-m4:1", "latest-m4:4", "available-m4:5"})
+    void slicedReplayContinuesAsTheUninterruptedRun(String kvAndRows) {
+        String kv = kvAndRows.split(":")[0];
+        int maxRows = Integer.parseInt(kvAndRows.split(":")[1]);
+        RecurrentDepthEngine e = engine(kv);
+        List<Token> original = generate(e, e.newSequence(7, 1.0, false), REPLAYED + 1 + CONTINUED);
+        int[] generated = original.subList(0, REPLAYED).stream().mapToInt(Token::id).toArray();
+        int[] exitSteps = original.subList(0, REPLAYED + 1).stream().mapToInt(Token::exitStep).toArray();
+        Sequence rebuilt = e.newSequence(7, 1.0, false);
+        LockstepReplay replay = e.startLockstepReplay(rebuilt, PROMPT, generated, exitSteps, POLICY, maxRows);
+        assertThat(rebuilt.length()).as("positions are appended at the start").isEqualTo(PROMPT.length + REPLAYED);
+        assertThat(replay.positions()).isEqualTo(PROMPT.length + REPLAYED);
+
+        // every position's exit step: the prefill's for the prompt, then each replayed call's
+        int[] steps = new int[PROMPT.length + REPLAYED];
+        Arrays.fill(steps, 0, PROMPT.length, exitSteps[0]);
+        System.arraycopy(exitSteps, 1, steps, PROMPT.length, REPLAYED);
+        long expectedSlices = 0; // per chunk, as many slices as its deepest position's exit step
+        for (int from = 0; from < steps.length; from += maxRows) {
+            expectedSlices += Arrays.stream(steps, from, Math.min(steps.length, from + maxRows)).max().orElseThrow();
+        }
+        int rebuiltBefore = 0;
+        while (!replay.done()) {
+            int rows = replay.nextSliceRows();
+            assertThat(rows).as("rows of slice %s", replay.slices()).isBetween(1, maxRows);
+            replay.runSlice();
+            assertThat(replay.positionsRebuilt()).isGreaterThanOrEqualTo(rebuiltBefore);
+            assertThat(replay.positionsRebuilt() % maxRows == 0 || replay.done()).as("whole chunks").isTrue();
+            rebuiltBefore = replay.positionsRebuilt();
+        }
+        assertThat(replay.slices()).isEqualTo(expectedSlices);
+        assertThat(replay.positionsRebuilt()).isEqualTo(steps.length);
+        assertThat(replay.nextSliceRows()).isZero();
+        assertThatThrownBy(replay::runSlice).hasMessage("the replay is complete");
+
+        int token = original.get(REPLAYED).id();
+        for (int i = REPLAYED + 1; i < original.size(); i++) {
+            StepEntry next = run(e, e.decode(rebuilt, token, POLICY));
+            assertThat(next.exitStep()).as("exit step of token %s", i).isEqualTo(original.get(i).exitStep());
+            assertClose(next.lastLogits(), original.get(i).logits());
+            token = GREEDY.sample(next.lastLogits(), 0, 0);
+            assertThat(token).isEqualTo(original.get(i).id());
+        }
+    }
+
+    @Test
+    void aSliceBoundBelowOneIsRefused() {
+        RecurrentDepthEngine e = engine("latest-m4");
+        assertThatThrownBy(() -> e.startLockstepReplay(e.newSequence(7, 1.0, false), PROMPT, new int[] {1},
+                new int[] {8, 3}, POLICY, 0)).hasMessage("replay rows per slice must be >= 1 but was 0");
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"always-last-m4", "compress-s4", "latest-m4-compress-s16"})
     void strategiesThatReadDeeperOrOverwriteAreRefused(String kv) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The scheduler against the PyTorch reference: every golden scenario of a KV strategy runs in ONE scheduler, in a
  * shuffled arrival order, batched at the recurrence-step level, and each still produces exactly the reference's
  * tokens and exit steps. Then each is interrupted after some tokens, restored into a fresh engine by replay (lockstep
- * where that is exact, call by call elsewhere), and must continue exactly as the uninterrupted run.
+ * where that is exact, a slice per step over chunks of 64 or of 3 positions; call by call elsewhere), and must
+ * continue exactly as the uninterrupted run.
  */
 class SchedulerGoldenTest {
     /** Copies of each request in the preemption test: enough to contend for the budget. */
@@ -69,22 +70,40 @@ class SchedulerGoldenTest {
                     .toArray();
             assertThat(points).as("%s has interrupt points", s.name()).isNotEmpty();
             for (int interruptedAfter : points) {
-                int k = interruptedAfter;
-                SequenceProgress progress = new SequenceProgress(java.util.Arrays.copyOf(s.expectedTokens(), k),
-                        java.util.Arrays.copyOf(s.expectedExitSteps(), k), java.util.Arrays.copyOf(s.expectedValues(), k));
-                SchedulerHarness h = harness(group, SchedulerOptions.defaults());
-                h.scheduler.restore(SequenceRequest.of(s.name(), s.prompt(), s.params()), progress);
-                h.runToCompletion(5_000);
-                SequenceOutcome o = h.listener.finished.get(s.name());
-                assertThat(o.tokens()).as("%s restored after %s tokens", s.name(), k).containsExactly(s.expectedTokens());
-                assertThat(o.exitSteps()).as("%s exit steps restored after %s tokens", s.name(), k)
-                        .containsExactly(s.expectedExitSteps());
-                assertThat(h.listener.tokens).as("only new tokens are delivered").hasSize(s.expectedTokens().length - k);
-                // lockstep (design.md §5) wherever it is exact; call by call for slot sharing, always-last, warm start
-                boolean lockstep = !s.kvStrategy().contains("compress") && !s.kvStrategy().startsWith("always-last")
-                        && !(s.params().warmStart() && k > 1);
-                assertThat(h.scheduler.stats().lockstepReplays()).as("lockstep replays").isEqualTo(lockstep ? 1 : 0);
-                assertThat(h.scheduler.stats().callReplays()).as("call-by-call replays").isEqualTo(lockstep ? 0 : 1);
+                // replay slices over chunks of up to 64 positions (the defaults); at the last point, the longest
+                // replay, also of at most 3 positions
+                List<SchedulerOptions> slicings = interruptedAfter == points[points.length - 1]
+                        ? List.of(SchedulerOptions.defaults(), new SchedulerOptions(3, 16, 3, AdmissionPolicy.RESERVE_WORST_CASE))
+                        : List.of(SchedulerOptions.defaults());
+                for (SchedulerOptions options : slicings) {
+                    int k = interruptedAfter;
+                    SequenceProgress progress = new SequenceProgress(java.util.Arrays.copyOf(s.expectedTokens(), k),
+                            java.util.Arrays.copyOf(s.expectedExitSteps(), k), java.util.Arrays.copyOf(s.expectedValues(), k));
+                    SchedulerHarness h = harness(group, options);
+                    h.scheduler.restore(SequenceRequest.of(s.name(), s.prompt(), s.params()), progress);
+                    h.runToCompletion(5_000);
+                    SequenceOutcome o = h.listener.finished.get(s.name());
+                    assertThat(o.tokens()).as("%s restored after %s tokens", s.name(), k).containsExactly(s.expectedTokens());
+                    assertThat(o.exitSteps()).as("%s exit steps restored after %s tokens", s.name(), k)
+                            .containsExactly(s.expectedExitSteps());
+                    assertThat(h.listener.tokens).as("only new tokens are delivered").hasSize(s.expectedTokens().length - k);
+                    // lockstep (design.md §5) wherever it is exact; call by call for slot sharing, always-last, warm start
+                    boolean lockstep = !s.kvStrategy().contains("compress") && !s.kvStrategy().startsWith("always-last")
+                            && !(s.params().warmStart() && k > 1);
+                    assertThat(h.scheduler.stats().lockstepReplays()).as("lockstep replays").isEqualTo(lockstep ? 1 : 0);
+                    assertThat(h.scheduler.stats().callReplays()).as("call-by-call replays").isEqualTo(lockstep ? 0 : 1);
+                    int positions = s.prompt().length + k - 1;
+                    assertThat(h.scheduler.stats().lockstepReplayedPositions()).as("positions replayed in lockstep")
+                            .isEqualTo(lockstep ? positions : 0);
+                    assertThat(h.scheduler.stats().replayedPositions()).as("positions replayed").isEqualTo(positions);
+                    if (lockstep) {
+                        // at least one slice per chunk and per recurrence step of the chunk's deepest position
+                        int chunks = (positions + options.prefillChunk() - 1) / options.prefillChunk();
+                        assertThat(h.scheduler.stats().replaySlices()).as("replay slices")
+                                .isGreaterThanOrEqualTo((long) chunks
+                                        * java.util.Arrays.stream(s.expectedExitSteps(), 0, k).min().orElseThrow());
+                    }
+                }
             }
         }
     }

@@ -39,11 +39,29 @@ public final class JsonRecordReader<T extends SpecificRecord> {
     private final Schema schema;
     private final SpecificData data;
 
+    /** Top-level fields without a default that may be left out: they are then null, for the caller to decide. */
+    private final Set<String> callerChecked;
+
     public JsonRecordReader(Class<T> type) {
+        this(type, Set.of());
+    }
+
+    /**
+     * A reader that leaves the top-level fields {@code callerChecked} null when the JSON leaves them out, although
+     * they have no default, instead of rejecting the record: the caller then sets them or rejects the record
+     * (a PromptRequest cancel needs no {@code input}). Such a record must not be serialized before they are set.
+     */
+    public JsonRecordReader(Class<T> type, Set<String> callerChecked) {
         this.type = type;
         this.data = new SpecificData(type.getClassLoader());
         this.schema = data.getSchema(type);
+        this.callerChecked = Set.copyOf(callerChecked);
         JsonSchemas.requireSupported(schema);
+        for (String name : callerChecked) {
+            if (schema.getField(name) == null) {
+                throw new IllegalArgumentException("no top-level field " + name + " in " + schema.getName());
+            }
+        }
     }
 
     /**
@@ -165,6 +183,9 @@ public final class JsonRecordReader<T extends SpecificRecord> {
         for (Schema.Field field : s.getFields()) {
             if (!seen.contains(field.name())) {
                 String fieldPath = path.isEmpty() ? field.name() : path + "." + field.name();
+                if (!field.hasDefaultValue() && path.isEmpty() && callerChecked.contains(field.name())) {
+                    continue; // left null: the caller sets it or rejects the record
+                }
                 if (!field.hasDefaultValue()) {
                     throw new RejectionException(fieldPath, "%s is missing; it is required (it has no default)",
                             fieldPath);

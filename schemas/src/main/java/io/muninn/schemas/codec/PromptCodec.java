@@ -3,6 +3,8 @@ package io.muninn.schemas.codec;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import io.muninn.schemas.Cancellation;
+import io.muninn.schemas.PromptInput;
 import io.muninn.schemas.PromptRequest;
 import java.io.IOException;
 import java.io.StringReader;
@@ -22,7 +24,8 @@ import org.apache.avro.Schema;
  *   <li>a null or empty value, or one longer than {@link #maxPayloadBytes()}, is rejected before it is parsed;
  *   <li>a value starting with {@code C3 01} is Avro single-object encoding, read with the current schema from any
  *       released version (see {@link SchemaHistory}) or any writer schema added to the builder;
- *   <li>anything else must be a UTF-8 JSON object with the schema's field names ({@link JsonRecordReader}).
+ *   <li>anything else must be a UTF-8 JSON object with the schema's field names ({@link JsonRecordReader});
+ *       {@code input} may be left out only by a cancel ({@code "cancel": true}), which then gets an empty one.
  * </ol>
  * Decoding checks the encoding and the types; {@code RequestValidator} then checks the values.
  *
@@ -47,7 +50,7 @@ public final class PromptCodec {
     private PromptCodec(int maxPayloadBytes, List<Schema> writerSchemas) {
         this.maxPayloadBytes = maxPayloadBytes;
         this.avro = new SingleObjectReader<>(PromptRequest.class, writerSchemas);
-        this.json = new JsonRecordReader<>(PromptRequest.class);
+        this.json = new JsonRecordReader<>(PromptRequest.class, Set.of("input"));
     }
 
     /** A codec with the default payload limit that reads every released PromptRequest version. */
@@ -110,7 +113,7 @@ public final class PromptCodec {
             text = text.substring(1);
         }
         try {
-            return new Decoded.Accepted(json.read(text), PayloadFormat.JSON);
+            return new Decoded.Accepted(withInput(json.read(text)), PayloadFormat.JSON);
         } catch (RejectionException e) {
             Rejection rejection = e.rejection();
             if (rejection.field().equals(Rejection.PAYLOAD) && !text.strip().startsWith("{")) {
@@ -120,6 +123,21 @@ public final class PromptCodec {
             }
             return rejected(rejection.withRequestId(requestIdIn(text)));
         }
+    }
+
+    /**
+     * A JSON request without {@code input} is a cancel ({@code {"request_id": "r1", "cancel": true}}), which gets
+     * an empty input, as an Avro cancel carries; for any other request input stays required.
+     */
+    private static PromptRequest withInput(PromptRequest request) throws RejectionException {
+        if (request.getInput() == null) {
+            if (!Cancellation.isCancel(request)) {
+                throw new RejectionException(Rejection.of("input", "input is missing; it is required (it has no "
+                        + "default)").withRequestId(request.getRequestId()));
+            }
+            request.setInput(PromptInput.newBuilder().build());
+        }
+        return request;
     }
 
     private static boolean looksLikeConfluentFraming(byte[] value) {

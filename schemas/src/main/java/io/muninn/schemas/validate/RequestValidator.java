@@ -1,5 +1,6 @@
 package io.muninn.schemas.validate;
 
+import io.muninn.schemas.Cancellation;
 import io.muninn.schemas.Generation;
 import io.muninn.schemas.PromptInput;
 import io.muninn.schemas.PromptMessage;
@@ -14,6 +15,8 @@ import java.util.Optional;
  * Checks a decoded {@link PromptRequest}'s values against the {@link RequestLimits}, so that everything the engine
  * would refuse is refused at the edge with a reason naming the field (dotted path), the value and the limit. Checks
  * run in schema order and the first failure is returned.
+ *
+ * <p>A cancel ({@code cancel: true}) is checked for its {@code request_id} only: its other fields are not used.
  *
  * <p>Not checked here: the length of a text or chat prompt, which needs the tokenizer (the operator calls
  * {@link #validateLength} after tokenizing), whether the threshold suits the chosen criterion beyond being finite and
@@ -73,6 +76,9 @@ public final class RequestValidator {
         String id = request.getRequestId();
         if (id == null || id.isBlank()) {
             return problem("request_id", "request_id must be a non-blank string but was %s", quoted(id));
+        }
+        if (Cancellation.isCancel(request)) {
+            return null; // a cancel needs only its request_id; its other fields are not used
         }
         Rejection problem = input(request.getInput());
         if (problem == null) {

@@ -148,7 +148,7 @@ class PromptCodecJsonTest {
 
         assertThat(rejection.field()).isEqualTo("prompt");
         assertThat(rejection.reason()).isEqualTo("prompt is not a field of PromptRequest, which has [request_id, "
-                + "input, generation, deadline_ms, metadata]");
+                + "input, generation, deadline_ms, metadata, cancel]");
     }
 
     @Test

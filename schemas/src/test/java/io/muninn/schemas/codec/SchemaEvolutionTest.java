@@ -74,11 +74,40 @@ class SchemaEvolutionTest {
         assertThat(read).isEqualTo(expected);
     }
 
+    /** PromptRequest v3 added the top-level {@code cancel} and generation.total_steps_budget and strict_depth after v2. */
+    private static final Schema V2 = SchemaHistory.versions("PromptRequest").get(1);
+
+    @Test
+    void currentReaderReadsAV2RecordAsARequestNotACancel() {
+        assertThat(V2.getField("cancel")).as("v2 has no cancel").isNull();
+        GenericRecord v2 = Schemas.convert(Fixtures.fullRequest(), V2);
+
+        PromptRequest read = accepted(PromptCodec.create().decode(Schemas.encode(v2)), PayloadFormat.AVRO);
+
+        assertThat(read).isEqualTo(Fixtures.fullRequest());
+        assertThat(read.getCancel()).isFalse();
+    }
+
+    /**
+     * A v2 reader ignores the field it does not know: it reads a v3 cancel as a request with an empty input (which a
+     * v2 Muninn's validator refuses, naming input). So Muninn must be upgraded before producers send cancels.
+     */
+    @Test
+    void aV2ReaderReadsAV3RecordIgnoringCancel() {
+        GenericRecord request = Schemas.convert(Fixtures.fullRequest(), V2);
+        assertThat(request.get("request_id")).isEqualTo("req-1");
+        assertThat(request.get("metadata")).isEqualTo(Fixtures.fullRequest().getMetadata());
+
+        GenericRecord cancel = Schemas.convert(io.muninn.schemas.Cancellation.of("r9"), V2);
+        assertThat(cancel.get("request_id")).isEqualTo("r9");
+        assertThat(cancel.hasField("cancel")).isFalse();
+        assertThat(((GenericRecord) cancel.get("input")).get("prompt")).isNull();
+    }
+
     /** A producer still on PromptRequest v2 (before step budgets): no budget, and relaxable under load. */
     @Test
     void aV2RequestReadsWithoutABudgetAndWithoutStrictDepth() {
-        Schema v2 = SchemaHistory.versions("PromptRequest").get(1);
-        GenericRecord old = Schemas.convert(Fixtures.fullRequest(), v2);
+        GenericRecord old = Schemas.convert(Fixtures.fullRequest(), V2);
 
         PromptRequest read = accepted(PromptCodec.create().decode(Schemas.encode(old)), PayloadFormat.AVRO);
 
