@@ -1,15 +1,15 @@
 """An independent float64 PyTorch implementation of the recurrent-depth model (Huginn-0125 format).
 
-Written from /work/shared/docs/recurrent-depth-model.md ("the spec") and model/README.md ("the contract"), not from
-the authors' code. It exists to produce golden fixtures for Muninn's Java engine, so it favours readability and
+Written from model/README.md (the architecture and Muninn's engine contract, "the contract"), not from the
+authors' code. It exists to produce golden fixtures for Muninn's Java engine, so it favours readability and
 exact, documented semantics over speed: one sequence, no batching, every tensor in float64.
 
 Layout of this file, top-down:
-    Config, load_model_dir, safetensors I/O      checkpoint (spec 1, 2.8)
-    KVCache                                      HuginnDynamicCache slots and lookup strategies (spec 3)
-    HuginnModel                                  the forward pass (spec 2): prelude, s0, core, coda, head
-    ExitCriterion and its subclasses             exit criteria (spec 4.3, contract "Exit criteria")
-    SamplerParams, sample_token                  sampling (spec 4.5, contract "Sampling")
+    Config, load_model_dir, safetensors I/O      checkpoint
+    KVCache                                      HuginnDynamicCache slots and lookup strategies
+    HuginnModel                                  the forward pass: prelude, s0, core, coda, head
+    ExitCriterion and its subclasses             exit criteria (contract "Exit criteria")
+    SamplerParams, sample_token                  sampling (contract "Sampling")
     generate                                     the per-token exit loop (contract "Per-token recurrence and exit")
 """
 import json
@@ -30,7 +30,7 @@ import muninn_rng
 
 @dataclass(frozen=True)
 class Config:
-    """The fields of a Huginn config.json that inference needs (spec 1)."""
+    """The fields of a Huginn config.json that inference needs."""
 
     n_embd: int
     n_heads: int
@@ -64,7 +64,7 @@ class Config:
         require("model_type", d.get("model_type", "huginn_raven") == "huginn_raven", "expected huginn_raven")
         n_embd, n_heads = int(d["n_embd"]), int(d["n_heads"])
         require("num_key_value_heads", int(d.get("num_key_value_heads", n_heads)) == n_heads, "no GQA in this family")
-        require("bias", not d.get("bias", False), "Linear layers have no bias (spec 2.8 names no bias tensors)")
+        require("bias", not d.get("bias", False), "Linear layers have no bias (Huginn's checkpoints have no bias tensors)")
         require("injection_type", d.get("injection_type", "linear") == "linear", "only the linear adapter")
         require("state_init", d.get("state_init", "like-init") == "like-init", "only like-init")
         require("n_heads", n_embd % n_heads == 0 and (n_embd // n_heads) % 2 == 0, "head_dim must be an even integer")
@@ -144,7 +144,7 @@ def load_model_dir(model_dir: str, dtype=torch.float64) -> "HuginnModel":
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# KV cache (spec 3)
+# KV cache
 # ---------------------------------------------------------------------------------------------------------------
 
 
@@ -154,8 +154,8 @@ class KVCache:
     Slots: prelude layer i -> i (0..P-1); core layer l of iteration t -> P + R*t + l; coda layer j -> -(j+1).
     The strategy string is parsed as the reference does, by prefix/substring: a lookup part (`full`, `skip`,
     `latest-m4`, `available-m4`, `always-last-m4`) and an optional storage part (`compress-sN`, `compress-rN`,
-    `compress-anchor`). The reference hard-codes P=2, R=4; here both come from the config (spec 3.2, "Layout
-    generalisation"), so `-m4` means "same core layer", i.e. equal (slot - P) mod R.
+    `compress-anchor`). The reference hard-codes P=2, R=4; here both come from the config (contract, "Deliberate
+    differences from the reference"), so `-m4` means "same core layer", i.e. equal (slot - P) mod R.
     A bare `compress-*` strategy looks up like `full` (the reference raises on a hole there; see README).
     """
 
@@ -237,7 +237,7 @@ class KVCache:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The model (spec 2)
+# The model
 # ---------------------------------------------------------------------------------------------------------------
 
 
@@ -284,7 +284,7 @@ class HuginnModel:
         n = {"prelude": self.config.n_prelude, "core_block": self.config.n_core, "coda": self.config.n_coda}[stack]
         return [f"transformer.{stack}.{i}" for i in range(n)]
 
-    # --- building blocks (spec 2.3) ---
+    # --- building blocks ---
 
     def rms_norm(self, x: torch.Tensor, weight_name: str) -> torch.Tensor:
         return x * torch.rsqrt((x * x).mean(-1, keepdim=True) + self.config.norm_eps) * self.w[weight_name]
@@ -328,7 +328,7 @@ class HuginnModel:
         return self.rms_norm(self.mlp(prefix, self.rms_norm(x, f"{prefix}.norm_3.weight")) + x,
                              f"{prefix}.norm_4.weight")
 
-    # --- stages (spec 2.1-2.7) ---
+    # --- stages ---
 
     def prelude(self, ids: Sequence[int], positions, cache) -> torch.Tensor:
         """gamma * E(x) through the P prelude layers (slots 0..P-1): the injected embedding e, (rows, h)."""
@@ -374,7 +374,7 @@ class HuginnModel:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Exit criteria (spec 4.3; contract "Exit criteria")
+# Exit criteria (contract "Exit criteria")
 # ---------------------------------------------------------------------------------------------------------------
 
 
@@ -532,7 +532,7 @@ def make_criterion(name: str, threshold) -> ExitCriterion:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Sampling (spec 4.5; contract "Sampling")
+# Sampling (contract "Sampling")
 # ---------------------------------------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ generator, so a sequence's output does not depend on its batch-mates, on arrival
 
 mix64 is SplitMix64's finaliser. Streams: 1 = initial recurrent state, 2 = token sampling.
 
-Initial state (spec 2.4, 'like-init'): element h of the row at absolute position p is
+Initial state ('like-init'): element h of the row at absolute position p is
     z = ndtri(PHI_LO + uniform(seed, STATE, p, h) * (PHI_HI - PHI_LO))     # standard normal truncated to [-3, 3]
     s0 = float32((z * (init_std * init_scale)) * embed_scale)              # evaluated in float64, left to right
 and exactly 0 when init_scale == 0. ndtri is Wichura's AS241 (PPND16), double precision.

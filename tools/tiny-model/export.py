@@ -2,9 +2,9 @@
 
     /usr/bin/python3 tools/tiny-model/export.py --checkpoint /tmp/run/checkpoint.pt --out models/huginn-tiny-chains
 
-Files: config.json, model.safetensors (F32, spec §2.8 names, no lm_head: the head is tied to transformer.wte),
+Files: config.json, model.safetensors (F32, Huginn's tensor names, no lm_head: the head is tied to transformer.wte),
 tokenizer.json (byte-level BPE without merges + Huginn's special tokens), tokenizer_config.json (with Huginn's
-chat template, spec §6), special_tokens_map.json, generation_config.json.
+chat template), special_tokens_map.json, generation_config.json.
 """
 import argparse
 import json
@@ -17,7 +17,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tasks import SPECIALS, SPECIAL_IDS  # noqa: E402
 
-# spec §6, verbatim (one line in the original)
+# Huginn's chat template, verbatim (one line in the original)
 CHAT_TEMPLATE = (
     "{% set loop_messages = messages %}{% for message in loop_messages %}{% set start_content = '<|begin_header|>' %}"
     "{% set end_content = message['content'] | trim  + '<|end_turn|>' %}{% if loop.index0 == 0 %}{% set start_content = "

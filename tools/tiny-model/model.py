@@ -1,11 +1,11 @@
-"""The recurrent-depth architecture of spec §1-2 (Huginn-0125 layout), in FP32 PyTorch, for training.
+"""The recurrent-depth architecture (Huginn-0125 layout, model/README.md), in FP32 PyTorch, for training.
 
     e   = prelude(wte[x] * embed_scale)                       P sandwich blocks
-    s0  ~ TruncNormal(0, init_std, ±3 init_std) * embed_scale  spec §2.4 ('like-init')
+    s0  ~ TruncNormal(0, init_std, ±3 init_std) * embed_scale  ('like-init')
     s_t = core(adapter(cat([s_{t-1}, e])))                    R sandwich blocks, iterated r times
     y   = head(ln_f(coda(ln_f(s_r))))                         C sandwich blocks, ln_f twice, head tied to wte
 
-Training (spec §2.9) draws r per optimizer step from a Poisson-lognormal around mean_recurrence and
+Training draws r per optimizer step from a Poisson-lognormal around mean_recurrence and
 backpropagates only through the last k iterations. Inference with per-token exits lives in infer.py.
 """
 import math
@@ -16,7 +16,7 @@ import torch.nn.functional as F
 
 
 class Config:
-    """Huginn config fields (spec §1) for a tiny model; to_json() writes them under their Huginn names."""
+    """Huginn config fields for a tiny model; to_json() writes them under their Huginn names."""
 
     def __init__(self, n_embd=128, n_heads=4, n_layers_in_prelude=2, n_layers_in_recurrent_block=4,
                  n_layers_in_coda=2, intermediate_size=512, vocab_size=262, block_size=256, norm_eps=1e-6,
@@ -48,7 +48,7 @@ class Config:
 
     @property
     def init_std(self):
-        # spec §1: init_values.std = sqrt(2 / (5 h))
+        # Huginn's init: init_values.std = sqrt(2 / (5 h))
         return math.sqrt(2.0 / (5.0 * self.n_embd))
 
     @property
@@ -115,7 +115,7 @@ def linear(x, w):
 
 
 class Linear(nn.Linear):
-    """A bias-free Linear (the spec has no biases besides qk_bias)."""
+    """A bias-free Linear (Huginn has no biases besides qk_bias)."""
 
     def __init__(self, n_in, n_out):
         super().__init__(n_in, n_out, bias=False)
@@ -245,7 +245,7 @@ class RecurrentDepthLM(nn.Module):
                 nn.init.trunc_normal_(p, std=std, a=-3 * std, b=3 * std)
 
     def initial_state(self, e):
-        """spec §2.4: truncated normal (std init_std, cut at ±3 std) times embed_scale, from torch's own RNG."""
+        """like-init: truncated normal (std init_std, cut at ±3 std) times embed_scale, from torch's own RNG."""
         std = self.cfg.init_std
         x = torch.empty_like(e)
         nn.init.trunc_normal_(x, mean=0.0, std=std, a=-3 * std, b=3 * std)
@@ -253,7 +253,7 @@ class RecurrentDepthLM(nn.Module):
 
     def forward(self, idx, n_no_grad, n_with_grad, s0=None):
         """Logits (B, S, V) after n_no_grad + n_with_grad core iterations; gradients flow through the last
-        n_with_grad iterations only (truncated backpropagation, spec §2.9)."""
+        n_with_grad iterations only (truncated backpropagation)."""
         t = self.transformer
         B, S = idx.shape
         cos, sin = rope_tables(self.cfg, torch.arange(S))
@@ -282,7 +282,7 @@ class RecurrentDepthLM(nn.Module):
 
 
 def sample_recurrence(mean_recurrence, backprop_depth, rng):
-    """spec §2.9 'poisson-lognormal-filling': rate ~ LogNormal(ln(r̄) - σ²/2, σ=0.5), p = Poisson(rate) + 1;
+    """Huginn's 'poisson-lognormal-filling': rate ~ LogNormal(ln(r̄) - σ²/2, σ=0.5), p = Poisson(rate) + 1;
     returns (no_grad, with_grad) = (max(p - k, 0), min(k, p)). rng is a numpy Generator."""
     sigma = 0.5
     mu = math.log(mean_recurrence) - sigma * sigma / 2

@@ -1,4 +1,4 @@
-"""Train the tiny recurrent-depth model on variable-binding chains (spec §2.9 in miniature).
+"""Train the tiny recurrent-depth model on variable-binding chains (Huginn's training recipe in miniature).
 
     /usr/bin/python3 tools/tiny-model/train.py --out /tmp/run       # defaults = the shipped model
 

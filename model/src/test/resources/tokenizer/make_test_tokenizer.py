@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """Writes byte-level-bpe/tokenizer.json, the byte-level BPE that the tokenizer tests load.
 
-Shaped like Huginn's tokenizer (spec section 6): model BPE without unk or byte fallback, pre-tokenizer
+Shaped like Huginn's tokenizer: model BPE without unk or byte fallback, pre-tokenizer
 Sequence[Split(Regex, Removed, invert=True), ByteLevel(add_prefix_space=False, use_regex=False)], decoder ByteLevel,
 no normalizer, the six Huginn special tokens after the merged tokens. The regex is a small one written for these
 tests (not Huginn's): letters with their combining marks, single digits, punctuation runs, whitespace.
 The post-processor appends <|end_text|> as Huginn's add_special_tokens=True appears to; Muninn never asks for it.
 
 Ids: 0..255 are the bytes (id == byte value), 256.. the merges in rank order, then the specials.
-byte-level-bpe/tokenizer_config.json is written by hand: Huginn's bos/eos/pad tokens and its chat template (spec
-section 6, on one line as on the hub); rendered with jinja2 it gives the spec's example string.
+byte-level-bpe/tokenizer_config.json is written by hand: Huginn's bos/eos/pad tokens and its chat template (on one line as
+on the hub); rendered with jinja2 it gives the string ChatTemplateTest expects.
 
 Run `python3 make_test_tokenizer.py --ids TEXT...` to print the ids a naive BPE (merges applied lowest rank first)
 gives for TEXT; the tests assert the same ids from the real Hugging Face tokenizer.

@@ -17,8 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code muninn bench replay}: the time to rebuild a sequence's KV cache after a restore, by the lockstep replay of
- * design.md §5 against re-running each forward call with its recorded exit step, for the same generated sequence.
+ * {@code muninn bench replay}: the time to rebuild a sequence's KV cache after a restore, by the lockstep replay
+ * (model/README.md, "Replay") against re-running each forward call with its recorded exit step, for the same generated sequence.
  * Prints milliseconds side by side; asserts nothing.
  */
 public final class ReplayBenchmark {

@@ -47,7 +47,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the recurrent-depth step scheduler inside a keyed Flink task (design.md §5). Keyed by {@code request_id}.
+ * Runs the recurrent-depth step scheduler inside a keyed Flink task (flink-operators/README.md, "How it runs"). Keyed by {@code request_id}.
  *
  * <ul>
  *   <li>Input: an accepted request is tokenized, checked against the model, stored in keyed state as a

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** design.md §3: the engine module never imports Flink; the operator adapts it. */
+/** The engine module never imports Flink (so it runs and tests without a cluster); the operator in flink-operators adapts it. */
 class NoFlinkImportsTest {
 
     @Test

@@ -27,7 +27,7 @@ final class Jvm {
             "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
     /**
-     * Keeps DJL's tokenizer from phoning home and from fetching a CUDA build (design.md §7), and lets ND4J allocate
+     * Keeps DJL's tokenizer from phoning home and from fetching a CUDA build (no network calls beyond loopback), and lets ND4J allocate
      * native memory without JavaCPP's per-allocation physical-memory check.
      */
     static final List<String> MUNINN_PROPERTIES = List.of(

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The durable state of one request, kept in Flink keyed state under its {@code request_id} (design.md §5): the
+ * The durable state of one request, kept in Flink keyed state under its {@code request_id}: the
  * request as received, its prompt token ids, when it was accepted, and what it has generated so far. That is
  * enough to rebuild the sequence by replay; the KV cache is never part of it, so its size grows with the tokens
  * (16 bytes each), not with the model.

@@ -21,7 +21,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Runs AnnotateJob over JSONL or CSV files; locally with a progress bar, then a summary. */
+/** Runs AnnotateJob over JSONL or CSV files (locally or on a cluster) with a progress bar, then a summary. */
 @Command(name = "annotate", mixinStandardHelpOptions = true,
         description = "Annotate every record of JSONL or CSV files with the model's answer to a prompt template.")
 public final class AnnotateCommand implements Callable<Integer> {
@@ -52,7 +52,7 @@ public final class AnnotateCommand implements Callable<Integer> {
     String inputFormat;
 
     @Option(names = "--id-field", defaultValue = "id", description = "Field identifying a record (default: ${DEFAULT-VALUE}); "
-            + "without it a record is identified by a hash of its line.")
+            + "without it a record is identified by a hash of its fields.")
     String idField;
 
     @Option(names = "--chat", description = "Send the prompt as a user message through the model's chat template.")
@@ -109,21 +109,18 @@ public final class AnnotateCommand implements Callable<Integer> {
         RecurrentDepthGeneration generation = engine.generation(env.getConfiguration());
         long total = inputTopic != null ? 0 : countRecords(format);
         AnnotateJob.build(env, config, generation);
-        ToAnnotation.PROGRESS.set(0);
         long start = System.nanoTime();
         JobClient job = env.executeAsync("muninn annotate");
         var result = job.getJobExecutionResult();
+        long shown = 0;
         while (!result.isDone()) {
-            if (jobManager == null) {
-                progress(ToAnnotation.PROGRESS.get(), total, start);
-            }
+            shown = Math.max(shown, committedRecords(job, shown));
+            progress(shown, total, start);
             Thread.sleep(500);
         }
         JobExecutionResult done = result.get();
-        if (jobManager == null) {
-            progress(ToAnnotation.PROGRESS.get(), total, start);
-            err.println();
-        }
+        progress(Math.max(shown, counter(done, ToAnnotation.RECORDS)), total, start);
+        err.println();
         summary(done, generation.settings(), (System.nanoTime() - start) / 1e9);
         return 0;
     }
@@ -136,14 +133,7 @@ public final class AnnotateCommand implements Callable<Integer> {
         }
         return switch (f) {
             case "jsonl" -> new RecordFormat.JsonLines();
-            case "csv" -> {
-                Path first = files().findFirst().orElseThrow(() ->
-                        new IllegalArgumentException("INPUT holds no files: " + inputs));
-                try (Stream<String> lines = Files.lines(first)) {
-                    yield new RecordFormat.Csv(lines.findFirst().orElseThrow(() ->
-                            new IllegalArgumentException("CSV file " + first + " is empty; it needs a header row")));
-                }
-            }
+            case "csv" -> new RecordFormat.Csv();
             default -> throw new IllegalArgumentException("--input-format must be jsonl, csv or auto but was '" + f + "'");
         };
     }
@@ -160,14 +150,41 @@ public final class AnnotateCommand implements Callable<Integer> {
         return all;
     }
 
+    /** The records the input holds (the progress bar's 100%): non-blank JSON lines, or CSV records that have a value per column. */
     private long countRecords(RecordFormat format) throws IOException {
         long n = 0;
         for (Path f : files().toList()) {
-            try (Stream<String> lines = Files.lines(f)) {
-                n += lines.filter(l -> !format.skip(l)).count();
+            if (format instanceof RecordFormat.Csv) {
+                long[] records = {0};
+                try (var in = Files.newInputStream(f)) {
+                    CsvRecords.forEach(in, r -> records[0] += r.error == null ? 1 : 0);
+                }
+                n += records[0];
+            } else {
+                try (Stream<String> lines = Files.lines(f)) {
+                    n += lines.filter(l -> !l.isBlank()).count();
+                }
             }
         }
         return n;
+    }
+
+    /**
+     * The annotations the job's sinks have committed so far, read from its accumulators through the job client (a
+     * local MiniCluster or a remote cluster's REST API), or {@code previous} when they cannot be read now. Flink
+     * refreshes them with the task managers' heartbeats, and a restarted task reports them anew, so a caller shows
+     * the largest value seen.
+     */
+    static long committedRecords(JobClient job, long previous) {
+        try {
+            Object v = job.getAccumulators().get(10, java.util.concurrent.TimeUnit.SECONDS).get(ToAnnotation.RECORDS);
+            return v instanceof Number n ? n.longValue() : previous;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return previous;
+        } catch (Exception e) {
+            return previous;
+        }
     }
 
     private void progress(long done, long total, long startNanos) {

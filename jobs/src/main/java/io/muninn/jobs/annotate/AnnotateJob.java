@@ -31,12 +31,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * next to the record as JSON lines with its compute statistics.
  *
  * <pre>
- * FileSource(JSONL | CSV lines) -> ToRequests (bad record -> rejected/) -> keyBy(request_id)
+ * FileSource(JSONL lines | CSV records) -> ToRequests (bad record -> rejected/) -> keyBy(request_id)
  *   -> RecurrentDepthOperator -> ToAnnotation -> annotations/ (exactly-once file sink)
  * </pre>
  *
  * Runs in STREAMING mode even though the input is bounded: BATCH mode would sort by key and run sequences one
- * after another, losing the micro-batching (design.md §2). The operator drains every sequence before the job ends.
+ * after another, losing the micro-batching. The operator drains every sequence before the job ends.
  */
 public final class AnnotateJob {
     private AnnotateJob() {}
@@ -51,7 +51,7 @@ public final class AnnotateJob {
             MapFunction<Completion, Completion> tap) {
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         env.enableCheckpointing(config.checkpointMillis(), CheckpointingMode.EXACTLY_ONCE);
-        DataStream<String> lines;
+        DataStream<InputRecord> records;
         var kafka = config.kafka();
         if (kafka != null && kafka.inputTopic() != null) {
             KafkaSource<String> source = KafkaSource.<String>builder()
@@ -63,14 +63,19 @@ public final class AnnotateJob {
                     .setBounded(OffsetsInitializer.latest())
                     .setValueOnlyDeserializer(new SimpleStringSchema())
                     .build();
-            lines = env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka records").uid("muninn-annotate-kafka");
-        } else {
-            Path[] inputs = config.inputs().stream().map(Path::new).toArray(Path[]::new);
-            FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), inputs).build();
-            lines = env.fromSource(source, WatermarkStrategy.noWatermarks(), "Input records")
+            records = lines(env.fromSource(source, WatermarkStrategy.noWatermarks(), "Kafka records")
+                    .uid("muninn-annotate-kafka"));
+        } else if (config.format() instanceof RecordFormat.Csv) {
+            // a CSV field may span lines, so the file is read record by record, not line by line
+            FileSource<InputRecord> source = FileSource.forRecordStreamFormat(new CsvRecords(), inputs(config)).build();
+            records = env.fromSource(source, WatermarkStrategy.noWatermarks(), "Input records")
                     .uid("muninn-annotate-source");
+        } else {
+            FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), inputs(config)).build();
+            records = lines(env.fromSource(source, WatermarkStrategy.noWatermarks(), "Input records")
+                    .uid("muninn-annotate-source"));
         }
-        SingleOutputStreamOperator<RequestEnvelope> requests = lines
+        SingleOutputStreamOperator<RequestEnvelope> requests = records
                 .process(new ToRequests(config), RequestEnvelope.TYPE)
                 .name("Records to prompts").uid("muninn-annotate-requests");
         GenerationStreams out = generation.apply(requests);
@@ -100,6 +105,14 @@ public final class AnnotateJob {
                 .returns(Types.STRING)
                 .union(requests.getSideOutput(ToRequests.REJECTED))
                 .sinkTo(lineSink(config.output(), "rejected")).name("Rejected").uid("muninn-annotate-rejected-sink");
+    }
+
+    private static Path[] inputs(AnnotateJobConfig config) {
+        return config.inputs().stream().map(Path::new).toArray(Path[]::new);
+    }
+
+    private static DataStream<InputRecord> lines(DataStream<String> lines) {
+        return lines.map(InputRecord::line).returns(InputRecord.class).name("Lines");
     }
 
     private static java.util.Properties producer(java.util.Properties client) {

@@ -7,10 +7,11 @@ import java.util.List;
  * What AnnotateJob reads, asks and writes.
  *
  * @param inputs          JSONL or CSV files (or directories of them)
- * @param format          how each line becomes a record
+ * @param format          JSON lines or CSV files with a header row ({@link RecordFormat})
  * @param template        the prompt, with {@code {field}} placeholders
  * @param chat            send the prompt as one user message through the model's chat template instead of raw text
- * @param idField         the field that identifies a record; records without it are identified by a hash of the line
+ * @param idField         the field that identifies a record; records without it are identified by a hash of
+ *                        their JSON line
  * @param output          directory for {@code annotations/} and {@code rejected/} JSON lines (exactly-once file sink)
  * @param maxNewTokens    tokens per answer at most
  * @param criterion       exit criterion name ({@code kl}, ..., {@code none})

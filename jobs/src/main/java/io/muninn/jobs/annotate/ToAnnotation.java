@@ -8,37 +8,54 @@ import com.google.gson.JsonParser;
 import io.muninn.schemas.Completion;
 import io.muninn.schemas.FinishReason;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 
 /**
  * Completion -> output row: the input record's fields plus {@code answer} and its compute statistics. Counts
- * records, tokens, steps and errors in accumulators (the end-of-job summary) and in {@link #PROGRESS} (the local
- * progress bar, same JVM only).
+ * records, tokens, steps and errors in accumulators that hold the counts the exactly-once sinks have committed
+ * ({@link CommittedCounters}): the progress bar reads {@link #RECORDS} through the job client while the job runs,
+ * the end-of-job summary all four; both are right after a restore and on a remote cluster.
  */
-public final class ToAnnotation extends RichMapFunction<Completion, String> {
+public final class ToAnnotation extends RichMapFunction<Completion, String>
+        implements CheckpointedFunction, CheckpointListener {
     private static final long serialVersionUID = 1L;
     public static final String RECORDS = "muninn-records";
     public static final String TOKENS = "muninn-tokens";
     public static final String STEPS = "muninn-steps";
     public static final String ERRORS = "muninn-errors";
-    /** Rows written in this JVM since the last reset; read by the local progress bar. */
-    public static final AtomicLong PROGRESS = new AtomicLong();
     private static final Gson GSON = new com.google.gson.GsonBuilder().disableHtmlEscaping().create();
 
-    private transient LongCounter records;
-    private transient LongCounter tokens;
-    private transient LongCounter steps;
-    private transient LongCounter errors;
+    private static final int RECORD = 0;
+    private static final int TOKEN = 1;
+    private static final int STEP = 2;
+    private static final int ERROR = 3;
+
+    private final CommittedCounters counters =
+            new CommittedCounters("muninn-annotate-committed-counts", RECORDS, TOKENS, STEPS, ERRORS);
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        counters.initialize(context);
+    }
 
     @Override
     public void open(OpenContext context) {
-        records = getRuntimeContext().getLongCounter(RECORDS);
-        tokens = getRuntimeContext().getLongCounter(TOKENS);
-        steps = getRuntimeContext().getLongCounter(STEPS);
-        errors = getRuntimeContext().getLongCounter(ERRORS);
+        counters.open(getRuntimeContext());
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        counters.snapshot(context.getCheckpointId());
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        counters.complete(checkpointId);
     }
 
     @Override
@@ -58,13 +75,12 @@ public final class ToAnnotation extends RichMapFunction<Completion, String> {
         if (c.getErrorMessage() != null) {
             row.addProperty("error", c.getErrorMessage().toString());
         }
-        records.add(1L);
-        tokens.add((long) c.getGeneratedTokens());
-        steps.add(c.getTotalSteps());
+        counters.add(RECORD, 1L);
+        counters.add(TOKEN, c.getGeneratedTokens());
+        counters.add(STEP, c.getTotalSteps());
         if (c.getFinishReason() != FinishReason.STOP && c.getFinishReason() != FinishReason.LENGTH) {
-            errors.add(1L);
+            counters.add(ERROR, 1L);
         }
-        PROGRESS.incrementAndGet();
         return GSON.toJson(row);
     }
 }

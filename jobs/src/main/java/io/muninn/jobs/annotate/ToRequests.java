@@ -1,6 +1,5 @@
 package io.muninn.jobs.annotate;
 
-import com.google.gson.Gson;
 import io.muninn.flink.RequestEnvelope;
 import io.muninn.schemas.Generation;
 import io.muninn.schemas.PromptInput;
@@ -18,16 +17,16 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * One input line -> one request: the record's fields fill the prompt template; the record itself rides along in
- * the request's metadata ({@link #RECORD}), so the completion alone can be turned into the output row. A line that
- * cannot become a request goes to {@link #REJECTED} as a JSON line naming the problem.
+ * One input record (a JSON object line, see {@link InputRecord}) -> one request: the record's fields fill the prompt
+ * template; the record itself rides along in the request's metadata ({@link #RECORD}), so the completion alone can be
+ * turned into the output row. A record that cannot become a request (or that the source rejected) goes to
+ * {@link #REJECTED} as a JSON line naming the problem.
  */
-public final class ToRequests extends ProcessFunction<String, RequestEnvelope> {
+public final class ToRequests extends ProcessFunction<InputRecord, RequestEnvelope> {
     private static final long serialVersionUID = 1L;
     public static final String RECORD = "muninn.record";
     public static final OutputTag<String> REJECTED = new OutputTag<>("annotate-rejected",
             org.apache.flink.api.common.typeinfo.Types.STRING);
-    private static final Gson GSON = new com.google.gson.GsonBuilder().disableHtmlEscaping().create();
 
     private final AnnotateJobConfig config;
 
@@ -36,13 +35,18 @@ public final class ToRequests extends ProcessFunction<String, RequestEnvelope> {
     }
 
     @Override
-    public void processElement(String line, Context ctx, Collector<RequestEnvelope> out) {
-        if (config.format().skip(line)) {
+    public void processElement(InputRecord in, Context ctx, Collector<RequestEnvelope> out) {
+        String line = in.text;
+        if (in.error != null) {
+            ctx.output(REJECTED, RejectedLine.json(null, in.field, in.error, line));
+            return;
+        }
+        if (line.isBlank()) {
             return;
         }
         String id = null;
         try {
-            Map<String, String> record = config.format().parse(line);
+            Map<String, String> record = RecordFormat.fields(line);
             id = record.getOrDefault(config.idField(), null);
             if (id == null || id.isBlank()) {
                 id = "sha256:" + hash(line);
@@ -57,12 +61,11 @@ public final class ToRequests extends ProcessFunction<String, RequestEnvelope> {
                 g.setThreshold(config.threshold());
             }
             g.setTotalStepsBudget(config.totalStepsBudget());
-            String recordJson = config.format() instanceof RecordFormat.JsonLines ? line : GSON.toJson(record);
             PromptRequest request = PromptRequest.newBuilder()
                     .setRequestId(id)
                     .setInput(input)
                     .setGeneration(g.build())
-                    .setMetadata(Map.of(RECORD, recordJson))
+                    .setMetadata(Map.of(RECORD, line))
                     .build();
             byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
             out.collect(new RequestEnvelope(request, "annotate-input", -1, -1L,

@@ -31,7 +31,7 @@ import org.apache.flink.util.function.SerializableFunction;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * Kafka prompts -> tokens, completions and rejected topics (design.md §2):
+ * Kafka prompts -> tokens, completions and rejected topics:
  *
  * <pre>
  * KafkaSource(prompts) -> DecodeRequests (bad record -> rejected) -> keyBy(request_id)

@@ -19,7 +19,8 @@ class ToRequestsTest {
 
     private static RequestEnvelope request(AnnotateJobConfig config) {
         List<RequestEnvelope> out = new ArrayList<>();
-        new ToRequests(config).processElement("{\"id\": \"a\", \"q\": \"1+1\"}", null, new ListCollector<>(out));
+        new ToRequests(config).processElement(InputRecord.line("{\"id\": \"a\", \"q\": \"1+1\"}"), null,
+                new ListCollector<>(out));
         assertThat(out).hasSize(1);
         return out.get(0);
     }

@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * One {@code .safetensors} file, read through read-only memory maps.
  *
- * <p>Format (dependencies.md §6): an unsigned 64-bit little-endian header length {@code N}, {@code N} bytes of
+ * <p>Format (the safetensors format, read without a library): an unsigned 64-bit little-endian header length {@code N}, {@code N} bytes of
  * UTF-8 JSON mapping each tensor name to {@code {"dtype", "shape", "data_offsets": [begin, end]}} (offsets
  * relative to the data section that follows the header) plus an optional {@code "__metadata__"} string map, then
  * the little-endian tensor data. {@link #open} validates the whole header; {@link #readFloats} maps only the

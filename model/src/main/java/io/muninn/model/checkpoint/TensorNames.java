@@ -3,7 +3,7 @@ package io.muninn.model.checkpoint;
 import java.util.List;
 
 /**
- * The state-dict keys of a Huginn checkpoint (spec §2.8). Model-level tensors are constants; a block's tensors are
+ * The state-dict keys of a Huginn checkpoint. Model-level tensors are constants; a block's tensors are
  * {@code <stack>.<layer>.<parameter>}, e.g. {@code layer(Stack.CORE, 3, WQKV)} is
  * {@code transformer.core_block.3.attn.Wqkv.weight}.
  */

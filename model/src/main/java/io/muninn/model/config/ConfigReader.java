@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Reads a checkpoint's {@code config.json} (Huginn's field names, spec §1) into a {@link ModelConfig}.
+ * Reads a checkpoint's {@code config.json} (Huginn's field names) into a {@link ModelConfig}.
  *
  * <p>Required fields (a {@link ConfigException} {@code "config.json is missing required field n_embd"} when
  * absent or {@code null}): {@code model_type}, {@code n_embd}, {@code n_heads} (or {@code num_attention_heads}),

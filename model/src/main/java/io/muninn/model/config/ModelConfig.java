@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * The blueprint of a recurrent-depth model, read from a checkpoint's {@code config.json} with Huginn's field names
- * (spec §1). Immutable; every value is validated in the compact constructor so an engine never sees a nonsensical
+ *. Immutable; every value is validated in the compact constructor so an engine never sees a nonsensical
  * layout. {@link ConfigReader} parses the JSON and refuses unsupported values by field name.
  *
  * @param modelType            {@code model_type}, e.g. {@code huginn_raven}

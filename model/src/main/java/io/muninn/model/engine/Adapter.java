@@ -8,7 +8,7 @@ import io.muninn.model.kernel.Linear;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The adapter that injects the embedding into every recurrence step (spec §2.5): {@code A · [s, e]} with columns
+ * The adapter that injects the embedding into every recurrence step: {@code A · [s, e]} with columns
  * state | embedding. Since {@code e} is fixed for a call, its half {@code e · A_eᵀ} is computed once
  * ({@link #inject}) and each iteration adds it to {@code s · A_sᵀ}.
  *

@@ -11,7 +11,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Causal self-attention (spec §2.3): fused q|k|v projection, qk bias before interleaved RoPE, scaled dot-product
+ * Causal self-attention: fused q|k|v projection, qk bias before interleaved RoPE, scaled dot-product
  * attention over the segment's cache, output projection. Keys are cached post-bias, post-RoPE.
  */
 final class CausalSelfAttention {

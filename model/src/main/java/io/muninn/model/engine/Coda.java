@@ -6,7 +6,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The coda (spec §2.6-2.7): {@code ln_f} (the paper's n_c, closing the core), C sandwich blocks, {@code ln_f}
+ * The coda: {@code ln_f} (the paper's n_c, closing the core), C sandwich blocks, {@code ln_f}
  * again with the same weights.
  */
 final class Coda {

@@ -4,7 +4,7 @@ import io.muninn.model.kernel.Kernels;
 import io.muninn.model.kernel.Linear;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Gated MLP (spec §2.3): {@code proj(silu(gate) ⊙ up)} with {@code fc} rows gate | up. */
+/** Gated MLP: {@code proj(silu(gate) ⊙ up)} with {@code fc} rows gate | up. */
 final class GatedMlp {
     private final Kernels kernels;
     private final Linear fc; // (2I, H)

@@ -4,7 +4,7 @@ import io.muninn.model.kernel.Kernels;
 import io.muninn.model.kernel.Linear;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** The language-model head (spec §2.7), tied to the embedding unless the checkpoint unties it. FP32 logits. */
+/** The language-model head, tied to the embedding unless the checkpoint unties it. FP32 logits. */
 final class LmHead {
     private final Linear weight; // (V, H)
 

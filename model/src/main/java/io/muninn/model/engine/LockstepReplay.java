@@ -9,7 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The lockstep replay of design.md §5, run in bounded slices: the known positions of a sequence (prompt and
+ * The lockstep replay (model/README.md, "Replay"), run in bounded slices: the known positions of a sequence (prompt and
  * generated tokens) are taken in chunks of at most {@code maxRows} positions; within a chunk every position iterates
  * together, step by step, each stopping at its recorded exit step, then the coda runs once over the chunk. One
  * {@link #runSlice() slice} is at most one step's worth of compute: the prelude of a chunk when it starts, one core

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** The prelude (spec §2.2): P sandwich blocks over the scaled embeddings; its output {@code e} is injected. */
+/** The prelude: P sandwich blocks over the scaled embeddings; its output {@code e} is injected. */
 final class Prelude {
     private final List<SandwichBlock> layers;
     private final KvLayout layout;

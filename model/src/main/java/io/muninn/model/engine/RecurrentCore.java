@@ -5,7 +5,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The recurrent core (spec §2.5): one iteration is the adapter over {@code [s, e]} followed by R sandwich blocks.
+ * The recurrent core: one iteration is the adapter over {@code [s, e]} followed by R sandwich blocks.
  * Each segment runs its own iteration number, so its layers write and read its own KV slots.
  */
 final class RecurrentCore {

@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The micro-batch step API (design.md §4). Every {@link #step} advances each given entry (a prefill chunk or a
+ * The micro-batch step API (model/README.md, "Per-token recurrence and exit"). Every {@link #step} advances each given entry (a prefill chunk or a
  * decode row of some sequence, each at its own position and recurrence step) by one recurrence step: new entries
  * first run the prelude, then all rows go through one core iteration together (linear layers on all rows stacked,
  * attention per entry against its own cache), then each entry's exit check runs and exiting entries go through
@@ -134,7 +134,7 @@ public final class RecurrentDepthEngine {
     }
 
     /**
-     * Re-runs a call whose exit step is known (replay, design.md §5): no checks, no logits, exits at
+     * Re-runs a call whose exit step is known (replay, model/README.md "Replay"): no checks, no logits, exits at
      * {@code exitStep}, rebuilding exactly the KV entries the original call wrote.
      */
     public StepEntry replay(Sequence seq, int[] tokens, boolean prefill, int exitStep, ExitPolicy policy) {
@@ -155,7 +155,7 @@ public final class RecurrentDepthEngine {
     }
 
     /**
-     * Rebuilds the KV cache of an empty sequence in one lockstep pass (design.md §5, {@link LockstepReplay}) from its
+     * Rebuilds the KV cache of an empty sequence in one lockstep pass ({@link LockstepReplay}) from its
      * prompt, the generated tokens that had entered the model, and the recorded exit steps: {@code exitSteps[0]} the
      * prefill's (every prompt position's), {@code exitSteps[1 + i]} that of the call that {@code generated[i]}
      * entered. The cost of one batched prefill instead of one call per token; runs to completion within this call.

@@ -12,7 +12,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The stages of one loaded model bound to one KV layout: embedding, prelude, core, coda, head (spec §2). */
+/** The stages of one loaded model bound to one KV layout: embedding, prelude, core, coda, head. */
 final class RecurrentDepthModel {
     final ModelConfig config;
     final Prelude prelude;
@@ -43,7 +43,7 @@ final class RecurrentDepthModel {
         return out;
     }
 
-    /** γ·E(x) (spec §2.1): (n, H). */
+    /** γ·E(x): (n, H). */
     INDArray embed(int[] tokens) {
         return Nd4j.pullRows(embedding, 1, tokens).muli((float) config.embedScale());
     }

@@ -3,7 +3,7 @@ package io.muninn.model.engine;
 import io.muninn.model.kernel.Kernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** RMSNorm (spec §2.3): {@code x · rsqrt(mean(x²) + eps) · weight}, row-wise. */
+/** RMSNorm: {@code x · rsqrt(mean(x²) + eps) · weight}, row-wise. */
 final class RmsNorm {
     private final Kernels kernels;
     private final INDArray weight;

@@ -8,7 +8,7 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The sandwich block shared by prelude, core and coda (spec §2.3):
+ * The sandwich block shared by prelude, core and coda:
  * {@code a = Attn(n1(x)); x = n2(a + x); x = n4(MLP(n3(x)) + x)}.
  */
 final class SandwichBlock {

@@ -103,14 +103,4 @@ public final class StepEntry {
     public ExitPolicy policy() {
         return policy;
     }
-
-    /** The criterion's memory of this in-flight token (for snapshots); null before the first step. */
-    public ExitMemory memory() {
-        return memory;
-    }
-
-    /** The raw latent state (rows · H floats, row-major), or null before the first step. */
-    public float[] latentState() {
-        return state == null ? null : state.clone();
-    }
 }

@@ -10,8 +10,8 @@ import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The ND4J memory workspace that holds every temporary array of one recurrence step (style.md: workspaces for the
- * per-step loop). Without it each step mallocs its activations, gathered keys and attention scores anew and frees
+ * The ND4J memory workspace that holds every temporary array of one recurrence step (the project's rule:
+ * workspaces for the per-step loop). Without it each step mallocs its activations, gathered keys and attention scores anew and frees
  * them only when the garbage collector finds their small Java wrappers: a continuous-batching run at hidden 1024
  * grew to 10-24 GB resident that way (bench/README.md, run 5). In the workspace they live in one arena per thread
  * that is reset when the step ends, so native memory stays at the largest step seen.

@@ -10,8 +10,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Accuracy against fixed recurrence depth and under an exit criterion, and the paper's claims about them (Figure 10
- * and §5): accuracy rises with depth and then saturates; the exit criterion stays within one point of the best fixed
+ * Accuracy against fixed recurrence depth and under an exit criterion, and the paper's claims
+ * about them: accuracy rises with depth and then saturates; the exit criterion stays within one point of the best fixed
  * depth with fewer mean steps; and its mean steps grow with difficulty.
  *
  * <p>Steps compared are per <em>decoded</em> token when the prefill never exits early (paper-era code, the default):

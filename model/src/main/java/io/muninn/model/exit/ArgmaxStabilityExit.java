@@ -8,7 +8,7 @@ package io.muninn.model.exit;
  *
  * @param stableChecks the threshold, a positive integer
  */
-public record ArgmaxStabilityExit(int stableChecks) implements ExitCriterion {
+public record ArgmaxStabilityExit(int stableChecks) implements LogitCriterion {
     public static final String NAME = "argmax-stability";
     public static final int DEFAULT_STABLE_CHECKS = 5;
 
@@ -42,30 +42,21 @@ public record ArgmaxStabilityExit(int stableChecks) implements ExitCriterion {
     }
 
     @Override
-    public boolean needsLogits() {
-        return true;
-    }
-
-    @Override
-    public ExitMemory start(float[] initialLatents, int rows, int hidden, int vocabSize) {
-        Checks.vocabSize(NAME, vocabSize);
-        ExitMemory memory = new ExitMemory();
+    public void initialize(ExitMemory memory, int vocabSize) {
         memory.setPreviousArgmax(-1);
         memory.setStableCount(0);
-        return memory;
     }
 
     @Override
-    public double evaluate(ExitMemory memory, float[] lastRowLogits, float[] latents, int rows, int hidden) {
-        Logits.requireRow(lastRowLogits, NAME);
-        int argmax = Logits.argmax(lastRowLogits);
+    public double check(ExitMemory memory, float[] logits) {
+        int argmax = Logits.argmax(logits);
         int stable = argmax == memory.getPreviousArgmax() ? memory.getStableCount() + 1 : 0;
         memory.setPreviousArgmax(argmax);
         memory.setStableCount(stable);
-        memory.recordCheck(stable);
         return stable;
     }
 
+    /** At least {@link #stableChecks} stable checks in a row. */
     @Override
     public boolean exits(double value) {
         return value >= stableChecks;

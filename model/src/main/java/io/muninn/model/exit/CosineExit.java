@@ -1,7 +1,5 @@
 package io.muninn.model.exit;
 
-import java.util.Arrays;
-
 /**
  * {@code cosine}: 1 − the mean over the call's rows of s_t·s_{t−1} / max(‖s_t‖₂·‖s_{t−1}‖₂, 1e-8), on the raw core
  * outputs (before {@code ln_f}), in float64. Starts from s0; exits when the value is below the threshold (default
@@ -9,7 +7,7 @@ import java.util.Arrays;
  *
  * @param threshold a finite number > 0
  */
-public record CosineExit(double threshold) implements ExitCriterion {
+public record CosineExit(double threshold) implements LatentCriterion {
     public static final String NAME = "cosine";
     public static final double DEFAULT_THRESHOLD = 1e-3;
     private static final double NORM_PRODUCT_FLOOR = 1e-8;
@@ -23,45 +21,25 @@ public record CosineExit(double threshold) implements ExitCriterion {
         return NAME;
     }
 
+    /** The row's cosine similarity s_t·s_{t−1} / max(‖s_t‖₂·‖s_{t−1}‖₂, 1e-8). */
     @Override
-    public boolean needsLogits() {
-        return false;
-    }
-
-    @Override
-    public ExitMemory start(float[] initialLatents, int rows, int hidden, int vocabSize) {
-        int size = Checks.latents(NAME, "initial latents", initialLatents, rows, hidden);
-        ExitMemory memory = new ExitMemory();
-        memory.setPreviousLatents(Arrays.copyOf(initialLatents, size));
-        return memory;
-    }
-
-    @Override
-    public double evaluate(ExitMemory memory, float[] lastRowLogits, float[] latents, int rows, int hidden) {
-        int size = Checks.latents(NAME, "latents", latents, rows, hidden);
-        float[] previous = Checks.remembered(NAME, "previousLatents", memory.getPreviousLatents(), size);
-        double sumOfCosines = 0;
-        for (int row = 0; row < rows; row++) {
-            double dot = 0;
-            double curSq = 0;
-            double prevSq = 0;
-            for (int i = row * hidden, end = i + hidden; i < end; i++) {
-                double cur = latents[i];
-                double prev = previous[i];
-                dot += cur * prev;
-                curSq += cur * cur;
-                prevSq += prev * prev;
-            }
-            sumOfCosines += dot / Math.max(Math.sqrt(curSq) * Math.sqrt(prevSq), NORM_PRODUCT_FLOOR);
+    public double rowTerm(float[] current, float[] previous, int from, int hidden) {
+        double dot = 0;
+        double curSq = 0;
+        double prevSq = 0;
+        for (int i = from, end = from + hidden; i < end; i++) {
+            double cur = current[i];
+            double prev = previous[i];
+            dot += cur * prev;
+            curSq += cur * cur;
+            prevSq += prev * prev;
         }
-        System.arraycopy(latents, 0, previous, 0, size);
-        double value = 1.0 - sumOfCosines / rows;
-        memory.recordCheck(value);
-        return value;
+        return dot / Math.max(Math.sqrt(curSq) * Math.sqrt(prevSq), NORM_PRODUCT_FLOOR);
     }
 
+    /** 1 − the mean cosine similarity. */
     @Override
-    public boolean exits(double value) {
-        return value < threshold;
+    public double valueOfMean(double meanOfRows) {
+        return 1.0 - meanOfRows;
     }
 }

@@ -7,7 +7,7 @@ package io.muninn.model.exit;
  *
  * @param threshold a finite number > 0
  */
-public record EntropyDiffExit(double threshold) implements ExitCriterion {
+public record EntropyDiffExit(double threshold) implements LogitCriterion {
     public static final String NAME = "entropy-diff";
     public static final double DEFAULT_THRESHOLD = 1e-3;
     /** The entropy a token starts from, as in the reference. */
@@ -24,31 +24,20 @@ public record EntropyDiffExit(double threshold) implements ExitCriterion {
     }
 
     @Override
-    public boolean needsLogits() {
-        return true;
-    }
-
-    @Override
-    public ExitMemory start(float[] initialLatents, int rows, int hidden, int vocabSize) {
-        Checks.vocabSize(NAME, vocabSize);
-        ExitMemory memory = new ExitMemory();
+    public void initialize(ExitMemory memory, int vocabSize) {
         memory.setPreviousScalar(INITIAL_ENTROPY);
-        return memory;
     }
 
     @Override
-    public double evaluate(ExitMemory memory, float[] lastRowLogits, float[] latents, int rows, int hidden) {
-        Logits.requireRow(lastRowLogits, NAME);
+    public double check(ExitMemory memory, float[] logits) {
         double previous = memory.getPreviousScalar();
         if (Double.isNaN(previous)) {
             throw new IllegalArgumentException(
                     "exit memory has no previousScalar: it was not started by exit criterion " + NAME);
         }
-        double entropy = entropy(lastRowLogits);
-        double value = Math.abs(entropy - previous);
+        double entropy = entropy(logits);
         memory.setPreviousScalar(entropy);
-        memory.recordCheck(value);
-        return value;
+        return Math.abs(entropy - previous);
     }
 
     /** H = −Σ p·log(p + 1e-10), p the float64 softmax of {@code logits}, summed in vocabulary order. */
@@ -62,10 +51,5 @@ public record EntropyDiffExit(double threshold) implements ExitCriterion {
             h -= p * StrictMath.log(p + LOG_EPSILON);
         }
         return h;
-    }
-
-    @Override
-    public boolean exits(double value) {
-        return value < threshold;
     }
 }

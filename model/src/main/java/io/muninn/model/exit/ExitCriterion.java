@@ -3,7 +3,7 @@ package io.muninn.model.exit;
 import java.util.List;
 
 /**
- * Decides when a token's latent state has converged (spec §4.3). A criterion is immutable and stateless: what it
+ * Decides when a token's latent state has converged. A criterion is immutable and stateless: what it
  * remembers between the checks of one token lives in that token's {@link ExitMemory}. Values are float64; the
  * logit criteria read the fp32 logits of the call's last row, the latent criteria the raw (pre-{@code ln_f}) core
  * outputs of all its rows. Transcendentals are {@link StrictMath}, so decisions do not depend on the JVM.
@@ -22,11 +22,9 @@ import java.util.List;
  * }
  * }</pre>
  */
-public sealed interface ExitCriterion
-        permits KlDivergenceExit, MinPKlExit, EntropyDiffExit, LatentDiffExit, CosineExit, ArgmaxStabilityExit,
-        FixedSteps {
+public sealed interface ExitCriterion permits LogitCriterion, LatentCriterion, FixedSteps {
 
-    /** The accepted names, in the order of the spec's table. */
+    /** The accepted names, in the order of the model README's table of exit criteria. */
     List<String> NAMES = List.of(KlDivergenceExit.NAME, MinPKlExit.NAME, EntropyDiffExit.NAME, LatentDiffExit.NAME,
             CosineExit.NAME, ArgmaxStabilityExit.NAME, FixedSteps.NAME);
 
@@ -41,8 +39,8 @@ public sealed interface ExitCriterion
 
     /**
      * A fresh memory for one token whose recurrence starts from {@code initialLatents} (s0, row-major
-     * {@code rows x hidden}), holding the initial "previous" of the spec's table. Logit criteria ignore the latents
-     * (they may be null); latent criteria ignore {@code vocabSize}.
+     * {@code rows x hidden}), holding the criterion's initial "previous" (see each criterion's class comment). Logit
+     * criteria ignore the latents (they may be null); latent criteria ignore {@code vocabSize}.
      */
     ExitMemory start(float[] initialLatents, int rows, int hidden, int vocabSize);
 
@@ -56,8 +54,13 @@ public sealed interface ExitCriterion
      */
     double evaluate(ExitMemory memory, float[] lastRowLogits, float[] latents, int rows, int hidden);
 
-    /** Whether a check that returned {@code value} lets the token exit. */
-    boolean exits(double value);
+    /**
+     * Whether a check that returned {@code value} lets the token exit: when it is below {@link #threshold()}, unless
+     * the criterion says otherwise ({@code argmax-stability} exits at or above it).
+     */
+    default boolean exits(double value) {
+        return value < threshold();
+    }
 
     /**
      * The criterion called {@code name} with the given threshold: the one place a user's string becomes a type.

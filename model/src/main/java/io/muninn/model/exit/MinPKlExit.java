@@ -8,7 +8,7 @@ package io.muninn.model.exit;
  *
  * @param threshold a finite number > 0
  */
-public record MinPKlExit(double threshold) implements ExitCriterion {
+public record MinPKlExit(double threshold) implements LogProbCriterion {
     public static final String NAME = "minp-kl";
     public static final double DEFAULT_THRESHOLD = 1e-6;
     /** Probabilities below this fraction of the maximum are flattened to 1/V. */
@@ -23,48 +23,24 @@ public record MinPKlExit(double threshold) implements ExitCriterion {
         return NAME;
     }
 
+    /** The min-p filtered, renormalised log-probabilities (see the class comment). */
     @Override
-    public boolean needsLogits() {
-        return true;
-    }
-
-    @Override
-    public ExitMemory start(float[] initialLatents, int rows, int hidden, int vocabSize) {
-        ExitMemory memory = new ExitMemory();
-        memory.setPreviousLogProbs(KlDivergenceExit.uniformLogProbs(Checks.vocabSize(NAME, vocabSize)));
-        return memory;
-    }
-
-    @Override
-    public double evaluate(ExitMemory memory, float[] lastRowLogits, float[] latents, int rows, int hidden) {
-        Logits.requireRow(lastRowLogits, NAME);
-        int vocab = lastRowLogits.length;
-        double[] previous = Checks.remembered(NAME, "previousLogProbs", memory.getPreviousLogProbs(), vocab);
-        double[] p = Logits.scratch(vocab);
-        double max = Logits.max(lastRowLogits);
-        double sum = Logits.shiftedExp(lastRowLogits, max, p);
+    public void logProbs(float[] logits, double[] out) {
+        int vocab = logits.length;
+        double max = Logits.max(logits);
+        double sum = Logits.shiftedExp(logits, max, out);
         // exp(0) = 1 at the argmax, so the largest probability is exactly 1 / sum
         double floor = MIN_P * (1.0 / sum);
         double uniform = 1.0 / vocab;
         double filteredSum = 0;
         for (int v = 0; v < vocab; v++) {
-            double pv = p[v] / sum;
+            double pv = out[v] / sum;
             double filtered = pv < floor ? uniform : pv;
-            p[v] = filtered;
+            out[v] = filtered;
             filteredSum += filtered;
         }
-        double kl = 0;
         for (int v = 0; v < vocab; v++) {
-            double cur = StrictMath.log(p[v] / filteredSum);
-            kl += Logits.klTerm(previous[v], cur);
-            previous[v] = cur;
+            out[v] = StrictMath.log(out[v] / filteredSum);
         }
-        memory.recordCheck(kl);
-        return kl;
-    }
-
-    @Override
-    public boolean exits(double value) {
-        return value < threshold;
     }
 }

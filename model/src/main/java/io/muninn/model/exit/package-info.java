@@ -1,7 +1,10 @@
 /**
- * Exit criteria (spec §4.3): when a token's latent state has converged. {@link io.muninn.model.exit.ExitCriterion}
+ * Exit criteria: when a token's latent state has converged. {@link io.muninn.model.exit.ExitCriterion}
  * is the strategy, parsed once from a user's name by {@link io.muninn.model.exit.ExitCriterion#of}; its per-token
  * memory is {@link io.muninn.model.exit.ExitMemory}; {@link io.muninn.model.exit.ExitPolicy} says at which
- * iterations it is checked.
+ * iterations it is checked. Each criterion's class holds only its formula: what the logit criteria share (checking
+ * the row, recording the check) is in {@code LogitCriterion}, what {@code kl} and {@code minp-kl} share (the KL of
+ * consecutive log-probabilities) in {@code LogProbCriterion}, and what the latent criteria share (checking the shape,
+ * remembering the previous outputs, the mean over the rows) in {@code LatentCriterion}.
  */
 package io.muninn.model.exit;

@@ -12,7 +12,7 @@ import java.util.Set;
  * @param sampler      greedy or stochastic sampling, drawn per (seed, token index)
  * @param seed         the request's seed: initial states and sampling draws derive from it alone
  * @param initScale    scale of the random initial state; 0 starts from zeros
- * @param warmStart    start each decode row from the previous token's exit latent (continuous CoT, spec §4.6)
+ * @param warmStart    start each decode row from the previous token's exit latent (continuous chain of thought)
  * @param stopTokens   token ids that end the sequence (the stop token is included in the output)
  */
 public record GenerationParams(

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Adaptive generation of one sequence on the step API, as the reference's {@code generate_with_adaptive_compute}
- * does at batch size 1 (spec §4.2): prefill (in chunks of at most {@code prefillChunk} rows when prefill cannot
+ * does at batch size 1: prefill (in chunks of at most {@code prefillChunk} rows when prefill cannot
  * exit), then one decode row per token, each iterating until its exit criterion says so. The scheduler does the
  * same for many sequences at once; this class is its single-sequence baseline and the {@code trace} command.
  */

@@ -3,7 +3,7 @@ package io.muninn.model.kernel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The narrow set of numeric kernels the model stages are written against (design.md §4). One implementation,
+ * The narrow set of numeric kernels the model stages are written against, so that the step loop does not depend on one backend. One implementation,
  * {@link Nd4jKernels}, runs them on ND4J (CPU or a CUDA device); a second accelerator implementation only has to
  * provide these methods. All arrays are FP32, row-major, one row per token.
  */

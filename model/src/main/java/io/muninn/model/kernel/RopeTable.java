@@ -5,7 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Cosines and sines of interleaved rotary embeddings (spec §2.3 step 3): for position p and pair i,
+ * Cosines and sines of interleaved rotary embeddings (applied to q and k after the qk bias): for position p and pair i,
  * angle {@code p · inv_freq[i]} with {@code inv_freq[i] = 1 / theta^(2i / headDim)}.
  */
 public final class RopeTable {

@@ -1,9 +1,9 @@
 package io.muninn.model.kv;
 
 /**
- * The KV slots of one model under one strategy (spec §3.1): prelude slots {@code 0 .. P-1}, physical core slots
+ * The KV slots of one model under one strategy: prelude slots {@code 0 .. P-1}, physical core slots
  * {@code P .. P+S-1} (S from the strategy's sharing and the engine's step cap), coda slots after them. Answers which
- * slot an earlier position contributes to a core layer-call (spec §3.2).
+ * slot an earlier position contributes to a core layer-call.
  */
 public final class KvLayout {
     private final int prelude;

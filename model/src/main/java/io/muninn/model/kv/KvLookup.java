@@ -2,7 +2,7 @@ package io.muninn.model.kv;
 
 /**
  * Which earlier-position entry a core layer-call reads when that position has no entry at the caller's own slot
- * (spec §3.2). Prelude and coda calls always read their own slot, which every earlier position has.
+ *. Prelude and coda calls always read their own slot, which every earlier position has.
  */
 public enum KvLookup {
     /** {@code full} (the reference's default) and {@code skip}: only positions with an entry at this slot. */

@@ -6,12 +6,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A KV-cache strategy named as the reference names it (spec §3.2): a lookup rule ({@code full}, {@code skip},
+ * A KV-cache strategy named as the reference names it: a lookup rule ({@code full}, {@code skip},
  * {@code latest-m4}, {@code available-m4}, {@code always-last-m4}) optionally combined with slot sharing
  * ({@code compress-sN}, {@code compress-rN}, {@code compress-anchor}), e.g. {@code latest-m4-compress-s16}.
  *
  * <p>The reference's {@code m4} and the {@code 2} in its slot arithmetic are Huginn-0125's core and prelude layer
- * counts; Muninn reads both from the config (spec §3.2, "Layout generalisation"), so {@code -m4} means "the same
+ * counts; Muninn reads both from the config (model/README.md, "Deliberate differences from the reference"), so {@code -m4} means "the same
  * core layer" for any layout and is accepted as {@code -m<R>} too. {@code available-m4} resolves exactly as
  * {@code latest-m4}. A bare {@code compress-*} reads existing entries, as {@code full}.
  */

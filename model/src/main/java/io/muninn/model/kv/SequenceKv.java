@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One sequence's KV cache: per slot a block table into the pool, and per position the number of core iterations
- * it ran (its depth), which decides what later positions read (spec §3). Entries are never durable state: they are
+ * it ran (its depth), which decides what later positions read. Entries are never durable state: they are
  * derived from the tokens and their exit steps and rebuilt by replay.
  */
 public final class SequenceKv {

@@ -1,7 +1,7 @@
 package io.muninn.model.kv;
 
 /**
- * How core layer-calls share KV slots (spec §3.2, {@code compress-*}). A core call is numbered
+ * How core layer-calls share KV slots ({@code compress-*}). A core call is numbered
  * {@code idx = R · iteration + layer} (0-based within the core; the reference's {@code step_idx − 2}); sharing maps
  * it to a physical core slot before the write, so later iterations overwrite earlier ones.
  */

@@ -21,9 +21,9 @@ import java.util.Arrays;
  * returns 1.0 with probability 2^-53 (and is never 0).
  */
 public final class CounterRng {
-    /** Stream of the initial recurrent state s0 (spec §2.4). */
+    /** Stream of the initial recurrent state s0. */
     public static final int STREAM_STATE = 1;
-    /** Stream of the token sampling draws (spec §4.5). */
+    /** Stream of the token sampling draws. */
     public static final int STREAM_SAMPLE = 2;
 
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
@@ -99,7 +99,7 @@ public final class CounterRng {
     }
 
     /**
-     * Writes the initial state s0 of the row at absolute position {@code position} (spec §2.4, "like-init") into
+     * Writes the initial state s0 of the row at absolute position {@code position} (Huginn's "like-init": a truncated normal scaled by the embedding scale) into
      * {@code out[offset .. offset + hidden)}: element {@code h} is
      * {@code float32((truncatedNormal(seed, position, h) * (initStd * initScale)) * embedScale)}, evaluated in
      * double, and exactly zero when {@code initScale == 0}.

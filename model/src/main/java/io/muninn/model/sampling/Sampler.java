@@ -1,7 +1,7 @@
 package io.muninn.model.sampling;
 
 /**
- * Chooses the next token from the fp32 logits of the last position once the token has exited (spec §4.5). A sampler
+ * Chooses the next token from the fp32 logits of the last position once the token has exited. A sampler
  * is immutable and thread-safe, and its choice is a pure function of {@code (logits, seed, tokenIndex)}: the random
  * draw is {@code CounterRng.uniform(seed, STREAM_SAMPLE, tokenIndex, 0)}, so a restart or a different batch never
  * changes the token.

@@ -4,7 +4,7 @@ import io.muninn.model.rng.CounterRng;
 
 /**
  * Sampling from the filtered distribution, in float64 from fp32 logits, exactly as the README's "Sampling" section
- * states (the reference's {@code _sample_next_token}, spec §4.5):
+ * states (the reference's {@code _sample_next_token}):
  * <ol>
  *   <li>{@code p = softmax(logits / temperature)};</li>
  *   <li>top-k ({@code topK > 0}): zero every {@code p} below the k-th largest;</li>

@@ -1,5 +1,5 @@
 /**
- * Token samplers (spec §4.5): {@link io.muninn.model.sampling.Sampler} is the strategy, built once from a request's
+ * Token samplers: {@link io.muninn.model.sampling.Sampler} is the strategy, built once from a request's
  * {@link io.muninn.model.sampling.SamplingParams}; draws come from the counter RNG, so a token is a pure function of
  * (logits, seed, token index).
  */

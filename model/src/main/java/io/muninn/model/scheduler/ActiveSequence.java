@@ -69,7 +69,7 @@ final class ActiveSequence {
         int[] prompt = request.prompt();
         boolean replaying = progress.size() > 0;
         if (replaying && promptEntered == 0 && engine.lockstepReplayExact(sequence, replayUpTo)) {
-            // design.md §5: all known positions in lockstep, each to its recorded exit step, a slice per step
+            // lockstep replay (model/README.md, "Replay"): all known positions in lockstep, each to its recorded exit step, a slice per step
             replay = engine.startLockstepReplay(sequence, prompt, Arrays.copyOf(progress.tokens(), replayUpTo),
                     Arrays.copyOf(progress.exitSteps(), replayUpTo + 1), policy, prefillChunk);
             promptEntered = prompt.length;

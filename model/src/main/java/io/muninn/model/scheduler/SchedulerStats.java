@@ -57,7 +57,7 @@ public final class SchedulerStats {
         callReplayPositions += positions;
     }
 
-    /** Sequences rebuilt by a lockstep replay (design.md §5), counted when the replay completes. */
+    /** Sequences rebuilt by a lockstep replay (model/README.md, "Replay"), counted when the replay completes. */
     public long lockstepReplays() {
         return lockstepReplays;
     }

@@ -3,7 +3,7 @@ package io.muninn.model.scheduler;
 import java.util.Arrays;
 
 /**
- * What a sequence has generated so far: enough, with its request, to rebuild it by replay (design.md §5). The KV
+ * What a sequence has generated so far: enough, with its request, to rebuild it by replay (model/README.md, "Replay"). The KV
  * cache is never part of it.
  *
  * @param tokens          generated token ids

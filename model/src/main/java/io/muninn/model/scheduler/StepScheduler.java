@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Recurrence-step continuous batching (design.md §4-5). Every {@link #step()} forms one micro-batch from the tokens
+ * Recurrence-step continuous batching (model/README.md, "Per-token recurrence and exit" and "Replay"). Every {@link #step()} forms one micro-batch from the tokens
  * in flight at whatever recurrence step they are, the next token of every sequence whose previous token just
  * exited, and prefill chunks of newly admitted sequences; runs one recurrence step; and releases each token whose
  * exit criterion fired at once through the {@link GenerationListener}, while harder tokens keep iterating. So the
@@ -172,7 +172,7 @@ public final class StepScheduler {
                 tokens += onExit(a) ? 1 : 0;
             }
         }
-        // a lockstep replay advances one slice per step, within the step's row limit (design.md §5)
+        // a lockstep replay advances one slice per step, within the step's row limit
         for (ActiveSequence a : replaying) {
             a.runReplaySlice(engine, options.prefillChunk(), stats, depth.stage());
         }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Huginn's chat template (spec §6, the {@code chat_template} its converter pushes to the hub), written in Java:
+ * Huginn's chat template (the {@code chat_template} its converter pushes to the hub), written in Java:
  * for each message {@code <|begin_header|>ROLE<|end_header|>\n\nCONTENT<|end_turn|>}, with {@code bos_token}
  * before the first, ROLE {@code Huginn} for {@code assistant} and {@code Huginn}, CONTENT trimmed as Jinja's
  * {@code trim} (Python's {@code str.strip()}) trims; then {@code <|begin_header|>Huginn<|end_header|>\n\n} when a

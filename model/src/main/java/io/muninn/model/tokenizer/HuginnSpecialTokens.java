@@ -3,7 +3,7 @@ package io.muninn.model.tokenizer;
 import java.util.List;
 
 /**
- * The special tokens of Huginn's tokenizer (spec §6) by their text. Ids come from the tokenizer that is loaded;
+ * The special tokens of Huginn's tokenizer by their text. Ids come from the tokenizer that is loaded;
  * in Huginn-0125 they are 65504 ({@code <|begin_text|>}), 65505, 65506 and 65507 (the headers, unconfirmed), 65508
  * ({@code <|end_turn|>}) and 65509 ({@code <|pad|>}).
  */

@@ -3,7 +3,7 @@ package io.muninn.model.tokenizer;
 /**
  * Decodes a UTF-8 byte stream that arrives in arbitrary pieces, emitting each character as soon as its last byte
  * arrives. Bytes that cannot be part of a well-formed sequence become one U+FFFD per maximal ill-formed subpart
- * (Unicode §3.9, "U+FFFD substitution of maximal subparts"), the same text Rust's {@code String::from_utf8_lossy}
+ * (the Unicode standard's "U+FFFD substitution of maximal subparts"), the same text Rust's {@code String::from_utf8_lossy}
  * gives for the whole stream, which is what Hugging Face's {@code ByteLevel} decoder uses. A subpart is replaced as
  * soon as the decoder knows it is ill-formed; a valid but unfinished prefix waits for more bytes, and becomes one
  * U+FFFD if the stream ends first ({@link #flush()}).

@@ -1,6 +1,6 @@
 /**
  * Text in and out of a Huginn-format model: the tokenizer, the chat template, and streaming detokenization
- * (spec §6).
+ *.
  *
  * <h2>Contract</h2>
  * <ul>

@@ -3,7 +3,7 @@ package io.muninn.model.weights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The weights of one {@code SandwichBlock} (spec §2.3, §2.8), FP32, in PyTorch's {@code [out, in]} layout
+ * The weights of one {@code SandwichBlock}, FP32, in PyTorch's {@code [out, in]} layout
  * ({@code y = x · Wᵀ}). Immutable once loaded.
  *
  * @param norm1   {@code norm_1.weight} (H)

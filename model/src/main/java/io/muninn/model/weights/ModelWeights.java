@@ -9,7 +9,7 @@ import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Every weight of a recurrent-depth model (spec §2.8), FP32, immutable, loaded once.
+ * Every weight of a recurrent-depth model, FP32, immutable, loaded once.
  *
  * @param config    the blueprint the shapes were checked against
  * @param embedding {@code transformer.wte.weight} (V, H)

@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Every tensor a config implies (spec §2.8), with the exact shape the loader demands, in the reference's
+ * Every tensor a config implies, with the exact shape the loader demands, in the reference's
  * declaration order. Required: the embedding, each block's four norms, {@code attn.Wqkv}, {@code attn.proj},
  * {@code mlp.fc}, {@code mlp.proj} and (only with {@code qk_bias}) {@code attn.qk_bias}, the adapter, {@code ln_f},
  * and {@code lm_head.weight} when the head is not tied. Optional: {@code lm_head.weight} when tied (Hugging Face
@@ -115,7 +115,7 @@ public final class TensorLayout {
 
     /**
      * The number of learned parameters: every required tensor's elements (a tied head counted once, as the
-     * embedding), without the {@code freqs_cis} buffer. 3,564,976,800 for Huginn-0125 (spec §1).
+     * embedding), without the {@code freqs_cis} buffer. 3,564,976,800 for Huginn-0125.
      */
     public long parameterCount() {
         long count = 0;

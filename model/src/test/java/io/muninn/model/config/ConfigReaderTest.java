@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigReaderTest {
-    /** Huginn-0125's config.json as spec §1 gives it, with the token ids the authors' code uses. */
+    /** Huginn-0125's config.json as published on the hub, with the token ids the authors' code uses. */
     private static final String HUGINN_RESOURCE = "huginn-0125-config.json";
 
     @TempDir

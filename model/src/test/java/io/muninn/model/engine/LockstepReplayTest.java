@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The lockstep replay of design.md §5 against the uninterrupted run: after rebuilding a sequence whose tokens exited
+ * The lockstep replay (model/README.md, "Replay") against the uninterrupted run: after rebuilding a sequence whose tokens exited
  * at different steps, the next tokens come out with the same logits and exit steps, for every strategy where it is
  * exact; elsewhere it is refused, and callers replay call by call.
  */

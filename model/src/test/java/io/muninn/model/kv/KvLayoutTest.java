@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * The slot arithmetic against the reference's literal rules for Huginn's 2/4/2 layout (spec §3.2): a token that
+ * The slot arithmetic against the reference's literal rules for Huginn's 2/4/2 layout: a token that
  * ran k iterations is read by a later token at iteration j, core layer l, from the slot the rule names.
  */
 class KvLayoutTest {
@@ -85,7 +85,7 @@ class KvLayoutTest {
 
     @Test
     void bytesPerTokenFollowTheSlotsAPositionHolds() {
-        // Huginn-0125: 132 layer entries x K,V x 5280 (spec 3.1 counts 2,787,840 bytes in bf16; FP32 doubles it)
+        // Huginn-0125: 132 layer entries x K,V x 5280 (2,787,840 bytes per token in bf16; FP32 doubles it)
         assertThat(layout("latest-m4", 32).bytesPerTokenWorstCase(5280)).isEqualTo(2 * 2_787_840L);
         assertThat(layout("latest-m4", 32).bytesPerToken(5280, 8)).isEqualTo((2 + 4 * 8 + 2) * 2 * 5280 * 4L);
         assertThat(layout("latest-m4-compress-s16", 32).bytesPerTokenWorstCase(5280)).isEqualTo((2 + 16 + 2) * 2 * 5280 * 4L);

@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What attention reads under each strategy, against a deliberately literal model of the reference's cache (a map
- * from step index to position to the entry written last, spec §3): earlier positions ran random numbers of
+ * from step index to position to the entry written last, model/README.md "Attention over the cache"): earlier positions ran random numbers of
  * iterations; the keys a later position reads at every core layer-call must be exactly the entries the reference's
  * rules pick. Each entry is tagged with (step index, position, iteration) so a wrong pick is visible.
  */

@@ -87,7 +87,7 @@ class SchedulerGoldenTest {
                     assertThat(o.exitSteps()).as("%s exit steps restored after %s tokens", s.name(), k)
                             .containsExactly(s.expectedExitSteps());
                     assertThat(h.listener.tokens).as("only new tokens are delivered").hasSize(s.expectedTokens().length - k);
-                    // lockstep (design.md §5) wherever it is exact; call by call for slot sharing, always-last, warm start
+                    // lockstep (model/README.md, "Replay") wherever it is exact; call by call for slot sharing, always-last, warm start
                     boolean lockstep = !s.kvStrategy().contains("compress") && !s.kvStrategy().startsWith("always-last")
                             && !(s.params().warmStart() && k > 1);
                     assertThat(h.scheduler.stats().lockstepReplays()).as("lockstep replays").isEqualTo(lockstep ? 1 : 0);

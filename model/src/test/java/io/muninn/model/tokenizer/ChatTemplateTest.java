@@ -20,7 +20,7 @@ class ChatTemplateTest {
 
         String rendered = template.render(List.of(ChatMessage.system(system), ChatMessage.user(user)), true);
 
-        // spec §6, "Rendered (notebook output)"
+        // Huginn's chat template as rendered by its model card's notebook
         assertThat(rendered).isEqualTo("<|begin_text|><|begin_header|>system<|end_header|>\n\n" + system
                 + "<|end_turn|><|begin_header|>user<|end_header|>\n\n" + user
                 + "<|end_turn|><|begin_header|>Huginn<|end_header|>\n\n");
