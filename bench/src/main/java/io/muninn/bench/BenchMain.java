@@ -21,6 +21,7 @@ public final class BenchMain {
             case "reference" -> ReferenceBenchmark.main(rest);
             case "replay" -> ReplayBenchmark.main(rest);
             case "serving" -> ServingBenchmark.main(rest);
+            case "soak" -> SoakBenchmark.main(rest);
             default -> {
                 System.err.println("unknown benchmark '" + args[0] + "'; accepted: batching, core-step, exit-spread, gemm, pipeline, reference, replay");
                 System.exit(2);

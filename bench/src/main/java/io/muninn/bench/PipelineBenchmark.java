@@ -215,7 +215,7 @@ public final class PipelineBenchmark {
         return c;
     }
 
-    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);

@@ -1,9 +1,9 @@
 package io.muninn.flink;
 
+import io.muninn.model.backend.Backends;
 import io.muninn.model.config.ModelConfig;
 import io.muninn.model.engine.EngineOptions;
 import io.muninn.model.engine.RecurrentDepthEngine;
-import io.muninn.model.kernel.Nd4jKernels;
 import io.muninn.model.tokenizer.MuninnTokenizer;
 import io.muninn.model.weights.ModelWeights;
 import io.muninn.model.weights.SharedWeights;
@@ -43,7 +43,7 @@ final class LoadedModel implements AutoCloseable {
             int maxSteps = settings.maxSteps() > 0 ? settings.maxSteps() : weights.config().meanRecurrence();
             var options = new EngineOptions(settings.kvStrategy(), maxSteps, settings.kvBudgetBytes(),
                     settings.kvBlockTokens());
-            var engine = new RecurrentDepthEngine(weights, new Nd4jKernels(), options);
+            var engine = new RecurrentDepthEngine(weights, Backends.standard(), options);
             MuninnTokenizer tokenizer = Files.exists(dir.resolve("tokenizer.json")) ? MuninnTokenizer.load(dir) : null;
             return new LoadedModel(dir, weights.config(), engine, tokenizer, maxSteps, lease);
         } catch (RuntimeException | Error e) {

@@ -1,13 +1,12 @@
 package io.muninn.model.engine;
 
+import io.muninn.model.backend.LatentRows;
+import io.muninn.model.backend.Segment;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
-/** Entries stacked row-wise: their segments, the absolute position of every row, and stack/split helpers. */
+/** Entries stacked row-wise: their segments, the absolute position of every row, and the blocks of its entries. */
 final class MicroBatch {
     final List<StepEntry> entries;
     final List<Segment> segments = new ArrayList<>();
@@ -43,18 +42,12 @@ final class MicroBatch {
         return out;
     }
 
-    /** The entries' row-major (rows, H) parts stacked in batch order, as one (n, H) array. */
-    INDArray stack(Function<StepEntry, float[]> part, int hidden) {
-        float[] all = new float[positions.length * hidden];
-        for (int i = 0; i < entries.size(); i++) {
-            System.arraycopy(part.apply(entries.get(i)), 0, all, segments.get(i).rowOffset() * hidden, entries.get(i).rows() * hidden);
+    /** The entries' blocks in batch order. */
+    LatentRows[] blocks(Function<StepEntry, LatentRows> part) {
+        LatentRows[] out = new LatentRows[entries.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = part.apply(entries.get(i));
         }
-        return Nd4j.create(all, new long[] {positions.length, hidden}, 'c');
-    }
-
-    /** Rows of entry i in a stacked row-major (n, H) array (a copy). */
-    float[] rowsOf(float[] stacked, int i, int hidden) {
-        Segment s = segments.get(i);
-        return Arrays.copyOfRange(stacked, s.rowOffset() * hidden, (s.rowOffset() + s.rows()) * hidden);
+        return out;
     }
 }

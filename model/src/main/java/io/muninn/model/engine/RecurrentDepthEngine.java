@@ -1,12 +1,14 @@
 package io.muninn.model.engine;
 
+import io.muninn.model.backend.Backend;
+import io.muninn.model.backend.Backends;
+import io.muninn.model.backend.LatentRows;
+import io.muninn.model.backend.StepModel;
 import io.muninn.model.config.ModelConfig;
 import io.muninn.model.exit.BatchedKl;
 import io.muninn.model.exit.ExitCriterion;
-import io.muninn.model.exit.ExitMemory;
 import io.muninn.model.exit.ExitPolicy;
 import io.muninn.model.exit.KlDivergenceExit;
-import io.muninn.model.kernel.Kernels;
 import io.muninn.model.kernel.StepTimer;
 import io.muninn.model.kernel.StepTimer.Part;
 import io.muninn.model.kv.KvBlockPool;
@@ -18,9 +20,6 @@ import io.muninn.model.weights.ModelWeights;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The micro-batch step API (model/README.md, "Per-token recurrence and exit"). Every {@link #step} advances each given entry (a prefill chunk or a
@@ -30,6 +29,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * coda and head. A sequence's result does not depend on its batch-mates beyond float rounding: its initial state
  * and everything it attends to are its own.
  *
+ * <p>The arithmetic runs on a {@link Backend} ({@link StepModel}): the engine schedules entries, keeps their exit
+ * memories and decides exits, while every entry's latent state and injection stay in the backend's memory from
+ * step to step; only tokens go in, and criterion values and the logits a caller asked for come out.
+ *
  * <p>Not thread-safe: one engine is driven by one thread (a scheduler, or a Flink task's mailbox).
  */
 public final class RecurrentDepthEngine {
@@ -37,15 +40,18 @@ public final class RecurrentDepthEngine {
     private final EngineOptions options;
     private final KvBlockPool pool;
     private final KvLayout layout;
-    private final RecurrentDepthModel model;
+    private final StepModel model;
+    private final ExitTail tail;
 
-    public RecurrentDepthEngine(ModelWeights weights, Kernels kernels, EngineOptions options) {
+    /** An engine on {@code backend}; {@code new Nd4jKernels()} is one (the ND4J backend over those kernels). */
+    public RecurrentDepthEngine(ModelWeights weights, Backend backend, EngineOptions options) {
         this.config = weights.config();
         this.options = options;
         KvStrategy strategy = KvStrategy.parse(options.kvStrategy(), config.coreLayers());
         this.layout = new KvLayout(config.preludeLayers(), config.coreLayers(), config.codaLayers(), options.maxSteps(), strategy);
         this.pool = new KvBlockPool(config.hiddenSize(), options.kvBlockTokens(), options.kvBudgetBytes());
-        this.model = new RecurrentDepthModel(weights, kernels, pool, layout);
+        this.model = backend.bind(weights, pool, layout);
+        this.tail = new ExitTail(model, config);
     }
 
     public ModelConfig config() {
@@ -69,8 +75,16 @@ public final class RecurrentDepthEngine {
         return new Sequence(seed, initScale, warmStart, new SequenceKv(pool, layout));
     }
 
+    /**
+     * Returns the sequence's KV blocks to the pool and frees the backend memory of its forward call in flight, if
+     * one has not exited (a sequence ended or preempted mid-token); that entry must not be stepped again.
+     */
     public void release(Sequence sequence) {
         sequence.kv().release();
+        if (sequence.inFlight != null) {
+            sequence.inFlight.freeBlocks();
+            sequence.inFlight = null;
+        }
     }
 
     /**
@@ -78,7 +92,7 @@ public final class RecurrentDepthEngine {
      * largest step that thread ran). For a thread that is done stepping engines, such as a closing Flink task.
      */
     public static void releaseThreadMemory() {
-        StepWorkspace.releaseForCurrentThread();
+        Backends.releaseThreadMemory();
     }
 
     /**
@@ -201,7 +215,8 @@ public final class RecurrentDepthEngine {
         Arrays.fill(steps, 0, prompt.length, exitSteps[0]);
         System.arraycopy(exitSteps, 1, steps, prompt.length, generated.length);
         StepEntry checked = start(seq, tokens, true, StepEntry.Logits.NONE, policy, exitSteps[0]);
-        return new LockstepReplay(model, seq, checked.firstPosition, tokens, steps, maxRowsPerSlice);
+        return new LockstepReplay(seq, model.startLockstepReplay(seq.kv(), checked.firstPosition, tokens, steps,
+                (position, rows) -> randomInitialState(config, seq, position, rows), maxRowsPerSlice));
     }
 
     private StepEntry start(Sequence seq, int[] tokens, boolean prefill, StepEntry.Logits logits, ExitPolicy policy, int forced) {
@@ -223,7 +238,9 @@ public final class RecurrentDepthEngine {
             }
         }
         int first = seq.kv().appendPositions(tokens.length);
-        return new StepEntry(seq, tokens.clone(), first, prefill, logits, policy, forced);
+        StepEntry entry = new StepEntry(seq, tokens.clone(), first, prefill, logits, policy, forced);
+        seq.inFlight = entry;
+        return entry;
     }
 
     /** Advances every entry by one recurrence step. Entries that already exited must not be passed again. */
@@ -238,10 +255,12 @@ public final class RecurrentDepthEngine {
             }
             if (e.phase == StepEntry.Phase.NEW) {
                 fresh.add(e);
+            } else if (e.state == null) {
+                throw new IllegalArgumentException("entry at position " + e.firstPosition + " belongs to a released sequence");
             }
         }
-        // every array of the step lives in the step workspace; entries keep Java copies of what they carry over
-        try (MemoryWorkspace ignored = StepWorkspace.enter(StepWorkspace.STEP)) {
+        // a step's temporaries live in its scope; entries keep their states and injections in the backend's memory
+        try (StepModel.Scope ignored = model.openStep()) {
             if (!fresh.isEmpty()) {
                 runPrelude(new MicroBatch(fresh));
             }
@@ -252,27 +271,28 @@ public final class RecurrentDepthEngine {
     }
 
     private void runPrelude(MicroBatch batch) {
-        INDArray e = model.prelude.forward(model.embed(batch.tokens()), batch.positions, batch.segments);
-        INDArray injection = model.core.adapter().inject(e);
+        LatentRows[] injections = model.prelude(batch.tokens(), batch.positions, batch.segments);
         long started = StepTimer.start();
-        float[] injected = Floats.of(injection);
-        for (int i = 0; i < batch.entries.size(); i++) {
+        float[][] initial = new float[injections.length][];
+        for (int i = 0; i < injections.length; i++) {
             StepEntry entry = batch.entries.get(i);
-            entry.injected = batch.rowsOf(injected, i, config.hiddenSize());
-            entry.state = initialState(entry);
+            entry.injected = injections[i];
+            initial[i] = initialState(entry);
+            entry.state = model.upload(initial[i], entry.rows());
         }
         StepTimer.stop(Part.COPIES, started);
         started = StepTimer.start();
-        for (StepEntry entry : batch.entries) {
+        for (int i = 0; i < injections.length; i++) {
+            StepEntry entry = batch.entries.get(i);
             entry.memory = batchedKl(entry) ? BatchedKl.start(config.vocabSize()) : entry.policy.criterion().start(
-                    entry.state, entry.rows(), config.hiddenSize(), config.vocabSize());
+                    initial[i], entry.rows(), config.hiddenSize(), config.vocabSize());
             entry.phase = StepEntry.Phase.RUNNING;
         }
         StepTimer.stop(Part.EXIT_CRITERION, started);
     }
 
     /** Whether the entry's checks run together with the other kl checks of a step ({@link BatchedKl}). */
-    private static boolean batchedKl(StepEntry entry) {
+    static boolean batchedKl(StepEntry entry) {
         return entry.policy.criterion() instanceof KlDivergenceExit && entry.forcedExitStep == 0;
     }
 
@@ -296,30 +316,20 @@ public final class RecurrentDepthEngine {
     }
 
     private void iterate(MicroBatch batch) {
-        int hidden = config.hiddenSize();
         int[] iterations = new int[batch.entries.size()];
         for (int i = 0; i < iterations.length; i++) {
             iterations[i] = batch.entries.get(i).iterations;
         }
-        long started = StepTimer.start();
-        INDArray state = batch.stack(e -> e.state, hidden);
-        INDArray injected = batch.stack(e -> e.injected, hidden);
-        StepTimer.stop(Part.COPIES, started);
-        INDArray iterated = model.core.iterate(state, injected, batch.positions, batch.segments, iterations);
-        started = StepTimer.start();
-        float[] next = Floats.of(iterated);
-        for (int i = 0; i < iterations.length; i++) {
-            StepEntry e = batch.entries.get(i);
-            e.state = batch.rowsOf(next, i, hidden);
+        model.iterate(batch.blocks(e -> e.state), batch.blocks(e -> e.injected), batch.positions, batch.segments, iterations);
+        for (StepEntry e : batch.entries) {
             e.iterations++;
             e.sequence.kv().setDepth(e.firstPosition, e.rows(), e.iterations);
         }
-        StepTimer.stop(Part.COPIES, started);
     }
 
     /** Exit checks, then coda and head for every entry that needs them, batched. */
     private void decide(MicroBatch batch) {
-        List<StepEntry> tail = new ArrayList<>();
+        List<StepEntry> tailEntries = new ArrayList<>();
         for (StepEntry e : batch.entries) {
             int k = e.iterations - 1;
             boolean exiting;
@@ -332,129 +342,27 @@ public final class RecurrentDepthEngine {
                 exiting = e.policy.forcedAt(k);
                 if (checks && criterion.needsLogits()) {
                     logitCheck = true;
-                } else if (checks) {
+                } else if (checks) { // a latent criterion: it reads a heap copy of the state
                     long started = StepTimer.start();
-                    e.criterionValue = criterion.evaluate(e.memory, null, e.state, e.rows(), config.hiddenSize());
+                    float[] state = e.state.toHeap();
+                    StepTimer.stop(Part.COPIES, started);
+                    started = StepTimer.start();
+                    e.criterionValue = criterion.evaluate(e.memory, null, state, e.rows(), config.hiddenSize());
                     StepTimer.stop(Part.EXIT_CRITERION, started);
                     e.converged = criterion.exits(e.criterionValue);
                     exiting |= e.converged;
                 }
             }
             if (exiting || logitCheck) {
-                tail.add(e);
+                tailEntries.add(e);
                 e.logitCheckPending = logitCheck;
                 if (exiting) {
                     e.phase = StepEntry.Phase.EXITED;
                 }
             }
         }
-        if (!tail.isEmpty()) {
-            runTail(new MicroBatch(tail));
+        if (!tailEntries.isEmpty()) {
+            tail.run(new MicroBatch(tailEntries));
         }
-    }
-
-    private void runTail(MicroBatch batch) {
-        long started = StepTimer.start();
-        INDArray state = batch.stack(e -> e.state, config.hiddenSize());
-        StepTimer.stop(Part.COPIES, started);
-        started = StepTimer.startAbsorbing();
-        INDArray hidden = model.coda.forward(state, batch.positions, batch.segments); // (n, H)
-        List<Integer> headRows = new ArrayList<>();
-        for (int i = 0; i < batch.entries.size(); i++) {
-            StepEntry e = batch.entries.get(i);
-            Segment s = batch.segments.get(i);
-            if (e.logitsWanted == StepEntry.Logits.ALL_ROWS) {
-                for (int r = 0; r < s.rows(); r++) {
-                    headRows.add(s.rowOffset() + r);
-                }
-            } else if (e.logitsWanted == StepEntry.Logits.LAST_ROW) {
-                headRows.add(s.rowOffset() + s.rows() - 1);
-            }
-        }
-        INDArray logits = headRows.isEmpty() ? null : model.head.logits(
-                Nd4j.pullRows(hidden, 1, headRows.stream().mapToInt(Integer::intValue).toArray())); // (rows, V)
-        StepTimer.stopAbsorbing(Part.EXIT_CODA_HEAD, started);
-        int[] firstRow = new int[batch.entries.size()]; // each entry's first row in logits
-        for (int i = 0, row = 0; i < batch.entries.size(); i++) {
-            firstRow[i] = row;
-            row += logitRows(batch.entries.get(i));
-        }
-        checkBatchedKl(batch, logits, firstRow);
-        for (int i = 0; i < batch.entries.size(); i++) {
-            StepEntry e = batch.entries.get(i);
-            if (e.logitCheckPending) { // a criterion on the heap: it reads a copy of the last row
-                float[] last = Floats.of(logits.getRow(firstRow[i] + logitRows(e) - 1));
-                long checkStarted = StepTimer.start();
-                e.logitCheckPending = false;
-                ExitCriterion criterion = e.policy.criterion();
-                e.criterionValue = criterion.evaluate(e.memory, last, null, e.rows(), config.hiddenSize());
-                if (criterion.exits(e.criterionValue)) {
-                    e.converged = true;
-                    e.phase = StepEntry.Phase.EXITED;
-                }
-                StepTimer.stop(Part.EXIT_CRITERION, checkStarted);
-            }
-        }
-        started = StepTimer.start();
-        for (int i = 0; i < batch.entries.size(); i++) {
-            StepEntry e = batch.entries.get(i);
-            if (e.phase == StepEntry.Phase.EXITED) { // only an exiting entry's logits reach the heap
-                float[][] rows = new float[logitRows(e)][];
-                for (int r = 0; r < rows.length; r++) {
-                    rows[r] = Floats.of(logits.getRow(firstRow[i] + r));
-                }
-                e.logits = rows.length > 0 ? rows : null;
-                finish(e);
-            }
-        }
-        StepTimer.stop(Part.COPIES, started);
-    }
-
-    private static int logitRows(StepEntry e) {
-        return switch (e.logitsWanted) {
-            case ALL_ROWS -> e.rows();
-            case LAST_ROW -> 1;
-            case NONE -> 0;
-        };
-    }
-
-    /** The kl checks of this step, all at once; their logits are read where they are, in native memory. */
-    private void checkBatchedKl(MicroBatch batch, INDArray logits, int[] firstRow) {
-        List<StepEntry> checked = new ArrayList<>();
-        List<ExitMemory> memories = new ArrayList<>();
-        List<Integer> rows = new ArrayList<>();
-        for (int i = 0; i < batch.entries.size(); i++) {
-            StepEntry e = batch.entries.get(i);
-            if (e.logitCheckPending && batchedKl(e)) {
-                checked.add(e);
-                memories.add(e.memory);
-                rows.add(firstRow[i] + logitRows(e) - 1);
-            }
-        }
-        if (checked.isEmpty()) {
-            return;
-        }
-        long started = StepTimer.start();
-        double[] values = BatchedKl.evaluate(memories,
-                Nd4j.pullRows(logits, 1, rows.stream().mapToInt(Integer::intValue).toArray()));
-        for (int i = 0; i < checked.size(); i++) {
-            StepEntry e = checked.get(i);
-            e.logitCheckPending = false;
-            e.criterionValue = values[i];
-            if (e.policy.criterion().exits(values[i])) {
-                e.converged = true;
-                e.phase = StepEntry.Phase.EXITED;
-            }
-        }
-        StepTimer.stop(Part.EXIT_CRITERION, started);
-    }
-
-    private void finish(StepEntry e) {
-        e.exitStep = e.iterations;
-        if (e.logitsWanted != StepEntry.Logits.NONE || e.forcedExitStep > 0) {
-            int hidden = config.hiddenSize();
-            e.sequence.warmLatent(Arrays.copyOfRange(e.state, (e.rows() - 1) * hidden, e.rows() * hidden));
-        }
-        e.injected = null;
     }
 }

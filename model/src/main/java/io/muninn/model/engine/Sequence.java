@@ -12,6 +12,7 @@ public final class Sequence {
     private final boolean warmStart;
     private final SequenceKv kv;
     private float[] warmLatent;
+    StepEntry inFlight; // the latest forward call, until it exits (its backend memory is freed on release)
 
     Sequence(long seed, double initScale, boolean warmStart, SequenceKv kv) {
         if (!(initScale >= 0) || Double.isInfinite(initScale)) {
@@ -44,7 +45,10 @@ public final class Sequence {
         return kv;
     }
 
-    /** The raw (pre-{@code ln_f}) last-row latent of the last exited call, or null. */
+    /**
+     * With warm start, the raw (pre-{@code ln_f}) last-row latent of the last exited call; null before one, and
+     * always null without warm start (the latent then stays in the backend's memory).
+     */
     public float[] warmLatent() {
         return warmLatent;
     }

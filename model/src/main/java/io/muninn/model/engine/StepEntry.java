@@ -1,5 +1,6 @@
 package io.muninn.model.engine;
 
+import io.muninn.model.backend.LatentRows;
 import io.muninn.model.exit.ExitMemory;
 import io.muninn.model.exit.ExitPolicy;
 
@@ -25,8 +26,8 @@ public final class StepEntry {
     final int forcedExitStep;
 
     Phase phase = Phase.NEW;
-    float[] injected; // e · A_eᵀ (rows, H), row-major
-    float[] state; // raw latent s (rows, H), row-major
+    LatentRows injected; // e · A_eᵀ (rows, H), in the backend's memory until the entry exits
+    LatentRows state; // raw latent s (rows, H), in the backend's memory until the entry exits
     int iterations;
     ExitMemory memory;
     double criterionValue = Double.NaN;
@@ -102,5 +103,17 @@ public final class StepEntry {
 
     public ExitPolicy policy() {
         return policy;
+    }
+
+    /** Frees the entry's backend memory (its state and injection); at exit, or when its sequence is released. */
+    void freeBlocks() {
+        if (injected != null) {
+            injected.close();
+            injected = null;
+        }
+        if (state != null) {
+            state.close();
+            state = null;
+        }
     }
 }

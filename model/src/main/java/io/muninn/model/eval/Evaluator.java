@@ -5,7 +5,7 @@ import io.muninn.model.engine.RecurrentDepthEngine;
 import io.muninn.model.exit.ExitPolicy;
 import io.muninn.model.generate.FinishReason;
 import io.muninn.model.generate.GenerationParams;
-import io.muninn.model.kernel.Kernels;
+import io.muninn.model.backend.Backend;
 import io.muninn.model.sampling.GreedySampler;
 import io.muninn.model.scheduler.AdmissionPolicy;
 import io.muninn.model.scheduler.GenerationListener;
@@ -33,7 +33,7 @@ import java.util.Set;
  */
 public final class Evaluator {
     private final ModelWeights weights;
-    private final Kernels kernels;
+    private final Backend backend;
     private final Options options;
 
     /**
@@ -50,9 +50,9 @@ public final class Evaluator {
         }
     }
 
-    public Evaluator(ModelWeights weights, Kernels kernels, Options options) {
+    public Evaluator(ModelWeights weights, Backend backend, Options options) {
         this.weights = weights;
-        this.kernels = kernels;
+        this.backend = backend;
         this.options = options;
     }
 
@@ -73,7 +73,7 @@ public final class Evaluator {
         int blockTokens = EngineOptions.DEFAULT_BLOCK_TOKENS;
         long budget = RecurrentDepthEngine.kvBytesFor(config, options.kvStrategy(), policy.maxSteps(), blockTokens,
                 maxPrompt + maxNew) * active;
-        var engine = new RecurrentDepthEngine(weights, kernels,
+        var engine = new RecurrentDepthEngine(weights, backend,
                 new EngineOptions(options.kvStrategy(), policy.maxSteps(), budget, blockTokens));
         // a whole prompt per chunk and every admitted sequence's rows in one micro-batch
         int rows = Math.max(maxPrompt, active * maxPrompt);

@@ -1,6 +1,7 @@
 package io.muninn.model.kernel;
 
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -16,11 +17,12 @@ final class DecodeAttention {
 
     /** Writes row i of {@code rows} (dense, (n, H)) into row {@code targets[i]} of the pool (dense, (N, H)). */
     static void write(INDArray pool, int[] targets, INDArray rows) {
-        int hidden = (int) rows.size(1);
-        float[] values = Elementwise.read(rows);
-        FloatPointer buffer = floats(pool);
-        for (int i = 0; i < targets.length; i++) {
-            buffer.position((long) targets[i] * hidden).put(values, i * hidden, hidden);
+        long rowBytes = rows.size(1) * Float.BYTES;
+        INDArray dense = rows.isView() || rows.ordering() != 'c' ? rows.dup('c') : rows;
+        long from = NativeArrays.address(dense).address();
+        long to = floats(pool).address(); // checks that the pool is dense
+        for (int i = 0; i < targets.length; i++) { // native to native, one row at a time
+            Pointer.memcpy(NativeArrays.at(to + targets[i] * rowBytes), NativeArrays.at(from + i * rowBytes), rowBytes);
         }
     }
 

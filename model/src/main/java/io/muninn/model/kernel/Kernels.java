@@ -1,13 +1,28 @@
 package io.muninn.model.kernel;
 
+import io.muninn.model.backend.Backend;
+import io.muninn.model.backend.StepModel;
+import io.muninn.model.backend.nd4j.Nd4jBackend;
+import io.muninn.model.kv.KvBlockPool;
+import io.muninn.model.kv.KvLayout;
+import io.muninn.model.weights.ModelWeights;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The narrow set of numeric kernels the model stages are written against, so that the step loop does not depend on one backend. One implementation,
- * {@link Nd4jKernels}, runs them on ND4J (CPU or a CUDA device); a second accelerator implementation only has to
- * provide these methods. All arrays are FP32, row-major, one row per token.
+ * The narrow set of numeric kernels on ND4J arrays that the ND4J backend's stages ({@code backend.nd4j}) are
+ * written against. One implementation, {@link Nd4jKernels}, runs them on ND4J (CPU or a CUDA device). All arrays are
+ * FP32, row-major, one row per token.
+ *
+ * <p>A set of kernels is also a {@link Backend}: the ND4J stages over these kernels ({@link Nd4jBackend}), so that
+ * {@code new RecurrentDepthEngine(weights, new Nd4jKernels(), options)} reads as before. A backend that does not
+ * work on ND4J arrays implements {@link Backend} itself.
  */
-public interface Kernels {
+public interface Kernels extends Backend {
+
+    @Override
+    default StepModel bind(ModelWeights weights, KvBlockPool pool, KvLayout layout) {
+        return new Nd4jBackend(this).bind(weights, pool, layout);
+    }
 
     /**
      * Makes w (out, in), in PyTorch's layout, ready for {@code x · wᵀ}: packed once for the matrix-product kernel

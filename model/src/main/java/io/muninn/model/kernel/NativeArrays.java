@@ -27,6 +27,11 @@ final class NativeArrays {
         return new Address(a.data().address() + a.offset() * Float.BYTES);
     }
 
+    /** The raw address {@code address} as a pointer that JavaCPP never frees. */
+    static Pointer at(long address) {
+        return new Address(address);
+    }
+
     /** A borrowed native address that JavaCPP never frees. */
     private static final class Address extends Pointer {
         Address(long address) {

@@ -5,8 +5,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link Kernels} on ND4J arrays: on the CPU, oneDNN's matmul over weights packed once (large weights) or OpenBLAS
- * called directly (small ones) for the matrix products, ND4J's gemm on a GPU; Java loops over bulk copies of the
- * step-sized arrays for the element-wise kernels and attention ({@link Elementwise}, {@link DecodeAttention}).
+ * called directly (small ones) for the matrix products, ND4J's gemm on a GPU; Java loops that stream rows out of and
+ * into the native buffers for the element-wise kernels, and over the KV pool where it lies for attention
+ * ({@link Elementwise}, {@link DecodeAttention}).
  */
 public final class Nd4jKernels implements Kernels {
 
@@ -90,11 +91,7 @@ public final class Nd4jKernels implements Kernels {
         long started = StepTimer.start();
         int rows = (int) qkv.size(0);
         int hidden = (int) qkv.size(1) / 3;
-        float[][] parts = Elementwise.splitQkv(Elementwise.read(qkv), rows, hidden, Elementwise.read(qBias), Elementwise.read(kBias));
-        INDArray[] out = new INDArray[3];
-        for (int i = 0; i < 3; i++) {
-            out[i] = Elementwise.create(parts[i], rows, hidden);
-        }
+        INDArray[] out = Elementwise.splitQkv(qkv, rows, hidden, Elementwise.read(qBias), Elementwise.read(kBias));
         StepTimer.stop(StepTimer.Part.ATTENTION, started);
         return out;
     }
@@ -104,7 +101,7 @@ public final class Nd4jKernels implements Kernels {
         long started = StepTimer.start();
         int rows = (int) x.size(0);
         int hidden = (int) x.size(1);
-        INDArray y = Elementwise.create(Elementwise.rmsNorm(Elementwise.read(x), rows, hidden, Elementwise.read(weight), eps), rows, hidden);
+        INDArray y = Elementwise.rmsNorm(x, rows, hidden, Elementwise.read(weight), eps);
         StepTimer.stop(StepTimer.Part.NORMS_ELEMENTWISE, started);
         return y;
     }
@@ -115,9 +112,7 @@ public final class Nd4jKernels implements Kernels {
         if (x.isView() || x.ordering() != 'c') {
             throw new IllegalArgumentException("rope rotates a dense row-major array in place but got a view " + x.shapeInfoToString());
         }
-        float[] values = Elementwise.read(x);
-        Elementwise.rope(values, (int) x.size(0), heads, table.pairs(), positions, table.cosTable(), table.sinTable());
-        Elementwise.write(values, x);
+        Elementwise.rope(x, (int) x.size(0), heads, table.pairs(), positions, table.cosTable(), table.sinTable());
         StepTimer.stop(StepTimer.Part.NORMS_ELEMENTWISE, started);
     }
 
@@ -126,7 +121,7 @@ public final class Nd4jKernels implements Kernels {
         long started = StepTimer.start();
         int rows = (int) gateUp.size(0);
         int inner = (int) gateUp.size(1) / 2;
-        INDArray y = Elementwise.create(Elementwise.gatedSilu(Elementwise.read(gateUp), rows, inner), rows, inner);
+        INDArray y = Elementwise.gatedSilu(gateUp, rows, inner);
         StepTimer.stop(StepTimer.Part.NORMS_ELEMENTWISE, started);
         return y;
     }

@@ -18,7 +18,7 @@ public final class StepTimer {
         NORMS_ELEMENTWISE("norms and element-wise (RMSNorm, RoPE, SiLU, residuals)"),
         EXIT_CODA_HEAD("exit check: coda and head"),
         EXIT_CRITERION("exit check: criterion"),
-        COPIES("copies between heap and native memory");
+        COPIES("copies: entry blocks to and from the batch, heap copies");
 
         private final String label;
 

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <p>Sharing is safe because nothing writes to weights after loading: the engine's stages only read them (linear
  * layers, norms, biases and the embedding's gathered rows are inputs of new arrays; the adapter's halves are views
  * read by BLAS). What a step writes is per engine: its KV block pool, its sequences, and its temporaries, which live
- * in the stepping thread's own workspace arena ({@code engine.StepWorkspace}). Loading runs outside any workspace
+ * in the stepping thread's own workspace arena ({@code backend.nd4j.StepWorkspace}). Loading runs outside any workspace
  * scope ({@code scopeOutOfWorkspaces}), so the weights are never attached to an arena that a step would reset, even
  * when {@code acquire} is called from inside one.
  *

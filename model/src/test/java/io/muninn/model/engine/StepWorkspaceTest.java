@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.muninn.model.config.ModelConfig;
 import io.muninn.model.exit.ExitCriterion;
 import io.muninn.model.exit.ExitPolicy;
+import io.muninn.model.backend.nd4j.StepWorkspace;
 import io.muninn.model.kernel.Nd4jKernels;
 import io.muninn.model.weights.ModelWeights;
 import io.muninn.model.weights.RandomWeights;

@@ -1,4 +1,4 @@
-package io.muninn.model.engine;
+package io.muninn.model.backend.nd4j;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 

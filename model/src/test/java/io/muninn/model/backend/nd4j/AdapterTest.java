@@ -1,4 +1,4 @@
-package io.muninn.model.engine;
+package io.muninn.model.backend.nd4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,5 +1,6 @@
-package io.muninn.model.engine;
+package io.muninn.model.backend.nd4j;
 
+import io.muninn.model.backend.Segment;
 import io.muninn.model.kv.KvLayout;
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.muninn.model.engine;
+package io.muninn.model.backend.nd4j;
 
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.MemoryWorkspaceManager;
@@ -16,17 +16,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * grew to 10-24 GB resident that way (bench/README.md, run 5). In the workspace they live in one arena per thread
  * that is reset when the step ends, so native memory stays at the largest step seen.
  *
- * <p>Nothing allocated inside may outlive the scope: the engine keeps states and injections as Java {@code float[]}
- * and writes keys and values into the KV pool, which is allocated outside. The arena takes the size of the first
+ * <p>Nothing allocated inside may outlive the scope: the entries' states and injections live in blocks allocated
+ * outside every workspace ({@link Nd4jLatentRows}), and keys and values go to the KV pool, also allocated outside. The arena takes the size of the first
  * step; a larger step spills to plain allocations freed at the end of that step, and the arena then grows to fit it
  * (with a quarter of headroom, so that slowly growing contexts reallocate rarely). Arenas are per thread (ND4J's
  * workspace manager), one per id, and stay allocated until {@link #releaseForCurrentThread}.
  */
-final class StepWorkspace {
+public final class StepWorkspace {
     /** One engine step (prelude of new entries, one core iteration, exit checks, coda and head of exiting ones). */
-    static final String STEP = "muninn-step";
+    public static final String STEP = "muninn-step";
     /** One iteration of a lockstep replay (its own id, so that a replay never resets a step's arena). */
-    static final String REPLAY = "muninn-replay";
+    public static final String REPLAY = "muninn-replay";
 
     private static final WorkspaceConfiguration CONFIG = WorkspaceConfiguration.builder()
             .initialSize(0)

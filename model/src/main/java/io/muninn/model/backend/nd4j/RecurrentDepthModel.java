@@ -1,4 +1,4 @@
-package io.muninn.model.engine;
+package io.muninn.model.backend.nd4j;
 
 import io.muninn.model.config.ModelConfig;
 import io.muninn.model.kernel.Kernels;

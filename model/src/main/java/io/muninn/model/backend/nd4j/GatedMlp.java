@@ -1,4 +1,4 @@
-package io.muninn.model.engine;
+package io.muninn.model.backend.nd4j;
 
 import io.muninn.model.kernel.Kernels;
 import io.muninn.model.kernel.Linear;

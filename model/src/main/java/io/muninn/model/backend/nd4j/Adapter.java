@@ -1,4 +1,4 @@
-package io.muninn.model.engine;
+package io.muninn.model.backend.nd4j;
 
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;

@@ -1,4 +1,4 @@
-package io.muninn.model.engine;
+package io.muninn.model.backend;
 
 import io.muninn.model.kv.SequenceKv;
 
@@ -7,4 +7,4 @@ import io.muninn.model.kv.SequenceKv;
  * batch are positions {@code firstPosition ..} of the sequence whose cache is {@code kv}. Linear layers see all
  * rows at once; attention runs per segment against its own cache (Orca's selective batching).
  */
-record Segment(SequenceKv kv, int rowOffset, int rows, int firstPosition) {}
+public record Segment(SequenceKv kv, int rowOffset, int rows, int firstPosition) {}
