@@ -4,6 +4,7 @@ import io.muninn.model.exit.ExitCriterion;
 import io.muninn.model.exit.ExitPolicy;
 import io.muninn.model.generate.GenerationParams;
 import io.muninn.model.sampling.SamplingParams;
+import io.muninn.model.scheduler.DepthLimits;
 import io.muninn.model.scheduler.SequenceRequest;
 import io.muninn.model.tokenizer.ChatMessage;
 import io.muninn.model.tokenizer.ChatTemplate;
@@ -93,7 +94,16 @@ public final class RequestResolver {
         var params = new GenerationParams(g.getMaxNewTokens(), policy, sampling.toSampler(), RequestSeeds.seedOf(request),
                 g.getInitScale(), g.getWarmStart(), stops);
         long deadline = request.getDeadlineMs() == null ? Long.MAX_VALUE : request.getDeadlineMs();
-        return new SequenceRequest(request.getRequestId(), prompt, params, deadline);
+        DepthLimits depth;
+        try {
+            depth = new DepthLimits(g.getTotalStepsBudget() == null ? DepthLimits.NO_BUDGET : g.getTotalStepsBudget(),
+                    g.getStrictDepth());
+            return new SequenceRequest(request.getRequestId(), prompt, params, deadline, depth);
+        } catch (IllegalArgumentException e) {
+            // the validator checked the budget against the request; this is reached only when a restore runs under
+            // settings that make it infeasible
+            throw new RejectionException("generation.total_steps_budget", "generation.%s", e.getMessage());
+        }
     }
 
     /** See {@link GenerationSettings#exitInPrefill(Generation, boolean)}. */
