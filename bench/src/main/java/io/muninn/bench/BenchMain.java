@@ -19,7 +19,8 @@ public final class BenchMain {
             new Benchmark("reference", "Muninn against the PyTorch reference implementation on the same checkpoint.", ReferenceBenchmark::main),
             new Benchmark("replay", "Time to rebuild a sequence's KV cache after a restore: lockstep replay against re-running.", ReplayBenchmark::main),
             new Benchmark("serving", "Open-loop serving: Poisson arrivals, TTFT/TPOT percentiles and goodput per batching mode.", ServingBenchmark::main),
-            new Benchmark("soak", "GenerateJob under sustained load: memory, queue bounds, checkpoints; exactly-once checked.", SoakBenchmark::main));
+            new Benchmark("soak", "GenerateJob under sustained load: memory, queue bounds, checkpoints; exactly-once checked.", SoakBenchmark::main),
+            new Benchmark("sql", "The same rows through Flink SQL's ML_PREDICT (the muninn model provider) and through AnnotateJob.", SqlBenchmark::main));
 
     /** {@code muninn bench NAME [options]} without the root: the same command as {@code bin/muninn bench}. */
     public static void main(String[] args) {

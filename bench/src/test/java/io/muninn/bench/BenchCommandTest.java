@@ -46,7 +46,7 @@ class BenchCommandTest {
     void rootHelpListsEveryCommandBenchIncluded() {
         Run r = run("--help");
         assertThat(r.exit()).isZero();
-        for (String command : List.of("demo", "generate", "annotate", "logits", "trace", "kv", "eval", "bench", "help")) {
+        for (String command : List.of("demo", "generate", "annotate", "sql", "logits", "trace", "kv", "eval", "bench", "help")) {
             assertThat(r.out()).as(command).containsPattern("(?m)^\\s+" + command + "\\s");
         }
     }
@@ -73,7 +73,7 @@ class BenchCommandTest {
         while (m.find()) {
             named.add(m.group(1));
         }
-        assertThat(named).hasSizeGreaterThanOrEqualTo(9).contains("batching", "serving", "soak");
+        assertThat(named).hasSizeGreaterThanOrEqualTo(10).contains("batching", "serving", "soak", "sql");
         assertThat(BenchCommand.names()).containsAll(named);
         String help = run("bench", "--help").out();
         for (String name : named) {

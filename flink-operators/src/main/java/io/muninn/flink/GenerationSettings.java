@@ -1,6 +1,7 @@
 package io.muninn.flink;
 
 import io.muninn.model.scheduler.AdmissionPolicy;
+import io.muninn.model.scheduler.LatencyTarget;
 import io.muninn.schemas.Generation;
 import java.io.Serializable;
 
@@ -12,6 +13,10 @@ import java.io.Serializable;
  * @param maxSteps      0 for the model's {@code mean_recurrence}
  * @param exitInPrefill whether the exit criterion may end the prefill for a request that does not say
  *                      ({@code generation.prefill_exit} null and {@code generation.exit_in_prefill} false)
+ * @param tpotTargetNanos {@code muninn.latency.tpot-target} in nanoseconds; 0 when not set (no relaxation)
+ * @param tpotWindowNanos {@code muninn.latency.window}
+ * @param stageDwellNanos {@code muninn.latency.dwell}
+ * @param maxStage        {@code muninn.latency.max-stage}
  */
 public record GenerationSettings(
         String modelPath,
@@ -25,7 +30,27 @@ public record GenerationSettings(
         int prefillChunk,
         int maxNewTokens,
         AdmissionPolicy admission,
-        boolean exitInPrefill) implements Serializable {
+        boolean exitInPrefill,
+        long tpotTargetNanos,
+        long tpotWindowNanos,
+        long stageDwellNanos,
+        int maxStage) implements Serializable {
+
+    /** Settings without a latency target, as before there was one. */
+    public GenerationSettings(String modelPath, String kvStrategy, long kvBudgetBytes, int kvBlockTokens, int maxSteps,
+            int maxActiveSequences, int maxWaitingSequences, int maxRowsPerStep, int prefillChunk, int maxNewTokens,
+            AdmissionPolicy admission, boolean exitInPrefill) {
+        this(modelPath, kvStrategy, kvBudgetBytes, kvBlockTokens, maxSteps, maxActiveSequences, maxWaitingSequences,
+                maxRowsPerStep, prefillChunk, maxNewTokens, admission, exitInPrefill, 0,
+                LatencyTarget.DEFAULT_WINDOW_NANOS, LatencyTarget.DEFAULT_DWELL_NANOS,
+                io.muninn.model.exit.Relaxation.MAX_STAGE);
+    }
+
+    /** The latency target the scheduler holds, or null when {@code muninn.latency.tpot-target} is not set. */
+    public LatencyTarget latencyTarget() {
+        return tpotTargetNanos == 0 ? null : new LatencyTarget(tpotTargetNanos, tpotWindowNanos, stageDwellNanos,
+                LatencyTarget.DEFAULT_RESTORE_BELOW, maxStage);
+    }
 
     /** Whether {@code g} runs with exit in prefill under these settings: {@link #exitInPrefill(Generation, boolean)}. */
     public boolean exitInPrefillFor(Generation g) {

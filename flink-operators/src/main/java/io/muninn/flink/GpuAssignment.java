@@ -7,14 +7,15 @@ import org.apache.flink.api.common.externalresource.ExternalResourceInfo;
 /**
  * The GPU that Flink's external resource framework assigned to this task manager ({@code external-resources: gpu},
  * with the {@code flink-external-resource-gpu} plugin): the {@code index} property of the first {@code gpu} info.
- * Several slots of one task manager share its GPUs; the first assigned one is used.
+ * Several slots of one task manager share its GPUs; the first assigned one is used. Public for the SQL model
+ * provider ({@code sql/}), whose engine thread binds to the same device.
  */
-final class GpuAssignment {
-    static final String RESOURCE = "gpu";
+public final class GpuAssignment {
+    public static final String RESOURCE = "gpu";
 
     private GpuAssignment() {}
 
-    static OptionalInt index(Collection<ExternalResourceInfo> infos) {
+    public static OptionalInt index(Collection<ExternalResourceInfo> infos) {
         for (ExternalResourceInfo info : infos) {
             var index = info.getProperty("index");
             if (index.isPresent()) {

@@ -14,15 +14,15 @@ import java.nio.file.Path;
  * An operator instance's model: its own engine (KV block pool, step arena of its task thread) over the task
  * manager's one copy of the weights ({@link SharedWeights#jvmWide()}, held by {@link #weights} until {@link #close}),
  * and the tokenizer when the model ships one (without it, requests must send token ids and tokens are delivered with
- * empty text).
+ * empty text). Public for the SQL model provider ({@code sql/}), which runs the same engine off the task thread.
  */
-final class LoadedModel implements AutoCloseable {
-    final ModelConfig config;
-    final RecurrentDepthEngine engine;
-    final MuninnTokenizer tokenizer;
-    final int maxSteps;
-    final Path directory;
-    final SharedWeights.Lease weights;
+public final class LoadedModel implements AutoCloseable {
+    public final ModelConfig config;
+    public final RecurrentDepthEngine engine;
+    public final MuninnTokenizer tokenizer;
+    public final int maxSteps;
+    public final Path directory;
+    public final SharedWeights.Lease weights;
 
     private LoadedModel(Path directory, ModelConfig config, RecurrentDepthEngine engine, MuninnTokenizer tokenizer,
             int maxSteps, SharedWeights.Lease weights) {
@@ -35,7 +35,7 @@ final class LoadedModel implements AutoCloseable {
     }
 
     /** Call it on the task thread after binding it to its device: the weights are shared per device. */
-    static LoadedModel load(GenerationSettings settings) {
+    public static LoadedModel load(GenerationSettings settings) {
         Path dir = Path.of(settings.modelPath());
         SharedWeights.Lease lease = SharedWeights.jvmWide().acquire(dir);
         try {

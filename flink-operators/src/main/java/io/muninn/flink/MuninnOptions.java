@@ -3,8 +3,11 @@ package io.muninn.flink;
 import io.muninn.model.engine.EngineOptions;
 import io.muninn.model.exit.ExitPolicy;
 import io.muninn.model.kv.KvStrategy;
+import io.muninn.model.exit.Relaxation;
 import io.muninn.model.scheduler.AdmissionPolicy;
+import io.muninn.model.scheduler.LatencyTarget;
 import io.muninn.model.scheduler.SchedulerOptions;
+import java.time.Duration;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -92,4 +95,28 @@ public final class MuninnOptions {
                     + "as the reference model's current code does) for requests that do not say: a request's "
                     + "generation.prefill_exit wins when set, and generation.exit_in_prefill=true asks for it. false "
                     + "is the paper-era behaviour: every prompt position runs max_steps.");
+
+    public static final ConfigOption<Duration> LATENCY_TPOT_TARGET = ConfigOptions.key("muninn.latency.tpot-target")
+            .durationType()
+            .noDefaultValue()
+            .withDescription("Time per output token to hold under load (e.g. 50 ms). When the mean gap between two "
+                    + "tokens of a request over muninn.latency.window exceeds it, exits are relaxed in bounded stages "
+                    + "(a larger threshold, then a lower step cap, never below min_steps) and restored as the load "
+                    + "falls; requests with generation.strict_depth are never relaxed. Not set: exits as asked.");
+
+    public static final ConfigOption<Duration> LATENCY_WINDOW = ConfigOptions.key("muninn.latency.window")
+            .durationType()
+            .defaultValue(Duration.ofNanos(LatencyTarget.DEFAULT_WINDOW_NANOS))
+            .withDescription("How far back the measured time per output token looks.");
+
+    public static final ConfigOption<Duration> LATENCY_DWELL = ConfigOptions.key("muninn.latency.dwell")
+            .durationType()
+            .defaultValue(Duration.ofNanos(LatencyTarget.DEFAULT_DWELL_NANOS))
+            .withDescription("The least time between two changes of the relaxation stage (0 for one per micro-batch).");
+
+    public static final ConfigOption<Integer> LATENCY_MAX_STAGE = ConfigOptions.key("muninn.latency.max-stage")
+            .intType()
+            .defaultValue(Relaxation.MAX_STAGE)
+            .withDescription("The highest relaxation stage the latency target may reach: 1-2 only loosen the "
+                    + "threshold, 3-4 also lower the step cap.");
 }

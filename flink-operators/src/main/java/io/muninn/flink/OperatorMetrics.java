@@ -23,13 +23,18 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * {@code preemptions}, {@code rejected}, {@code cancelsIgnored} (cancels for requests that were not running),
  * {@code weightsBytes} and
  * {@code weightsSharedBy} (the size of the task manager's one copy of the weights and how many operator instances hold
- * it now; every instance on a task manager reports the same copy).
+ * it now; every instance on a task manager reports the same copy), {@code ttftMillis} (histogram: acceptance to
+ * first token, processing time, as the completion's {@code first_token_ms}), {@code tpotMicros} (histogram: the gap
+ * between two consecutive tokens of one request, monotonic clock) and {@code relaxationStage} (the latency target's
+ * stage in force; 0 without a target).
  */
 final class OperatorMetrics {
     private static final int WINDOW = 1024;
 
     private final Histogram stepsPerToken = new DescriptiveStatisticsHistogram(WINDOW);
     private final Histogram rowsPerStep = new DescriptiveStatisticsHistogram(WINDOW);
+    private final Histogram ttftMillis = new DescriptiveStatisticsHistogram(WINDOW);
+    private final Histogram tpotMicros = new DescriptiveStatisticsHistogram(WINDOW);
     private final Counter converged;
     private final Counter maxSteps;
     private final Counter rejected;
@@ -51,6 +56,9 @@ final class OperatorMetrics {
         MetricGroup g = operatorGroup.addGroup("muninn");
         g.histogram("stepsPerToken", stepsPerToken);
         g.histogram("rowsPerStep", rowsPerStep);
+        g.histogram("ttftMillis", ttftMillis);
+        g.histogram("tpotMicros", tpotMicros);
+        g.gauge("relaxationStage", scheduler::relaxationStage);
         converged = g.counter("tokensConverged");
         maxSteps = g.counter("tokensMaxSteps");
         rejected = g.counter("rejected");
@@ -93,6 +101,14 @@ final class OperatorMetrics {
         stepsPerToken.update(exitStep);
         (hasConverged ? converged : maxSteps).inc();
         tokensPerSecond.markEvent();
+    }
+
+    void onFirstToken(long millisSinceAcceptance) {
+        ttftMillis.update(millisSinceAcceptance);
+    }
+
+    void onTokenGap(long nanos) {
+        tpotMicros.update(nanos / 1_000);
     }
 
     void onCompletion(io.muninn.model.generate.FinishReason reason) {

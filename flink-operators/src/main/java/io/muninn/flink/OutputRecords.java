@@ -29,8 +29,9 @@ final class OutputRecords {
                 .build();
     }
 
+    /** @param relaxing whether the operator has a latency target, so the completion reports the depth stage */
     static Completion completion(SequenceOutcome o, SequenceState s, long admittedAtMs, MuninnTokenizer tokenizer,
-            long nowMs) {
+            long nowMs, boolean relaxing) {
         List<Integer> ids = new ArrayList<>(o.tokens().length);
         List<Integer> steps = new ArrayList<>(o.exitSteps().length);
         for (int i = 0; i < o.tokens().length; i++) {
@@ -56,6 +57,8 @@ final class OutputRecords {
                 .setTotalMs(nowMs - s.acceptedAtMs())
                 .setCompletedAtMs(nowMs)
                 .setMetadata(s.request().getMetadata())
+                .setBudgetBound(s.request().getGeneration().getTotalStepsBudget() == null ? null : o.budgetBound())
+                .setDepthStage(relaxing ? o.depthStage() : null)
                 .build();
     }
 }

@@ -6,6 +6,7 @@ import io.muninn.model.kv.KvStrategy;
 import io.muninn.model.scheduler.AdmissionPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.ReadableConfig;
@@ -78,6 +79,10 @@ public final class RecurrentDepthGeneration {
         private int maxNewTokens = MuninnOptions.MAX_NEW_TOKENS.defaultValue();
         private AdmissionPolicy admission = MuninnOptions.ADMISSION.defaultValue();
         private boolean exitInPrefill = MuninnOptions.EXIT_IN_PREFILL.defaultValue();
+        private Duration tpotTarget; // null: no latency target
+        private Duration tpotWindow = MuninnOptions.LATENCY_WINDOW.defaultValue();
+        private Duration stageDwell = MuninnOptions.LATENCY_DWELL.defaultValue();
+        private int maxStage = MuninnOptions.LATENCY_MAX_STAGE.defaultValue();
 
         private Builder() {}
 
@@ -99,6 +104,24 @@ public final class RecurrentDepthGeneration {
             config.getOptional(MuninnOptions.MAX_NEW_TOKENS).ifPresent(this::setMaxNewTokens);
             config.getOptional(MuninnOptions.ADMISSION).ifPresent(this::setAdmission);
             config.getOptional(MuninnOptions.EXIT_IN_PREFILL).ifPresent(this::setExitInPrefill);
+            config.getOptional(MuninnOptions.LATENCY_TPOT_TARGET).ifPresent(this::setTpotTarget);
+            config.getOptional(MuninnOptions.LATENCY_WINDOW).ifPresent(w -> this.tpotWindow = w);
+            config.getOptional(MuninnOptions.LATENCY_DWELL).ifPresent(d -> this.stageDwell = d);
+            config.getOptional(MuninnOptions.LATENCY_MAX_STAGE).ifPresent(s -> this.maxStage = s);
+            return this;
+        }
+
+        /** The time per output token to hold ({@link MuninnOptions#LATENCY_TPOT_TARGET}); null for none. */
+        public Builder setTpotTarget(Duration target) {
+            this.tpotTarget = target;
+            return this;
+        }
+
+        /** How the latency target measures and moves: {@link MuninnOptions#LATENCY_WINDOW} and the others. */
+        public Builder setLatencyControl(Duration window, Duration dwell, int maxStage) {
+            this.tpotWindow = window;
+            this.stageDwell = dwell;
+            this.maxStage = maxStage;
             return this;
         }
 
@@ -209,8 +232,24 @@ public final class RecurrentDepthGeneration {
             if (admission == null) {
                 throw new IllegalArgumentException(MuninnOptions.ADMISSION.key() + " must not be null");
             }
-            return new RecurrentDepthGeneration(new GenerationSettings(model, strategy.name(), kvBudget, kvBlockTokens,
-                    maxSteps, maxActive, maxWaiting, maxRows, chunk, maxNewTokens, admission, exitInPrefill));
+            var settings = new GenerationSettings(model, strategy.name(), kvBudget, kvBlockTokens, maxSteps, maxActive,
+                    maxWaiting, maxRows, chunk, maxNewTokens, admission, exitInPrefill,
+                    tpotTarget == null ? 0 : tpotTarget.toNanos(), tpotWindow.toNanos(), stageDwell.toNanos(),
+                    maxStage);
+            if (tpotTarget != null) {
+                if (tpotTarget.isNegative() || tpotTarget.isZero()) {
+                    throw new IllegalArgumentException(String.format("%s must be > 0 but was %s",
+                            MuninnOptions.LATENCY_TPOT_TARGET.key(), tpotTarget));
+                }
+                try {
+                    settings.latencyTarget();
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(String.format("%s, %s, %s: %s",
+                            MuninnOptions.LATENCY_WINDOW.key(), MuninnOptions.LATENCY_DWELL.key(),
+                            MuninnOptions.LATENCY_MAX_STAGE.key(), e.getMessage()), e);
+                }
+            }
+            return new RecurrentDepthGeneration(settings);
         }
 
         private static void positive(String key, long value) {

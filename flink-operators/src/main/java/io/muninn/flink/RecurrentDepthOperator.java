@@ -5,6 +5,8 @@ import io.muninn.flink.state.SequenceStateSerializer;
 import io.muninn.model.generate.FinishReason;
 import io.muninn.model.kernel.Accelerator;
 import io.muninn.model.scheduler.GenerationListener;
+import io.muninn.model.scheduler.LatencyTarget;
+import io.muninn.model.scheduler.LatencyTargetController;
 import io.muninn.model.scheduler.SchedulerOptions;
 import io.muninn.model.scheduler.SequenceOutcome;
 import io.muninn.model.scheduler.SequenceProgress;
@@ -95,6 +97,8 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
         SequenceState state;
         long firstTokenAt;
         long admittedAt = -1;
+        /** Monotonic nanos of its last token on this instance, for the TPOT metric; -1 before one. */
+        long lastTokenNanos = -1;
         boolean dirty;
 
         Live(SequenceState state) {
@@ -131,8 +135,10 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
         var options = new SchedulerOptions(settings.maxRowsPerStep(), settings.maxActiveSequences(),
                 Math.min(settings.prefillChunk(), settings.maxRowsPerStep()), settings.admission());
         listener = new Listener();
+        LatencyTarget target = settings.latencyTarget();
         scheduler = new StepScheduler(model.engine, options, listener, model.tokenizer,
-                () -> getProcessingTimeService().getCurrentProcessingTime());
+                () -> getProcessingTimeService().getCurrentProcessingTime(),
+                target == null ? null : new LatencyTargetController(target, System::nanoTime));
         metrics = new OperatorMetrics(getMetricGroup(), scheduler, model.weights);
         deadlines = getInternalTimerService(DEADLINE_TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         live = new HashMap<>();
@@ -321,7 +327,13 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
             Live l = live.get(token.requestId());
             if (l.firstTokenAt < 0) {
                 l.firstTokenAt = now;
+                metrics.onFirstToken(now - l.state.acceptedAtMs());
             }
+            long nanos = System.nanoTime();
+            if (l.lastTokenNanos >= 0) {
+                metrics.onTokenGap(nanos - l.lastTokenNanos);
+            }
+            l.lastTokenNanos = nanos;
             l.dirty = true;
             Long restoredAt = restoring.remove(token.requestId());
             if (restoredAt != null && restoring.isEmpty()) {
@@ -341,7 +353,8 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
             }
             SequenceState state = l.state.withProgress(l.state.progress(), l.firstTokenAt);
             output.collect(COMPLETIONS, new StreamRecord<>(
-                    OutputRecords.completion(outcome, state, l.admittedAt, model.tokenizer, now)));
+                    OutputRecords.completion(outcome, state, l.admittedAt, model.tokenizer, now,
+                            settings.tpotTargetNanos() > 0)));
             metrics.onCompletion(outcome.reason());
             Object key = getCurrentKey();
             setCurrentKey(id);

@@ -4,6 +4,7 @@ import io.muninn.model.exit.ExitCriterion;
 import io.muninn.model.exit.ExitPolicy;
 import io.muninn.model.generate.GenerationParams;
 import io.muninn.model.sampling.SamplingParams;
+import io.muninn.model.scheduler.DepthLimits;
 import io.muninn.model.scheduler.SequenceRequest;
 import io.muninn.model.tokenizer.ChatMessage;
 import io.muninn.model.tokenizer.ChatTemplate;
@@ -27,9 +28,10 @@ import java.util.Set;
 /**
  * Turns a wire request into what the scheduler runs, judging what only the model can judge: the prompt is
  * tokenized (text as is, chat messages through the model's chat template) and checked against the block size, and
- * the generation parameters are parsed into their types. Every refusal names the field.
+ * the generation parameters are parsed into their types. Every refusal names the field. Public for the SQL model
+ * provider ({@code sql/}), which builds a request per table row so that a row runs exactly as the same request would.
  */
-final class RequestResolver {
+public final class RequestResolver {
     private final LoadedModel model;
     private final RequestValidator validator;
     private final ChatTemplate chat;
@@ -37,7 +39,7 @@ final class RequestResolver {
     private final boolean defaultExitInPrefill;
 
     /** @param defaultExitInPrefill {@code muninn.exit-in-prefill}: for requests that do not say */
-    RequestResolver(LoadedModel model, int maxNewTokens, boolean defaultExitInPrefill) {
+    public RequestResolver(LoadedModel model, int maxNewTokens, boolean defaultExitInPrefill) {
         this.model = model;
         this.defaultExitInPrefill = defaultExitInPrefill;
         var config = model.config;
@@ -51,7 +53,7 @@ final class RequestResolver {
     }
 
     /** The prompt's token ids, or the reason it cannot run. */
-    int[] promptTokens(PromptRequest request) throws RejectionException {
+    public int[] promptTokens(PromptRequest request) throws RejectionException {
         Optional<Rejection> problem = validator.validate(request);
         if (problem.isPresent()) {
             throw new RejectionException(problem.get());
@@ -65,7 +67,7 @@ final class RequestResolver {
     }
 
     /** What the scheduler runs for {@code request}, whose prompt is {@code prompt}. */
-    SequenceRequest sequence(PromptRequest request, int[] prompt) throws RejectionException {
+    public SequenceRequest sequence(PromptRequest request, int[] prompt) throws RejectionException {
         Generation g = request.getGeneration();
         ExitCriterion criterion;
         try {
@@ -92,7 +94,16 @@ final class RequestResolver {
         var params = new GenerationParams(g.getMaxNewTokens(), policy, sampling.toSampler(), RequestSeeds.seedOf(request),
                 g.getInitScale(), g.getWarmStart(), stops);
         long deadline = request.getDeadlineMs() == null ? Long.MAX_VALUE : request.getDeadlineMs();
-        return new SequenceRequest(request.getRequestId(), prompt, params, deadline);
+        DepthLimits depth;
+        try {
+            depth = new DepthLimits(g.getTotalStepsBudget() == null ? DepthLimits.NO_BUDGET : g.getTotalStepsBudget(),
+                    g.getStrictDepth());
+            return new SequenceRequest(request.getRequestId(), prompt, params, deadline, depth);
+        } catch (IllegalArgumentException e) {
+            // the validator checked the budget against the request; this is reached only when a restore runs under
+            // settings that make it infeasible
+            throw new RejectionException("generation.total_steps_budget", "generation.%s", e.getMessage());
+        }
     }
 
     /** See {@link GenerationSettings#exitInPrefill(Generation, boolean)}. */

@@ -53,12 +53,17 @@ class GenerationConfigurationTest {
                 Map.entry("muninn.prefill-chunk", "20"),
                 Map.entry("muninn.max-new-tokens", "30"),
                 Map.entry("muninn.admission", "PREEMPT_RECOMPUTE"),
-                Map.entry("muninn.exit-in-prefill", "false")));
+                Map.entry("muninn.exit-in-prefill", "false"),
+                Map.entry("muninn.latency.tpot-target", "25 ms"),
+                Map.entry("muninn.latency.window", "1 s"),
+                Map.entry("muninn.latency.dwell", "0 ms"),
+                Map.entry("muninn.latency.max-stage", "3")));
 
         GenerationSettings fromConfig = RecurrentDepthGeneration.builder().configure(conf).build().settings();
 
         assertThat(fromConfig).isEqualTo(new GenerationSettings(TestRequests.TINY_TRAINED.toString(), "full",
-                3L << 20, 8, 12, 5, 9, 40, 20, 30, AdmissionPolicy.PREEMPT_RECOMPUTE, false));
+                3L << 20, 8, 12, 5, 9, 40, 20, 30, AdmissionPolicy.PREEMPT_RECOMPUTE, false, 25_000_000L,
+                1_000_000_000L, 0L, 3));
 
         GenerationSettings overridden = RecurrentDepthGeneration.builder().configure(conf)
                 .setMaxActiveSequences(2).setKvBudget(MemorySize.parse("1mb")).setExitInPrefill(true).build().settings();

@@ -97,6 +97,10 @@ class OperatorStressTest {
                         .isEqualTo(completions.stream().filter(c -> c.getFinishReason() == reason).count());
             }
             assertThat(m.count("rowsPerStep")).isGreaterThan(1);
+            assertThat(m.count("ttftMillis")).as("one first token per completed request").isEqualTo(4);
+            assertThat(m.count("tpotMicros")).as("one gap per token after a request's first")
+                    .isEqualTo(tokens.size() - 4);
+            assertThat(m.gauge("relaxationStage")).as("no latency target").isZero();
             assertThat(m.gauge("activeSequences")).isZero();
             assertThat(m.gauge("waitingSequences")).isZero();
             assertThat(m.gauge("kvBytesInUse")).as("every sequence released its cache").isZero();

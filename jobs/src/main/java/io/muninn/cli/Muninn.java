@@ -3,6 +3,7 @@ package io.muninn.cli;
 import io.muninn.jobs.annotate.AnnotateCommand;
 import io.muninn.jobs.demo.DemoCommand;
 import io.muninn.jobs.generate.GenerateCommand;
+import io.muninn.jobs.sql.SqlCommand;
 import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "muninn 0.1.0",
         description = "Serves recurrent-depth language models (Huginn format) with recurrence-step batching.",
-        subcommands = {DemoCommand.class, GenerateCommand.class, AnnotateCommand.class, LogitsCommand.class, TraceCommand.class, KvCommand.class, EvalCommand.class})
+        subcommands = {DemoCommand.class, GenerateCommand.class, AnnotateCommand.class, SqlCommand.class, LogitsCommand.class, TraceCommand.class, KvCommand.class, EvalCommand.class})
 public final class Muninn implements Runnable {
 
     @CommandLine.Spec

@@ -73,6 +73,7 @@ class OptionNamesTest {
             assertThat(help(command)).as(command).contains("--bootstrap-servers", "--kafka-properties", "--jobmanager",
                     "--job-jar", "--parallelism", "--kv-strategy", "--max-active-sequences");
         }
+        assertThat(help("sql")).contains("--jobmanager", "--job-jar", "--parallelism");
         assertThat(parsed("generate", "--bootstrap-servers", "b:1", "--model", "m")).isInstanceOf(GenerateCommand.class);
         assertThat(parsed("annotate", "--template", "t", "--output", "o")).isInstanceOf(AnnotateCommand.class);
     }

@@ -144,6 +144,39 @@ class K8sManifestsTest {
         assertThat(Files.readString(DOCKER.resolve("Dockerfile.cpu"))).doesNotContain("-Pcuda");
     }
 
+    /**
+     * The Prometheus reporter is configured the same way on Kubernetes and in the local cluster, the pods are
+     * annotated for scraping on its port, and the plugin is where Flink looks for it (images and runtime-flink).
+     */
+    @Test
+    void prometheusReporterIsConfiguredOnKubernetesAndLocally() throws IOException {
+        String factory = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+        Map<String, Object> spec = map(single("flink-deployment.yaml"), "spec");
+        Map<String, Object> conf = map(spec, "flinkConfiguration");
+        assertThat(conf.get("metrics.reporter.prom.factory.class")).isEqualTo(factory);
+        String port = (String) conf.get("metrics.reporter.prom.port");
+        Map<String, Object> podTemplate = map(spec, "podTemplate");
+        assertThat(map(map(podTemplate, "metadata"), "annotations")).containsEntry("prometheus.io/scrape", "true")
+                .containsEntry("prometheus.io/port", port);
+        Map<String, Object> ports = first(first(map(podTemplate, "spec"), "containers"), "ports");
+        assertThat(ports.get("containerPort")).isEqualTo(Integer.parseInt(port));
+
+        Map<String, Object> local = new Yaml(new SafeConstructor(new LoaderOptions()))
+                .load(Files.readString(Path.of("local/conf/config.yaml")).replace("@GPU_CONFIG@", "").replaceAll("@[A-Z_]+@", "0"));
+        Map<String, Object> prom = map(map(map(local, "metrics"), "reporter"), "prom");
+        assertThat(map(prom, "factory").get("class")).isEqualTo(factory);
+        assertThat((String) prom.get("port")).as("a range: the JobManager and two TaskManagers share a host")
+                .matches("\\d+-\\d+");
+
+        for (String file : List.of("Dockerfile.cpu", "Dockerfile.cuda")) {
+            assertThat(Files.readString(DOCKER.resolve(file))).as(file)
+                    .contains("plugins/metrics-prometheus/ /opt/flink/plugins/metrics-prometheus/");
+        }
+        assertThat(Files.readString(Path.of("runtime-flink/pom.xml")))
+                .contains("<artifactId>flink-metrics-prometheus</artifactId>")
+                .contains("${project.build.directory}/plugins/metrics-prometheus");
+    }
+
     /** Where the image copies the file named {@code name} (its COPY line's destination). */
     private static String imagePath(String dockerfile, String name) throws IOException {
         Matcher m = Pattern.compile("(?m)^COPY .* (\\S*/" + Pattern.quote(name) + ")$").matcher(Files.readString(DOCKER.resolve(dockerfile)));

@@ -58,6 +58,10 @@ public final class AnnotateCommand implements Callable<Integer> {
     @Option(names = "--max-new-tokens-per-answer", defaultValue = "64", description = "Answer length at most (default: ${DEFAULT-VALUE}).")
     int answerTokens;
 
+    @Option(names = "--total-steps-budget", description = "Recurrence steps one answer may spend over all its tokens "
+            + "(generation.total_steps_budget; default: none). At least --max-new-tokens-per-answer.")
+    Long totalStepsBudget;
+
     @Option(names = "--checkpoint-interval", defaultValue = "PT2S", description = "Checkpoint interval, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
@@ -91,7 +95,7 @@ public final class AnnotateCommand implements Callable<Integer> {
                 inputs.stream().map(p -> p.toAbsolutePath().normalize().toUri().toString()).toList(), format,
                 new PromptTemplate(template), chat, idField,
                 output.toAbsolutePath().normalize().toUri().toString(),
-                answerTokens, exit.criterion, exit.threshold, checkpointInterval.toMillis(), kafka);
+                answerTokens, exit.criterion, exit.threshold, checkpointInterval.toMillis(), kafka, totalStepsBudget);
         StreamExecutionEnvironment env = Environments.of(cluster.jobManager, cluster.jobJar, cluster.parallelism, engine.flinkConfiguration());
         // the job's Flink configuration (cluster config file, -D) first, then this command line's options
         RecurrentDepthGeneration generation = engine.generation(env.getConfiguration());

@@ -19,10 +19,12 @@ import java.util.List;
  * @param checkpointMillis checkpoint interval; output files are committed at checkpoints and at the end
  * @param kafka           a bounded Kafka range to read instead of files and/or a topic to write rows to; null for
  *                        files only
+ * @param totalStepsBudget recurrence steps one answer may spend over all its tokens
+ *                        ({@code generation.total_steps_budget}); null for none
  */
 public record AnnotateJobConfig(List<String> inputs, RecordFormat format, PromptTemplate template, boolean chat,
         String idField, String output, int maxNewTokens, String criterion, Double threshold, long checkpointMillis,
-        KafkaIo kafka) implements Serializable {
+        KafkaIo kafka, Long totalStepsBudget) implements Serializable {
 
     /**
      * Kafka instead of files: read {@code inputTopic} from the group's committed offsets (else the beginning) up to
@@ -34,6 +36,13 @@ public record AnnotateJobConfig(List<String> inputs, RecordFormat format, Prompt
     public AnnotateJobConfig(List<String> inputs, RecordFormat format, PromptTemplate template, boolean chat,
             String idField, String output, int maxNewTokens, String criterion, Double threshold, long checkpointMillis) {
         this(inputs, format, template, chat, idField, output, maxNewTokens, criterion, threshold, checkpointMillis, null);
+    }
+
+    public AnnotateJobConfig(List<String> inputs, RecordFormat format, PromptTemplate template, boolean chat,
+            String idField, String output, int maxNewTokens, String criterion, Double threshold, long checkpointMillis,
+            KafkaIo kafka) {
+        this(inputs, format, template, chat, idField, output, maxNewTokens, criterion, threshold, checkpointMillis,
+                kafka, null);
     }
 
     public AnnotateJobConfig {
@@ -48,6 +57,12 @@ public record AnnotateJobConfig(List<String> inputs, RecordFormat format, Prompt
         inputs = inputs == null ? List.of() : inputs;
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("max new tokens must be >= 1 but was " + maxNewTokens);
+        }
+        // every token runs at least one step (annotate leaves min_steps at 0): checked once here, not on every record
+        if (totalStepsBudget != null && totalStepsBudget < maxNewTokens) {
+            throw new IllegalArgumentException(String.format("--total-steps-budget must be >= %s "
+                    + "(--max-new-tokens-per-answer: one step per token at least) but was %s", maxNewTokens,
+                    totalStepsBudget));
         }
         inputs = List.copyOf(inputs);
     }

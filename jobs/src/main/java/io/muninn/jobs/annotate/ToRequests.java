@@ -60,6 +60,7 @@ public final class ToRequests extends ProcessFunction<InputRecord, RequestEnvelo
             if (config.threshold() != null) {
                 g.setThreshold(config.threshold());
             }
+            g.setTotalStepsBudget(config.totalStepsBudget());
             PromptRequest request = PromptRequest.newBuilder()
                     .setRequestId(id)
                     .setInput(input)

@@ -52,6 +52,23 @@ public record ExitPolicy(ExitCriterion criterion, int minSteps, int maxSteps, in
         return new ExitPolicy(new FixedSteps(), 0, steps, 1, false);
     }
 
+    /**
+     * The fewest iterations a cap may leave a token: {@code min_steps}, at least 1, at most {@code max_steps}. Step
+     * budgets and the latency target never cap a token below it.
+     */
+    public int stepFloor() {
+        return Math.max(1, Math.min(minSteps, maxSteps));
+    }
+
+    /**
+     * This policy with at most {@code cap} iterations per token, never below {@link #stepFloor()}; itself when the cap
+     * does not bind. Used for per-token step budgets and latency relaxation; the criterion and cadence are unchanged.
+     */
+    public ExitPolicy withStepCap(int cap) {
+        int capped = Math.max(stepFloor(), cap);
+        return capped >= maxSteps ? this : new ExitPolicy(criterion, minSteps, capped, checkEvery, exitInPrefill);
+    }
+
     /** Whether the criterion is evaluated after iteration {@code k} (0-based) of a prefill or a decode call. */
     public boolean checksAt(int k, boolean prefill) {
         return k >= minSteps

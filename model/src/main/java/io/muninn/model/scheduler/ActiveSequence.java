@@ -4,6 +4,8 @@ import io.muninn.model.engine.LockstepReplay;
 import io.muninn.model.engine.RecurrentDepthEngine;
 import io.muninn.model.engine.Sequence;
 import io.muninn.model.engine.StepEntry;
+import io.muninn.model.exit.ExitPolicy;
+import io.muninn.model.exit.Relaxation;
 import io.muninn.model.tokenizer.StreamingDetokenizer;
 import java.util.Arrays;
 
@@ -29,6 +31,12 @@ final class ActiveSequence {
     boolean currentProducesToken;
     private boolean currentIsReplayCall;
     int skippedSteps;
+    /** The exit policy of the token whose calls are in flight (every prefill chunk shares the first chunk's). */
+    private ExitPolicy tokenPolicy;
+    /** The relaxation stage the token in flight runs under; 0 for strict requests. */
+    int tokenStage;
+    /** Monotonic nanos of the last released token, for TPOT; -1 before the first since admission. */
+    long lastTokenNanos = -1;
 
     ActiveSequence(SequenceRequest request, Sequence sequence, SequenceProgress progress, long reservedBytes,
             long admittedAt, StreamingDetokenizer detokenizer) {
@@ -49,9 +57,10 @@ final class ActiveSequence {
 
     /**
      * Creates the next piece of work: a lockstep replay (run by {@link #runReplaySlice}), a prefill chunk, a replay
-     * call, or a decode row. {@code prefillChunk} also bounds the positions a replay slice iterates.
+     * call, or a decode row. {@code prefillChunk} also bounds the positions a replay slice iterates. A new token's
+     * policy is the request's, relaxed to {@code stage} unless the request is strict, and capped by its step budget.
      */
-    void startNext(RecurrentDepthEngine engine, int prefillChunk, SchedulerStats stats) {
+    void startNext(RecurrentDepthEngine engine, int prefillChunk, SchedulerStats stats, int stage) {
         if (currentIsReplayCall) { // the replay call that just exited rebuilt its positions
             stats.recordCallReplayPositions(current.rows());
             currentIsReplayCall = false;
@@ -76,9 +85,12 @@ final class ActiveSequence {
             int to = Math.min(prompt.length, promptEntered + size);
             int[] chunk = Arrays.copyOfRange(prompt, promptEntered, to);
             boolean last = to == prompt.length;
+            if (!replaying && promptEntered == 0) {
+                tokenPolicy = tokenPolicy(stage);
+            }
             current = replaying
                     ? engine.replay(sequence, chunk, true, progress.exitSteps()[0], policy)
-                    : engine.prefill(sequence, chunk, last, policy);
+                    : engine.prefill(sequence, chunk, last, tokenPolicy);
             currentProducesToken = last && !replaying;
             currentIsReplayCall = replaying;
             promptEntered = to;
@@ -89,16 +101,34 @@ final class ActiveSequence {
             currentIsReplayCall = true;
             replayed++;
         } else {
-            current = engine.decode(sequence, progress.tokens()[progress.size() - 1], policy);
+            tokenPolicy = tokenPolicy(stage);
+            current = engine.decode(sequence, progress.tokens()[progress.size() - 1], tokenPolicy);
             currentProducesToken = true;
         }
+    }
+
+    /** The policy of the next token (index {@code progress.size()}); the request's own when nothing applies. */
+    private ExitPolicy tokenPolicy(int stage) {
+        ExitPolicy asked = request.params().exit();
+        DepthLimits depth = request.depth();
+        tokenStage = depth.strictDepth() ? 0 : stage;
+        ExitPolicy p = Relaxation.apply(asked, tokenStage);
+        if (depth.hasBudget()) {
+            long spent = 0;
+            for (int s : progress.exitSteps()) {
+                spent += s;
+            }
+            p = p.withStepCap(StepBudget.cap(depth.totalStepsBudget(), spent, progress.size(),
+                    request.params().maxNewTokens(), asked));
+        }
+        return p;
     }
 
     /**
      * Runs the next slice of the lockstep replay; when it completes, records it and starts the decode row of the
      * next token (which runs from the next step on).
      */
-    void runReplaySlice(RecurrentDepthEngine engine, int prefillChunk, SchedulerStats stats) {
+    void runReplaySlice(RecurrentDepthEngine engine, int prefillChunk, SchedulerStats stats, int stage) {
         long t0 = System.nanoTime();
         int rebuiltBefore = replay.positionsRebuilt();
         replay.runSlice();
@@ -106,7 +136,7 @@ final class ActiveSequence {
         if (replay.done()) {
             stats.recordLockstepReplay();
             replay = null;
-            startNext(engine, prefillChunk, stats);
+            startNext(engine, prefillChunk, stats, stage);
         }
     }
 

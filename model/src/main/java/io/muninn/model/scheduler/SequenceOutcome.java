@@ -12,9 +12,18 @@ import io.muninn.model.generate.FinishReason;
  * @param criterionValues the exit criterion's last value per token (NaN when none)
  * @param promptTokens    prompt length
  * @param message         for errors, what went wrong; otherwise empty
+ * @param budgetBound     whether its step budget capped a token ({@link StepBudget#anyBound}); false without one
+ * @param depthStage      the highest latency relaxation stage any of its tokens ran under since it was last
+ *                        restored from a snapshot; 0 when none (always for {@code strict_depth})
  */
 public record SequenceOutcome(String requestId, FinishReason reason, int[] tokens, int[] exitSteps,
-        double[] criterionValues, int promptTokens, String message) {
+        double[] criterionValues, int promptTokens, String message, boolean budgetBound, int depthStage) {
+
+    /** An outcome that no budget bound and no relaxation touched. */
+    public SequenceOutcome(String requestId, FinishReason reason, int[] tokens, int[] exitSteps,
+            double[] criterionValues, int promptTokens, String message) {
+        this(requestId, reason, tokens, exitSteps, criterionValues, promptTokens, message, false, 0);
+    }
 
     public int totalSteps() {
         int sum = 0;

@@ -37,6 +37,7 @@ public final class StepScheduler {
     private final List<ActiveSequence> active = new ArrayList<>();
     private final Map<String, Object> live = new HashMap<>();
     private final SchedulerStats stats;
+    private final DepthControl depth;
     private long reservedBytes;
     private long admissions;
 
@@ -48,6 +49,16 @@ public final class StepScheduler {
      */
     public StepScheduler(RecurrentDepthEngine engine, SchedulerOptions options, GenerationListener listener,
             MuninnTokenizer tokenizer, LongSupplier clockMillis) {
+        this(engine, options, listener, tokenizer, clockMillis, null);
+    }
+
+    /**
+     * @param latency the latency target's controller, which this scheduler feeds with every request's token gaps and
+     *                asks for the relaxation stage before each micro-batch; null for none (exits as asked)
+     */
+    public StepScheduler(RecurrentDepthEngine engine, SchedulerOptions options, GenerationListener listener,
+            MuninnTokenizer tokenizer, LongSupplier clockMillis, LatencyTargetController latency) {
+        this.depth = new DepthControl(latency);
         this.engine = engine;
         this.options = options;
         this.listener = listener;
@@ -115,6 +126,11 @@ public final class StepScheduler {
         return stats;
     }
 
+    /** The latency relaxation stage new tokens start under (those of strict requests excepted); 0 without a target. */
+    public int relaxationStage() {
+        return depth.stage();
+    }
+
     /** The progress of every live sequence, for snapshots; sequences not yet admitted report theirs as queued. */
     public Map<String, SequenceProgress> progress() {
         Map<String, SequenceProgress> out = new HashMap<>();
@@ -129,6 +145,7 @@ public final class StepScheduler {
 
     /** Runs one micro-batch. Does nothing (and returns an empty report) when there is no work. */
     public StepReport step() {
+        depth.update();
         expireDeadlines();
         admit();
         // after admission: a sequence just admitted takes blocks in this step too, so the demand is checked with it
@@ -157,7 +174,7 @@ public final class StepScheduler {
         }
         // a lockstep replay advances one slice per step, within the step's row limit
         for (ActiveSequence a : replaying) {
-            a.runReplaySlice(engine, options.prefillChunk(), stats);
+            a.runReplaySlice(engine, options.prefillChunk(), stats, depth.stage());
         }
         stats.recordStep(rows, batch.size());
         return new StepReport(batch.size(), rows, tokens, active.size(), waiting.size(), engine.pool().bytesInUse(), preempted);
@@ -201,7 +218,7 @@ public final class StepScheduler {
             active.add(a);
             live.put(r.id(), a);
             listener.onAdmitted(r.id());
-            a.startNext(engine, options.prefillChunk(), stats);
+            a.startNext(engine, options.prefillChunk(), stats, depth.stage());
         }
     }
 
@@ -235,7 +252,7 @@ public final class StepScheduler {
     private boolean onExit(ActiveSequence a) {
         StepEntry e = a.current;
         if (!a.currentProducesToken) {
-            a.startNext(engine, options.prefillChunk(), stats);
+            a.startNext(engine, options.prefillChunk(), stats, depth.stage());
             return false;
         }
         SequenceRequest r = a.request;
@@ -243,13 +260,14 @@ public final class StepScheduler {
         int token = r.params().sampler().sample(e.lastLogits(), r.params().seed(), index);
         a.progress = a.progress.append(token, e.exitStep(), e.criterionValue());
         stats.recordToken(e.exitStep());
+        depth.onToken(a);
         listener.onToken(new TokenOutput(r.id(), index, token, a.text(token), e.exitStep(), e.converged(), e.criterionValue()));
         if (r.params().stopTokens().contains(token)) {
             end(r.id(), FinishReason.STOP, "");
         } else if (a.progress.size() >= r.params().maxNewTokens()) {
             end(r.id(), FinishReason.LENGTH, "");
         } else {
-            a.startNext(engine, options.prefillChunk(), stats);
+            a.startNext(engine, options.prefillChunk(), stats, depth.stage());
         }
         return true;
     }
@@ -298,8 +316,7 @@ public final class StepScheduler {
 
     private void finish(SequenceRequest r, SequenceProgress p, FinishReason reason, String message) {
         live.remove(r.id());
-        listener.onFinished(new SequenceOutcome(r.id(), reason, p.tokens(), p.exitSteps(), p.criterionValues(),
-                r.prompt().length, message));
+        listener.onFinished(depth.outcome(r, p, reason, message));
     }
 
     /**

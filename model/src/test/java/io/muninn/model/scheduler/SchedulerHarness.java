@@ -15,9 +15,14 @@ final class SchedulerHarness {
     int steps;
 
     SchedulerHarness(ModelWeights weights, String kv, int maxSteps, long kvBudget, SchedulerOptions options) {
+        this(weights, kv, maxSteps, kvBudget, options, null);
+    }
+
+    SchedulerHarness(ModelWeights weights, String kv, int maxSteps, long kvBudget, SchedulerOptions options,
+            LatencyTargetController latency) {
         engine = new RecurrentDepthEngine(weights, new Nd4jKernels(), new EngineOptions(kv, maxSteps, kvBudget, 4));
         listener = new RecordingListener(() -> steps);
-        scheduler = new StepScheduler(engine, options, listener, null, clock::get);
+        scheduler = new StepScheduler(engine, options, listener, null, clock::get, latency);
     }
 
     StepReport step() {

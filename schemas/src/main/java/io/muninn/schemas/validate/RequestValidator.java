@@ -196,7 +196,27 @@ public final class RequestValidator {
             return problem("generation.init_scale", "generation.init_scale must be a finite number >= 0 but was %s",
                     g.getInitScale());
         }
-        return tokenIds("generation.stop_token_ids", g.getStopTokenIds(), false);
+        problem = tokenIds("generation.stop_token_ids", g.getStopTokenIds(), false);
+        return problem != null ? problem : stepsBudget(g, steps);
+    }
+
+    /**
+     * A step budget must leave every token its floor, {@code max(1, min_steps)} steps (at most max_steps): the model's
+     * {@code StepBudget} caps each token at what is left after reserving that floor for the tokens after it.
+     */
+    private static Rejection stepsBudget(Generation g, int maxSteps) {
+        Long budget = g.getTotalStepsBudget();
+        if (budget == null) {
+            return null;
+        }
+        int floor = Math.max(1, Math.min(g.getMinSteps(), maxSteps));
+        long minimum = (long) floor * g.getMaxNewTokens();
+        if (budget < minimum) {
+            return problem("generation.total_steps_budget", "generation.total_steps_budget must be >= %s "
+                    + "(max(1, min_steps) %s x max_new_tokens %s) but was %s", minimum, floor, g.getMaxNewTokens(),
+                    budget);
+        }
+        return null;
     }
 
     private Rejection sampling(Sampling s) {

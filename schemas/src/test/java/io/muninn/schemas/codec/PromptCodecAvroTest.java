@@ -66,10 +66,10 @@ class PromptCodecAvroTest {
     void truncatedRecordIsRejectedNamingTheFieldItEndsIn() {
         byte[] bytes = SingleObjectEncoding.encode(Fixtures.textRequest("r", "Hello"));
 
-        Rejection rejection = rejection(CODEC.decode(Arrays.copyOf(bytes, bytes.length - 5)));
+        Rejection rejection = rejection(CODEC.decode(Arrays.copyOf(bytes, bytes.length - 7)));
 
-        // the last five bytes: cancel, metadata, deadline_ms, generation.prefill_exit and the end of
-        // generation.stop_token_ids
+        // the last seven bytes: cancel, metadata, deadline_ms, generation.strict_depth,
+        // generation.total_steps_budget, generation.prefill_exit and the end of generation.stop_token_ids
         assertThat(rejection.field()).isEqualTo("generation.stop_token_ids");
         assertThat(rejection.reason()).isEqualTo("payload is not a valid Avro PromptRequest (writer fingerprint "
                 + CURRENT + "): the data ends inside generation.stop_token_ids (truncated?)");

@@ -138,7 +138,7 @@ class PromptCodecJsonTest {
         assertThat(rejection.field()).isEqualTo("generation.max_tokens");
         assertThat(rejection.reason()).isEqualTo("generation.max_tokens is not a field of Generation, which has "
                 + "[max_new_tokens, criterion, threshold, min_steps, max_steps, check_every, exit_in_prefill, "
-                + "sampling, warm_start, init_scale, stop_token_ids, prefill_exit]");
+                + "sampling, warm_start, init_scale, stop_token_ids, prefill_exit, total_steps_budget, strict_depth]");
         assertThat(rejection.requestId()).isEqualTo("r7");
     }
 

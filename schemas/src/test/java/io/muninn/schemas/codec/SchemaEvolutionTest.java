@@ -74,7 +74,7 @@ class SchemaEvolutionTest {
         assertThat(read).isEqualTo(expected);
     }
 
-    /** PromptRequest v3 added the top-level {@code cancel} (boolean, default false) after v2. */
+    /** PromptRequest v3 added the top-level {@code cancel} and generation.total_steps_budget and strict_depth after v2. */
     private static final Schema V2 = SchemaHistory.versions("PromptRequest").get(1);
 
     @Test
@@ -102,6 +102,32 @@ class SchemaEvolutionTest {
         assertThat(cancel.get("request_id")).isEqualTo("r9");
         assertThat(cancel.hasField("cancel")).isFalse();
         assertThat(((GenericRecord) cancel.get("input")).get("prompt")).isNull();
+    }
+
+    /** A producer still on PromptRequest v2 (before step budgets): no budget, and relaxable under load. */
+    @Test
+    void aV2RequestReadsWithoutABudgetAndWithoutStrictDepth() {
+        GenericRecord old = Schemas.convert(Fixtures.fullRequest(), V2);
+
+        PromptRequest read = accepted(PromptCodec.create().decode(Schemas.encode(old)), PayloadFormat.AVRO);
+
+        assertThat(read.getGeneration().getTotalStepsBudget()).isNull();
+        assertThat(read.getGeneration().getStrictDepth()).isFalse();
+        assertThat(read.getGeneration().getMaxNewTokens()).isEqualTo(Fixtures.fullRequest().getGeneration().getMaxNewTokens());
+    }
+
+    /** A consumer of completions built before v2 reads a completion that carries the budget and stage fields. */
+    @Test
+    void aV1CompletionReaderIgnoresTheBudgetAndStageFields() {
+        Schema v1 = SchemaHistory.versions("Completion").get(0);
+        Completion current = Fixtures.completion();
+        current.setBudgetBound(true);
+        current.setDepthStage(3);
+
+        GenericRecord read = Schemas.convert(current, v1); // written with the current schema, read with v1
+
+        assertThat(read.getSchema().getField("budget_bound")).isNull();
+        assertThat(read.get("total_steps")).isEqualTo(current.getTotalSteps());
     }
 
     /** An older consumer of completions keeps working when a later Muninn adds a finish reason. */

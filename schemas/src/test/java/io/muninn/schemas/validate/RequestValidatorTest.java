@@ -212,6 +212,44 @@ class RequestValidatorTest {
     }
 
     @Test
+    void aStepsBudgetBelowMinStepsTimesMaxNewTokensIsRejected() {
+        assertRejected(rejectionOf(r -> {
+            generation(r).setMinSteps(3);
+            generation(r).setMaxNewTokens(10);
+            generation(r).setTotalStepsBudget(29L);
+        }), "generation.total_steps_budget",
+                "generation.total_steps_budget must be >= 30 (max(1, min_steps) 3 x max_new_tokens 10) but was 29");
+        // min_steps 0 still leaves every token one step
+        assertRejected(rejectionOf(r -> {
+            generation(r).setMinSteps(0);
+            generation(r).setMaxNewTokens(10);
+            generation(r).setTotalStepsBudget(9L);
+        }), "generation.total_steps_budget",
+                "generation.total_steps_budget must be >= 10 (max(1, min_steps) 1 x max_new_tokens 10) but was 9");
+    }
+
+    @Test
+    void aNegativeStepsBudgetIsRejected() {
+        assertRejected(rejectionOf(r -> {
+            generation(r).setMinSteps(0);
+            generation(r).setMaxNewTokens(1);
+            generation(r).setTotalStepsBudget(-1L);
+        }), "generation.total_steps_budget",
+                "generation.total_steps_budget must be >= 1 (max(1, min_steps) 1 x max_new_tokens 1) but was -1");
+    }
+
+    @Test
+    void aStepsBudgetOfExactlyTheMinimumOrNoneIsAccepted() {
+        PromptRequest request = Fixtures.fullRequest();
+        request.getGeneration().setMinSteps(3);
+        request.getGeneration().setMaxNewTokens(10);
+        request.getGeneration().setTotalStepsBudget(30L);
+        assertThat(VALIDATOR.validate(request)).isEmpty();
+        request.getGeneration().setTotalStepsBudget(null);
+        assertThat(VALIDATOR.validate(request)).isEmpty();
+    }
+
+    @Test
     void checkEveryOutOfRange() {
         assertRejected(rejectionOf(r -> generation(r).setCheckEvery(0)), "generation.check_every",
                 "generation.check_every must be in [1, 24] (max_steps) but was 0");

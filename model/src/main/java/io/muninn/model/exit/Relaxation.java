@@ -1,0 +1,69 @@
+package io.muninn.model.exit;
+
+/**
+ * The bounded stages by which a latency target loosens exits (issue 16): first a larger threshold, so tokens that
+ * nearly converged exit now, then a lower step cap, so the hardest tokens stop earlier. Never below the policy's
+ * {@link ExitPolicy#stepFloor()} ({@code min_steps}, at least 1). Stage 0 is the policy as asked, returned as the same
+ * object, so a server with no target behaves exactly as before.
+ *
+ * <table>
+ *   <tr><th>stage</th><th>threshold</th><th>step cap</th></tr>
+ *   <tr><td>0</td><td>as asked</td><td>max_steps</td></tr>
+ *   <tr><td>1</td><td>x {@value #THRESHOLD_FACTOR_1}</td><td>max_steps</td></tr>
+ *   <tr><td>2</td><td>x {@value #THRESHOLD_FACTOR_2}</td><td>max_steps</td></tr>
+ *   <tr><td>3</td><td>x {@value #THRESHOLD_FACTOR_2}</td><td>ceil(3/4 max_steps)</td></tr>
+ *   <tr><td>4</td><td>x {@value #THRESHOLD_FACTOR_2}</td><td>ceil(1/2 max_steps)</td></tr>
+ * </table>
+ *
+ * <p>"Larger" means looser for every criterion: the value thresholds ({@code kl}, {@code minp-kl},
+ * {@code entropy-diff}, {@code latent-diff}, {@code cosine}) are multiplied by the factor; {@code argmax-stability}'s
+ * stable-check count is divided by it (at least 1); {@code none} has no threshold and only feels the cap.
+ */
+public final class Relaxation {
+    public static final int MAX_STAGE = 4;
+    public static final double THRESHOLD_FACTOR_1 = 4;
+    public static final double THRESHOLD_FACTOR_2 = 16;
+
+    private Relaxation() {}
+
+    /** {@code policy} loosened to {@code stage}, in [0, {@link #MAX_STAGE}]; stage 0 returns {@code policy} itself. */
+    public static ExitPolicy apply(ExitPolicy policy, int stage) {
+        if (stage < 0 || stage > MAX_STAGE) {
+            throw new IllegalArgumentException(
+                    String.format("relaxation stage must be in [0, %s] but was %s", MAX_STAGE, stage));
+        }
+        if (stage == 0) {
+            return policy;
+        }
+        double factor = stage == 1 ? THRESHOLD_FACTOR_1 : THRESHOLD_FACTOR_2;
+        ExitPolicy loosened = new ExitPolicy(loosen(policy.criterion(), factor), policy.minSteps(), policy.maxSteps(),
+                policy.checkEvery(), policy.exitInPrefill());
+        return switch (stage) {
+            case 3 -> loosened.withStepCap((3 * policy.maxSteps() + 3) / 4);
+            case 4 -> loosened.withStepCap((policy.maxSteps() + 1) / 2);
+            default -> loosened;
+        };
+    }
+
+    /** {@code criterion} with its threshold loosened by {@code factor} (> 1). */
+    static ExitCriterion loosen(ExitCriterion criterion, double factor) {
+        if (criterion instanceof KlDivergenceExit c) {
+            return new KlDivergenceExit(scaled(c.threshold(), factor));
+        } else if (criterion instanceof MinPKlExit c) {
+            return new MinPKlExit(scaled(c.threshold(), factor));
+        } else if (criterion instanceof EntropyDiffExit c) {
+            return new EntropyDiffExit(scaled(c.threshold(), factor));
+        } else if (criterion instanceof LatentDiffExit c) {
+            return new LatentDiffExit(scaled(c.threshold(), factor));
+        } else if (criterion instanceof CosineExit c) {
+            return new CosineExit(scaled(c.threshold(), factor));
+        } else if (criterion instanceof ArgmaxStabilityExit c) {
+            return new ArgmaxStabilityExit(Math.max(1, (int) Math.ceil(c.stableChecks() / factor)));
+        }
+        return criterion; // FixedSteps: nothing to loosen
+    }
+
+    private static double scaled(double threshold, double factor) {
+        return Math.min(threshold * factor, Double.MAX_VALUE); // stays finite, as a threshold must
+    }
+}

@@ -1,0 +1,122 @@
+package io.muninn.sql;
+
+import io.muninn.flink.MuninnOptions;
+import io.muninn.model.exit.ExitCriterion;
+import io.muninn.schemas.Generation;
+import io.muninn.schemas.Sampling;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
+
+/**
+ * The options of {@code CREATE MODEL ... WITH ('provider' = 'muninn', ...)}. The engine-side defaults are the
+ * DataStream operator's ({@link MuninnOptions}) and the per-request defaults are the wire schema's
+ * ({@link Generation}, {@link Sampling}), referred to here, never copied: a row runs exactly as a request with the
+ * same fields would. sql/README.md lists them.
+ */
+public final class MuninnModelOptions {
+    private MuninnModelOptions() {}
+
+    private static final Generation GENERATION_DEFAULTS = Generation.newBuilder().build();
+    private static final Sampling SAMPLING_DEFAULTS = Sampling.newBuilder().build();
+
+    public static final ConfigOption<String> MODEL_PATH = ConfigOptions.key("model-path")
+            .stringType()
+            .noDefaultValue()
+            .withDescription(MuninnOptions.MODEL.description());
+
+    public static final ConfigOption<Integer> MAX_NEW_TOKENS = ConfigOptions.key("max-new-tokens")
+            .intType()
+            .defaultValue(GENERATION_DEFAULTS.getMaxNewTokens())
+            .withDescription("Tokens per answer at most, in [1, the model's block size].");
+
+    public static final ConfigOption<String> EXIT_CRITERION = ConfigOptions.key("exit.criterion")
+            .stringType()
+            .defaultValue(GENERATION_DEFAULTS.getCriterion())
+            .withDescription("The exit criterion that ends a token's recurrence early: one of "
+                    + String.join(", ", ExitCriterion.NAMES) + ".");
+
+    public static final ConfigOption<Double> EXIT_THRESHOLD = ConfigOptions.key("exit.threshold")
+            .doubleType()
+            .noDefaultValue()
+            .withDescription("The criterion's threshold, finite and > 0; not set: the criterion's default.");
+
+    public static final ConfigOption<Boolean> EXIT_IN_PREFILL = ConfigOptions.key("exit.in-prefill")
+            .booleanType()
+            .defaultValue(MuninnOptions.EXIT_IN_PREFILL.defaultValue())
+            .withDescription(MuninnOptions.EXIT_IN_PREFILL.description());
+
+    public static final ConfigOption<Integer> MAX_STEPS = ConfigOptions.key("max-steps")
+            .intType()
+            .defaultValue(MuninnOptions.MAX_STEPS.defaultValue())
+            .withDescription(MuninnOptions.MAX_STEPS.description());
+
+    public static final ConfigOption<String> KV_STRATEGY = ConfigOptions.key("kv.strategy")
+            .stringType()
+            .defaultValue(MuninnOptions.KV_STRATEGY.defaultValue())
+            .withDescription(MuninnOptions.KV_STRATEGY.description());
+
+    public static final ConfigOption<MemorySize> KV_BUDGET = ConfigOptions.key("kv.budget")
+            .memoryType()
+            .defaultValue(MuninnOptions.KV_BUDGET.defaultValue())
+            .withDescription("KV cache bytes of the task manager's one engine for this model and settings, shared "
+                    + "by every parallel ML_PREDICT instance there.");
+
+    public static final ConfigOption<Integer> MAX_ACTIVE_SEQUENCES = ConfigOptions.key("max-active-sequences")
+            .intType()
+            .defaultValue(MuninnOptions.MAX_ACTIVE_SEQUENCES.defaultValue())
+            .withDescription("Rows that hold KV cache and step together in the task manager's engine.");
+
+    public static final ConfigOption<Double> TEMPERATURE = ConfigOptions.key("temperature")
+            .doubleType()
+            .noDefaultValue()
+            .withDescription("Sampling temperature, finite and > 0; not set (or 0): greedy decoding.");
+
+    public static final ConfigOption<Integer> TOP_K = ConfigOptions.key("top-k")
+            .intType()
+            .defaultValue(SAMPLING_DEFAULTS.getTopK())
+            .withDescription("Keep the k most likely tokens when sampling, >= 0; 0 turns it off.");
+
+    public static final ConfigOption<Double> TOP_P = ConfigOptions.key("top-p")
+            .doubleType()
+            .defaultValue(SAMPLING_DEFAULTS.getTopP())
+            .withDescription("Nucleus mass when sampling, in (0, 1]; 1 turns it off.");
+
+    public static final ConfigOption<Double> MIN_P = ConfigOptions.key("min-p")
+            .doubleType()
+            .defaultValue(SAMPLING_DEFAULTS.getMinP())
+            .withDescription("Fraction of the largest probability a token needs when sampling, in [0, 1); 0 turns "
+                    + "it off.");
+
+    public static final ConfigOption<Long> SEED = ConfigOptions.key("seed")
+            .longType()
+            .noDefaultValue()
+            .withDescription("The seed of every row's initial recurrent state and sampling draws. Not set: each row's "
+                    + "seed is derived from the row (the id-column's value, else the prompt) as a request's seed is "
+                    + "derived from its request_id, so a re-issued row reproduces its answer.");
+
+    public static final ConfigOption<String> PROMPT_TEMPLATE = ConfigOptions.key("prompt-template")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("The prompt, with {column} placeholders naming input columns ({{ and }} for literal "
+                    + "braces). Required when the input has several columns; not set: the one STRING column is the "
+                    + "prompt.");
+
+    public static final ConfigOption<String> ID_COLUMN = ConfigOptions.key("id-column")
+            .stringType()
+            .noDefaultValue()
+            .withDescription("An input column that identifies a row: its value seeds the row as request_id seeds a "
+                    + "request (bin/muninn annotate's id field), and names the row in errors.");
+
+    public static final ConfigOption<ErrorHandling> ERROR_HANDLING = ConfigOptions.key("error-handling")
+            .enumType(ErrorHandling.class)
+            .defaultValue(ErrorHandling.REJECT)
+            .withDescription("What a bad row (NULL, empty or over-long prompt, NULL template column) does: REJECT "
+                    + "gives a result row with finish_reason 'rejected: <reason>'; FAIL fails the job naming the row.");
+
+    /** What a row that cannot run does. */
+    public enum ErrorHandling {
+        REJECT,
+        FAIL
+    }
+}

@@ -1,0 +1,182 @@
+package io.muninn.sql;
+
+import io.muninn.flink.GenerationSettings;
+import io.muninn.flink.LoadedModel;
+import io.muninn.flink.RequestResolver;
+import io.muninn.model.kernel.Accelerator;
+import io.muninn.model.generate.FinishReason;
+import io.muninn.model.scheduler.GenerationListener;
+import io.muninn.model.scheduler.SchedulerOptions;
+import io.muninn.model.scheduler.SequenceOutcome;
+import io.muninn.model.scheduler.StepScheduler;
+import io.muninn.model.scheduler.TokenOutput;
+import io.muninn.schemas.PromptRequest;
+import io.muninn.schemas.codec.RejectionException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The task manager's one engine for a model and its engine settings: one step-loop thread runs the model's
+ * {@link StepScheduler} over every row in flight from every predict function that shares it, batching them step by
+ * step, and completes each row's future when its generation ends. Rows wait in a bounded inbox
+ * ({@code max-waiting-sequences}); {@link #submit} blocks while it is full, so a full engine back-pressures the
+ * calling task instead of buffering without bound. Obtained through {@link EngineRegistry}.
+ */
+final class SharedEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(SharedEngine.class);
+    private static final long IDLE_POLL_MILLIS = 50;
+
+    /** A row on its way to the scheduler. */
+    private record Pending(PromptRequest request, CompletableFuture<RowResult> future) {}
+
+    private final GenerationSettings settings;
+    private final ArrayBlockingQueue<Pending> inbox;
+    private final Thread thread;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final Map<String, CompletableFuture<RowResult>> live = new HashMap<>(); // step thread only
+    private volatile boolean stopping;
+    private volatile Throwable failure;
+    private LoadedModel model;
+    private RequestResolver resolver;
+    private StepScheduler scheduler;
+    private long nextId;
+
+    private final OptionalInt gpu;
+
+    SharedEngine(GenerationSettings settings, OptionalInt gpu) {
+        this.settings = settings;
+        this.gpu = gpu;
+        this.inbox = new ArrayBlockingQueue<>(settings.maxWaitingSequences());
+        this.thread = new Thread(this::run, "muninn-sql-steps " + settings.modelPath());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Waits until the model is loaded; rethrows the load's failure. */
+    void awaitReady() {
+        ready.join();
+    }
+
+    /**
+     * Queues a row's request (its request_id is replaced by a unique one; its seed is set by the caller), blocking
+     * while the inbox is full.
+     */
+    CompletableFuture<RowResult> submit(PromptRequest request) throws InterruptedException {
+        CompletableFuture<RowResult> future = new CompletableFuture<>();
+        Throwable failed = failure;
+        if (failed != null || stopping) {
+            future.completeExceptionally(new IllegalStateException("the muninn engine of " + settings.modelPath()
+                    + " has stopped", failed));
+            return future;
+        }
+        inbox.put(new Pending(request, future));
+        return future;
+    }
+
+    void stop() {
+        stopping = true;
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.MINUTES.toMillis(1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        try {
+            // bound like the operator's task thread: the weights are shared per device, the step arena per thread
+            String device = Accelerator.attachCurrentThread(gpu);
+            model = LoadedModel.load(settings);
+            resolver = new RequestResolver(model, settings.maxNewTokens(), settings.exitInPrefill());
+            var options = new SchedulerOptions(settings.maxRowsPerStep(), settings.maxActiveSequences(),
+                    settings.prefillChunk(), settings.admission());
+            scheduler = new StepScheduler(model.engine, options, new Listener(), model.tokenizer,
+                    System::currentTimeMillis);
+            LOG.info("Started the SQL engine of {} on {} (weights {} bytes, {}): {}", settings.modelPath(), device,
+                    model.weights.bytes(), model.weights.loadedIt() ? "loaded" : "shared", settings);
+        } catch (Throwable t) {
+            failure = t;
+            ready.completeExceptionally(t);
+            return;
+        }
+        ready.complete(null);
+        try {
+            loop();
+        } catch (InterruptedException e) {
+            if (!stopping) {
+                failure = e;
+            }
+        } catch (Throwable t) {
+            failure = t;
+            LOG.error("The SQL engine of {} failed", settings.modelPath(), t);
+        } finally {
+            Throwable cause = failure != null ? failure : new IllegalStateException("the engine was closed");
+            List<Pending> left = new ArrayList<>();
+            inbox.drainTo(left);
+            left.forEach(p -> p.future.completeExceptionally(cause));
+            live.values().forEach(f -> f.completeExceptionally(cause));
+            live.clear();
+            model.close(); // frees this thread's step arena and releases the weights
+        }
+    }
+
+    private void loop() throws InterruptedException {
+        while (!stopping) {
+            while (scheduler.waitingCount() < settings.maxWaitingSequences()) {
+                Pending p = scheduler.hasWork() ? inbox.poll() : inbox.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (p == null) {
+                    break;
+                }
+                accept(p);
+            }
+            if (scheduler.hasWork()) {
+                scheduler.step();
+            }
+        }
+    }
+
+    private void accept(Pending p) {
+        String id = "sql-" + nextId++;
+        PromptRequest request = PromptRequest.newBuilder(p.request).setRequestId(id).build();
+        try {
+            int[] prompt = resolver.promptTokens(request);
+            var sequence = resolver.sequence(request, prompt);
+            live.put(id, p.future);
+            scheduler.submit(sequence);
+        } catch (RejectionException e) {
+            p.future.complete(RowResult.rejected(e.rejection().reason()));
+        } catch (RuntimeException e) {
+            p.future.complete(RowResult.rejected(String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** Runs on the step thread, inside {@link StepScheduler#step()}. */
+    private final class Listener implements GenerationListener {
+        @Override
+        public void onToken(TokenOutput token) {}
+
+        @Override
+        public void onFinished(SequenceOutcome o) {
+            CompletableFuture<RowResult> future = live.remove(o.requestId());
+            if (future == null) {
+                return;
+            }
+            String reason = o.reason().name().toLowerCase(Locale.ROOT);
+            if (o.reason() == FinishReason.ERROR && o.message() != null && !o.message().isEmpty()) {
+                reason = reason + ": " + o.message();
+            }
+            String answer = model.tokenizer == null ? "" : model.tokenizer.decode(o.tokens(), true);
+            future.complete(new RowResult(answer, o.exitSteps(), reason, o.promptTokens()));
+        }
+    }
+}
