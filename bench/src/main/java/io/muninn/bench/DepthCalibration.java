@@ -15,11 +15,13 @@ import java.util.Map;
 final class DepthCalibration {
     private DepthCalibration() {}
 
-    record Result(Slo slo, double baseRate) {}
+    /** @param stepsPerToken mean recurrence steps per token of the closed-loop run (no cap, no controller) */
+    record Result(Slo slo, double baseRate, double stepsPerToken) {}
 
     static Result calibrate(DepthMode plain, List<BenchRequest> requests, Map<String, String> o, long seed, PrintStream out) {
         // closed loop: the warm-up, and the capacity the load factors scale
         ServingRun closed = ServingBenchmark.serve(plain, requests, new long[requests.size()]);
+        double stepsPerToken = plain.stepsPerToken();
         double capacity = ServingSummary.of("closed", 0, closed.timings(), new Slo(1, 1, 1), -1).requestsPerSecond();
         int k = Math.min(3, requests.size());
         double[] ttft = new double[k];
@@ -36,14 +38,14 @@ final class DepthCalibration {
         double tpotMs = !o.get("--slo-tpot-ms").equals("auto") ? Double.parseDouble(o.get("--slo-tpot-ms"))
                 : Double.isNaN(tpot0) ? ttftMs : Double.parseDouble(o.get("--slo-tpot-scale")) * tpot0;
         Slo slo = new Slo(ttftMs, tpotMs, Double.parseDouble(o.get("--slo-attainment")));
-        out.printf(Locale.ROOT, "closed loop (warm-up): %.3g req/s; unloaded (median of %d): TTFT %.1f ms, TPOT %.1f ms%n",
-                capacity, k, ttft0, tpot0);
+        out.printf(Locale.ROOT, "closed loop (warm-up): %.3g req/s, %.2f steps per token; unloaded (median of %d): TTFT %.1f ms, TPOT %.1f ms%n",
+                capacity, stepsPerToken, k, ttft0, tpot0);
         out.printf(Locale.ROOT, "SLO: TTFT <= %.1f ms and TPOT <= %.1f ms for at least %.0f%% of the requests%n", slo.ttftMs(),
                 slo.tpotMs(), 100 * slo.attainment());
         if (!o.get("--rate").equals("auto")) {
             double rate = DepthControlBenchmark.numbers("--rate", o.get("--rate"))[0];
             out.printf(Locale.ROOT, "base rate: %.3g req/s (given)%n", rate);
-            return new Result(slo, rate);
+            return new Result(slo, rate, stepsPerToken);
         }
         double[] factors = DepthControlBenchmark.numbers("--load-factors", o.get("--load-factors"));
         out.println("finding the base rate: step-level without the controller at " + java.util.Arrays.toString(factors)
@@ -63,9 +65,9 @@ final class DepthCalibration {
         }
         if (best == 0) {
             out.printf(Locale.ROOT, "base rate: %.3g req/s (the lowest tried: none met the SLO)%n", lowest);
-            return new Result(slo, lowest);
+            return new Result(slo, lowest, stepsPerToken);
         }
         out.printf(Locale.ROOT, "base rate: %.3g req/s (the highest that met the SLO)%n", best);
-        return new Result(slo, best);
+        return new Result(slo, best, stepsPerToken);
     }
 }

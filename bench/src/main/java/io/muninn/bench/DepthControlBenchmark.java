@@ -55,7 +55,7 @@ public final class DepthControlBenchmark {
     static List<RateResult> run(String[] args, PrintStream out) {
         Map<String, String> defaults = new HashMap<>(Map.of("--model", "models/huginn-tiny-chains", "--requests", "64",
                 "--batch", "16", "--threshold", "5e-4", "--max-steps", "32", "--exit-in-prefill",
-                Boolean.toString(ExitPolicy.DEFAULT_EXIT_IN_PREFILL), "--load-factors", "0.4,0.6,0.8,1.0,1.2", "--rate", "auto",
+                Boolean.toString(ExitPolicy.DEFAULT_EXIT_IN_PREFILL), "--load-factors", "0.5,0.75,1,1.25,1.5", "--rate", "auto",
                 "--multipliers", "1,1.5,2", "--caps", "auto"));
         defaults.putAll(Map.of("--slo-ttft-scale", "5", "--slo-tpot-scale", "3", "--slo-ttft-ms", "auto", "--slo-tpot-ms",
                 "auto", "--slo-attainment", "0.9", "--window-ms", "500", "--dwell-ms", "100", "--restore-below",
@@ -71,9 +71,9 @@ public final class DepthControlBenchmark {
         long seed = Long.parseLong(o.get("--seed"));
         ExitPolicy exit = new ExitPolicy(ExitCriterion.of("kl", Double.parseDouble(o.get("--threshold"))), 0, maxSteps, 1,
                 Boolean.parseBoolean(o.get("--exit-in-prefill")));
-        int[] caps = o.get("--caps").equals("auto") ? autoCaps(maxSteps) : Arrays.stream(o.get("--caps").split(","))
+        int[] givenCaps = o.get("--caps").equals("auto") ? null : Arrays.stream(o.get("--caps").split(","))
                 .map(String::trim).mapToInt(Integer::parseInt).toArray();
-        for (int cap : caps) {
+        for (int cap : givenCaps == null ? new int[0] : givenCaps) {
             if (cap < 1 || cap >= maxSteps) {
                 throw new IllegalArgumentException("--caps takes step caps in [1, " + (maxSteps - 1) + "] but got " + cap);
             }
@@ -92,20 +92,25 @@ public final class DepthControlBenchmark {
         for (int i = 0; i < n; i++) {
             EvalExample e = examples.get(i % examples.size());
             answers.add(e.answerIds());
-            // max_new_tokens = the answer's length with its stop token: enough to be right, no room to ramble
+            // max_new_tokens = the answer's length with its stop token: enough to be right, no room to ramble; init
+            // scale 1.0 as muninn eval runs it (the model's README reports its accuracy so)
             requests.add(new BenchRequest("r" + i, e.promptIds(), new GenerationParams(e.answerIds().length, exit,
-                    new GreedySampler(), 1000 + i, 0.0, false, stops)));
+                    new GreedySampler(), 1000 + i, 1.0, false, stops)));
         }
         int longest = requests.stream().mapToInt(r -> r.prompt().length + r.params().maxNewTokens()).max().orElseThrow();
         RecurrentDepthEngine engine = BatchingBenchmark.engine(weights, maxSteps, longest, batch + 1);
         out.printf(Locale.ROOT, "%n## %s: %d requests from its eval.jsonl (max_new_tokens = answer length), batch %d, kl < %s, "
-                + "max %d steps, %s; fixed caps tried: %s%n", model.getFileName(), n, batch, exit.criterion().threshold(), maxSteps,
-                exit.exitInPrefill() ? "exit in prefill" : "no exit in prefill", Arrays.toString(caps));
+                + "max %d steps, %s%n", model.getFileName(), n, batch, exit.criterion().threshold(), maxSteps,
+                exit.exitInPrefill() ? "exit in prefill" : "no exit in prefill");
 
         DepthMode plain = new DepthMode("step-level", engine, batch, null);
         DepthCalibration.Result cal = DepthCalibration.calibrate(plain, requests, o, seed, out);
         LatencyTarget target = new LatencyTarget(Math.round(cal.slo().tpotMs() * 1e6), millisToNanos("--window-ms", o),
                 millisToNanos("--dwell-ms", o), Double.parseDouble(o.get("--restore-below")), Relaxation.MAX_STAGE);
+        int[] caps = givenCaps != null ? givenCaps : autoCaps(cal.stepsPerToken(), maxSteps);
+        out.printf(Locale.ROOT, "fixed caps tried: %s%s%n", Arrays.toString(caps), givenCaps != null ? ""
+                : String.format(Locale.ROOT, " (%s x the closed-loop run's %.2f steps per token, rounded up)",
+                        Arrays.toString(CAP_FACTORS), cal.stepsPerToken()));
         DepthMode controlled = new DepthMode("controller", engine, batch, target);
         out.printf(Locale.ROOT, "controller: TPOT target %.1f ms (the SLO's bound), window %s ms, dwell %s ms, restore below %s x target%n",
                 cal.slo().tpotMs(), o.get("--window-ms"), o.get("--dwell-ms"), o.get("--restore-below"));
@@ -151,11 +156,16 @@ public final class DepthControlBenchmark {
         return row;
     }
 
-    /** The caps tried by default: 3/4, 1/2, 3/8, 1/4 and 3/16 of {@code max_steps}, distinct, at least 1. */
-    static int[] autoCaps(int maxSteps) {
-        return Arrays.stream(new int[] {(3 * maxSteps + 3) / 4, (maxSteps + 1) / 2, (3 * maxSteps + 7) / 8,
-                (maxSteps + 3) / 4, (3 * maxSteps + 15) / 16}).map(c -> Math.max(1, c)).filter(c -> c < maxSteps)
-                .distinct().toArray();
+    /** Multiples of the unrelaxed mean steps per token that the default caps sit at. */
+    static final double[] CAP_FACTORS = {1.5, 1.25, 1, 0.75, 0.5};
+
+    /**
+     * The caps tried by default: {@link #CAP_FACTORS} x the unrelaxed run's mean steps per token, rounded up, distinct,
+     * in [1, max_steps - 1]: a cap far above the mean binds no token, so the useful ones sit around it.
+     */
+    static int[] autoCaps(double stepsPerToken, int maxSteps) {
+        return Arrays.stream(CAP_FACTORS).mapToInt(f -> (int) Math.ceil(f * stepsPerToken - 1e-9))
+                .map(c -> Math.min(maxSteps - 1, Math.max(1, c))).distinct().toArray();
     }
 
     static List<BenchRequest> capped(List<BenchRequest> requests, int cap) {

@@ -34,8 +34,12 @@ class CapMatchTest {
     }
 
     @Test
-    void theDefaultCapsAreDistinctAndBelowMaxSteps() {
-        assertThat(DepthControlBenchmark.autoCaps(32)).containsExactly(24, 16, 12, 8, 6);
-        assertThat(DepthControlBenchmark.autoCaps(2)).containsExactly(1);
+    void theDefaultCapsSitAroundTheMeanStepsPerTokenBelowMaxSteps() {
+        // 1.5, 1.25, 1, 0.75 and 0.5 x the mean steps per token, rounded up, distinct
+        assertThat(DepthControlBenchmark.autoCaps(3.2, 32)).containsExactly(5, 4, 3, 2);
+        assertThat(DepthControlBenchmark.autoCaps(8, 32)).containsExactly(12, 10, 8, 6, 4);
+        // never max_steps or more, never below 1
+        assertThat(DepthControlBenchmark.autoCaps(30, 32)).containsExactly(31, 30, 23, 15);
+        assertThat(DepthControlBenchmark.autoCaps(1, 32)).containsExactly(2, 1);
     }
 }

@@ -17,13 +17,13 @@ class DepthControlBenchmarkTest {
         List<DepthControlBenchmark.RateResult> results;
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
             results = DepthControlBenchmark.run(new String[] {"--model", "../models/huginn-tiny-chains", "--requests", "6",
-                    "--batch", "3", "--rate", "40", "--multipliers", "1,2", "--caps", "6,12", "--window-ms", "50",
+                    "--batch", "3", "--rate", "40", "--multipliers", "1,2", "--caps", "1,3", "--window-ms", "50",
                     "--dwell-ms", "0"}, out);
         }
         assertThat(results).extracting(DepthControlBenchmark.RateResult::rate).containsExactly(40.0, 80.0);
         for (DepthControlBenchmark.RateResult r : results) {
-            assertThat(r.caps()).extracting(DepthControlBenchmark.Row::mode).containsExactly("cap-6", "cap-12");
-            assertThat(r.matchedCap()).isIn(6, 12);
+            assertThat(r.caps()).extracting(DepthControlBenchmark.Row::mode).containsExactly("cap-1", "cap-3");
+            assertThat(r.matchedCap()).isIn(1, 3);
             for (DepthControlBenchmark.Row row : List.of(r.plain(), r.controlled(), r.caps().get(0), r.caps().get(1))) {
                 assertThat(row.summary().requests()).as(row.mode()).isEqualTo(6);
                 assertThat(row.tally().total()).as(row.mode()).isEqualTo(6);
@@ -35,11 +35,11 @@ class DepthControlBenchmarkTest {
                     assertThat(row.stageSteps()[0]).as(row.mode()).isEqualTo(steps);
                 }
             }
-            // a cap of 6 steps never spends more than 6 per token
-            assertThat(r.caps().get(0).stepsPerToken()).isLessThanOrEqualTo(6);
+            // a cap of one step spends exactly one per token, the prefill's included
+            assertThat(r.caps().get(0).stepsPerToken()).isEqualTo(1.0);
         }
         String[] lines = bytes.toString(StandardCharsets.UTF_8).strip().split("\n");
         assertThat(lines[lines.length - 1]).startsWith(DepthControlBenchmark.LAST_LINE + ": ")
-                .matches(".*: \\d+/6 \\(.*\\) vs \\d+/6 \\(.*\\) \\(at 2.00x = 80.0 req/s, fixed cap (6|12);.*");
+                .matches(".*: \\d+/6 \\(.*\\) vs \\d+/6 \\(.*\\) \\(at 2.00x = 80.0 req/s, fixed cap (1|3);.*");
     }
 }
