@@ -13,6 +13,7 @@ public final class BenchMain {
     static final List<Benchmark> BENCHMARKS = List.of(
             new Benchmark("batching", "Static against step-level continuous batching, tokens/s and steps per token.", BatchingBenchmark::main),
             new Benchmark("core-step", "GFLOP/s of the core recurrence step per (rows, hidden) beside plain matmul; --breakdown splits a step.", CoreStepTable::main),
+            new Benchmark("depth-control", "The latency target against a fixed step cap: accuracy at equal p99 TPOT under load, tiny model.", DepthControlBenchmark::main),
             new Benchmark("exit-spread", "How widely a random model's KL exit steps spread per (coupling, spread).", ExitSpreadBenchmark::main),
             new Benchmark("gemm", "Candidates for the step's matrix products (ND4J, OpenBLAS, oneDNN; FP32, BF16) at its shapes.", GemmBenchmark::main),
             new Benchmark("pipeline", "The scheduler alone against the whole Kafka -> Flink -> Kafka pipeline, same prompts.", PipelineBenchmark::main),

@@ -1,0 +1,73 @@
+package io.muninn.bench;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The depth benchmark's starting point, found as {@code bench serving} finds its own: the SLO (absolute where given,
+ * else a multiple of the unloaded TTFT and TPOT, the median of up to three requests served alone), and the base rate,
+ * the highest rate at which step-level batching without the controller meets it: {@code --rate} where given, else the
+ * highest of {@code --load-factors} x the closed-loop step-level rate (every request at time 0) whose run meets the
+ * SLO, or the lowest factor's rate when none does (said so in the output).
+ */
+final class DepthCalibration {
+    private DepthCalibration() {}
+
+    /** @param stepsPerToken mean recurrence steps per token of the closed-loop run (no cap, no controller) */
+    record Result(Slo slo, double baseRate, double stepsPerToken) {}
+
+    static Result calibrate(DepthMode plain, List<BenchRequest> requests, Map<String, String> o, long seed, PrintStream out) {
+        // closed loop: the warm-up, and the capacity the load factors scale
+        ServingRun closed = ServingBenchmark.serve(plain, requests, new long[requests.size()]);
+        double stepsPerToken = plain.stepsPerToken();
+        double capacity = ServingSummary.of("closed", 0, closed.timings(), new Slo(1, 1, 1), -1).requestsPerSecond();
+        int k = Math.min(3, requests.size());
+        double[] ttft = new double[k];
+        double[] tpot = new double[k];
+        for (int i = 0; i < k; i++) {
+            RequestTiming t = ServingBenchmark.serve(plain, List.of(requests.get(i)), new long[1]).timings().get(0);
+            ttft[i] = t.ttftMs();
+            tpot[i] = t.tpotMs();
+        }
+        double ttft0 = ServingSummary.percentile(ttft, 50);
+        double tpot0 = ServingSummary.percentile(tpot, 50);
+        double ttftMs = o.get("--slo-ttft-ms").equals("auto") ? Double.parseDouble(o.get("--slo-ttft-scale")) * ttft0
+                : Double.parseDouble(o.get("--slo-ttft-ms"));
+        double tpotMs = !o.get("--slo-tpot-ms").equals("auto") ? Double.parseDouble(o.get("--slo-tpot-ms"))
+                : Double.isNaN(tpot0) ? ttftMs : Double.parseDouble(o.get("--slo-tpot-scale")) * tpot0;
+        Slo slo = new Slo(ttftMs, tpotMs, Double.parseDouble(o.get("--slo-attainment")));
+        out.printf(Locale.ROOT, "closed loop (warm-up): %.3g req/s, %.2f steps per token; unloaded (median of %d): TTFT %.1f ms, TPOT %.1f ms%n",
+                capacity, stepsPerToken, k, ttft0, tpot0);
+        out.printf(Locale.ROOT, "SLO: TTFT <= %.1f ms and TPOT <= %.1f ms for at least %.0f%% of the requests%n", slo.ttftMs(),
+                slo.tpotMs(), 100 * slo.attainment());
+        if (!o.get("--rate").equals("auto")) {
+            double rate = DepthControlBenchmark.numbers("--rate", o.get("--rate"))[0];
+            out.printf(Locale.ROOT, "base rate: %.3g req/s (given)%n", rate);
+            return new Result(slo, rate, stepsPerToken);
+        }
+        double[] factors = DepthControlBenchmark.numbers("--load-factors", o.get("--load-factors"));
+        out.println("finding the base rate: step-level without the controller at " + java.util.Arrays.toString(factors)
+                + " x the closed-loop rate");
+        double best = 0;
+        double lowest = Double.POSITIVE_INFINITY;
+        for (double f : factors) {
+            double rate = Double.parseDouble(String.format(Locale.ROOT, "%.3g", f * capacity));
+            lowest = Math.min(lowest, rate);
+            ServingRun run = ServingBenchmark.serve(plain, requests, PoissonArrivals.offsetsNanos(requests.size(), rate, seed));
+            ServingSummary s = ServingSummary.of("step-level", rate, run.timings(), slo, -1);
+            out.printf(Locale.ROOT, "  %.3g req/s: TTFT p99 %.1f ms, TPOT p99 %.1f ms, %d of %d met the SLO: %s%n", rate,
+                    s.ttftP99(), s.tpotP99(), s.metSlo(), s.requests(), s.meetsSlo() ? "meets" : "misses");
+            if (s.meetsSlo()) {
+                best = Math.max(best, rate);
+            }
+        }
+        if (best == 0) {
+            out.printf(Locale.ROOT, "base rate: %.3g req/s (the lowest tried: none met the SLO)%n", lowest);
+            return new Result(slo, lowest, stepsPerToken);
+        }
+        out.printf(Locale.ROOT, "base rate: %.3g req/s (the highest that met the SLO)%n", best);
+        return new Result(slo, best, stepsPerToken);
+    }
+}

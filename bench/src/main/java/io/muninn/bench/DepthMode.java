@@ -1,0 +1,97 @@
+package io.muninn.bench;
+
+import io.muninn.model.engine.RecurrentDepthEngine;
+import io.muninn.model.exit.Relaxation;
+import io.muninn.model.generate.FinishReason;
+import io.muninn.model.scheduler.AdmissionPolicy;
+import io.muninn.model.scheduler.GenerationListener;
+import io.muninn.model.scheduler.LatencyTarget;
+import io.muninn.model.scheduler.LatencyTargetController;
+import io.muninn.model.scheduler.SchedulerOptions;
+import io.muninn.model.scheduler.SequenceOutcome;
+import io.muninn.model.scheduler.SequenceRequest;
+import io.muninn.model.scheduler.StepScheduler;
+import io.muninn.model.scheduler.TokenOutput;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Step-level continuous batching as {@link StepLevelMode} runs it, optionally with a latency target
+ * ({@link LatencyTargetController}, as the operator's {@code muninn.latency.tpot-target} wires it), counting what the
+ * depth benchmark reports: recurrence steps per generated token, and micro-batches per relaxation stage (the stage in
+ * force when each ran). A fresh controller per {@link #serve}, so runs do not leak a stage into each other.
+ */
+final class DepthMode implements ServingMode {
+    private final String name;
+    private final RecurrentDepthEngine engine;
+    private final int batch;
+    private final LatencyTarget target;
+    private long tokens;
+    private long exitSteps;
+    private long[] stageSteps = new long[Relaxation.MAX_STAGE + 1];
+
+    /** @param target the latency target; null for none (exits as the requests ask) */
+    DepthMode(String name, RecurrentDepthEngine engine, int batch, LatencyTarget target) {
+        this.name = name;
+        this.engine = engine;
+        this.batch = batch;
+        this.target = target;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Mean recurrence steps per generated token in the last run (prefill tokens included, as each counts its own). */
+    double stepsPerToken() {
+        return tokens == 0 ? Double.NaN : (double) exitSteps / tokens;
+    }
+
+    /** Micro-batches of the last run per relaxation stage in force, index = stage. */
+    long[] stageSteps() {
+        return stageSteps.clone();
+    }
+
+    @Override
+    public Work serve(ServingRun run) {
+        tokens = 0;
+        exitSteps = 0;
+        stageSteps = new long[Relaxation.MAX_STAGE + 1];
+        Map<String, Integer> index = new HashMap<>();
+        GenerationListener listener = new GenerationListener() {
+            @Override
+            public void onToken(TokenOutput token) {
+                tokens++;
+                exitSteps += token.exitStep();
+                run.token(index.get(token.requestId()), token.tokenId());
+            }
+
+            @Override
+            public void onFinished(SequenceOutcome outcome) {
+                if (outcome.reason() == FinishReason.ERROR) {
+                    throw new IllegalStateException("request " + outcome.requestId() + " failed: " + outcome.message());
+                }
+                run.finished(index.get(outcome.requestId()));
+            }
+        };
+        LatencyTargetController controller = target == null ? null : new LatencyTargetController(target, System::nanoTime);
+        StepScheduler scheduler = new StepScheduler(engine, new SchedulerOptions(4096, batch, 64,
+                AdmissionPolicy.RESERVE_WORST_CASE), listener, null, System::currentTimeMillis, controller);
+        run.start();
+        while (!run.allFinished()) {
+            for (int i : run.takeArrived()) {
+                BenchRequest r = run.request(i);
+                index.put(r.id(), i);
+                scheduler.submit(SequenceRequest.of(r.id(), r.prompt(), r.params()));
+            }
+            if (scheduler.hasWork()) {
+                scheduler.step();
+                stageSteps[scheduler.relaxationStage()]++;
+            } else {
+                run.sleepUntil(run.nextArrival());
+            }
+        }
+        return new Work(scheduler.stats().steps(), scheduler.stats().entrySteps());
+    }
+}
