@@ -9,12 +9,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The soak's reader of the output topics: a {@code read_committed} consumer of the tokens, completions and rejected
@@ -46,14 +44,9 @@ final class SoakConsumer implements Runnable, AutoCloseable {
         this.completions = completions;
         this.tokens = tokens;
         this.nanosPerRecord = 1_000_000_000L / recordsPerSecond;
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "soak-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Properties p = BenchKafka.readCommitted(bootstrap, "soak-");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, Math.min(500, recordsPerSecond / 10)));
-        consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        consumer.subscribe(List.of(completions, tokens, rejected));
+        consumer = BenchKafka.consumer(p, List.of(completions, tokens, rejected));
     }
 
     @Override

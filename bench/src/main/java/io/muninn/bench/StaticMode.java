@@ -11,25 +11,17 @@ import java.util.List;
  * oldest has waited {@code timeoutNanos}, then runs in {@link StaticBatchRunner} until every member has finished;
  * requests that arrive meanwhile wait for the next batch. Each round's tokens are out when the round ends.
  */
-final class StaticMode implements ServingMode {
-    private final RecurrentDepthEngine engine;
-    private final int batch;
+final class StaticMode extends BatchingMode {
     private final long timeoutNanos;
     private final boolean membersKeepComputing;
 
     StaticMode(RecurrentDepthEngine engine, int batch, long timeoutNanos, boolean membersKeepComputing) {
+        super("static", engine, batch);
         if (timeoutNanos < 0) {
             throw new IllegalArgumentException("static batch timeout must be >= 0 ns but was " + timeoutNanos);
         }
-        this.engine = engine;
-        this.batch = batch;
         this.timeoutNanos = timeoutNanos;
         this.membersKeepComputing = membersKeepComputing;
-    }
-
-    @Override
-    public String name() {
-        return "static";
     }
 
     @Override

@@ -17,18 +17,9 @@ import java.util.Map;
  * request when it arrives. A token is out the moment its own recurrence exits; a new request joins at the next
  * recurrence step.
  */
-final class StepLevelMode implements ServingMode {
-    private final RecurrentDepthEngine engine;
-    private final int batch;
-
+final class StepLevelMode extends BatchingMode {
     StepLevelMode(RecurrentDepthEngine engine, int batch) {
-        this.engine = engine;
-        this.batch = batch;
-    }
-
-    @Override
-    public String name() {
-        return "step-level";
+        super("step-level", engine, batch);
     }
 
     @Override

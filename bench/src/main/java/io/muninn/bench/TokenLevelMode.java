@@ -18,9 +18,7 @@ import java.util.List;
  * batch tensor iterated until every row exited does; without it, exited members idle. The round logic is
  * {@link StaticBatchRunner#runRound}'s.
  */
-final class TokenLevelMode implements ServingMode {
-    private final RecurrentDepthEngine engine;
-    private final int batch;
+final class TokenLevelMode extends BatchingMode {
     private final boolean membersKeepComputing;
 
     private static final class Member {
@@ -41,14 +39,8 @@ final class TokenLevelMode implements ServingMode {
     }
 
     TokenLevelMode(RecurrentDepthEngine engine, int batch, boolean membersKeepComputing) {
-        this.engine = engine;
-        this.batch = batch;
+        super("token-level", engine, batch);
         this.membersKeepComputing = membersKeepComputing;
-    }
-
-    @Override
-    public String name() {
-        return "token-level";
     }
 
     @Override

@@ -9,14 +9,8 @@ import io.muninn.schemas.Generation;
 import io.muninn.schemas.PromptInput;
 import io.muninn.schemas.PromptRequest;
 import io.muninn.schemas.TokenEvent;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,7 +58,7 @@ class CancelOperatorTest {
 
     @Test
     void cancellingAWaitingRequestCompletesItAtOnceWithNoTokens() throws Exception {
-        Metrics m = new Metrics();
+        RegisteredMetrics m = new RegisteredMetrics();
         try (OperatorHarness h = new OperatorHarness(TestRequests.settings(1), m.registry)) {
             h.send(longRequest("first"));
             h.send(TestRequests.tokens("queued", 4, 90, 7, 8));
@@ -97,7 +91,7 @@ class CancelOperatorTest {
     void cancellingAnActiveRequestEmitsItsTokensSoFarAndFreesItsKvAndSlot() throws Exception {
         PromptRequest next = TestRequests.request(3);
         List<Integer> nextAlone = alone(next);
-        Metrics m = new Metrics();
+        RegisteredMetrics m = new RegisteredMetrics();
         try (OperatorHarness h = new OperatorHarness(TestRequests.settings(1), m.registry)) {
             h.send(longRequest("long"));
             h.send(next);
@@ -134,7 +128,7 @@ class CancelOperatorTest {
 
     @Test
     void cancelsForUnknownFinishedOrCancelledRequestsAreIgnoredAndCounted() throws Exception {
-        Metrics m = new Metrics();
+        RegisteredMetrics m = new RegisteredMetrics();
         try (OperatorHarness h = new OperatorHarness(TestRequests.settings(2), m.registry)) {
             h.send(Cancellation.of("nobody"));
             assertThat(m.count("cancelsIgnored")).isEqualTo(1);
@@ -225,31 +219,6 @@ class CancelOperatorTest {
             assertThat(r.rejected()).isEmpty();
             assertThat(completionOf(r, "gone").getFinishReason()).isIn(FinishReason.LENGTH, FinishReason.STOP);
             assertThat(r.numKeyedStateEntries()).isZero();
-        }
-    }
-
-    /** Metrics of group {@code muninn} by their name below it, as the registry received them. */
-    private static final class Metrics {
-        final Map<String, Metric> byName = new HashMap<>();
-        final TestingMetricRegistry registry = TestingMetricRegistry.builder()
-                .setDelimiter('.')
-                .setRegisterConsumer((metric, name, group) -> {
-                    String id = group.getMetricIdentifier(name);
-                    int at = id.indexOf(".muninn.");
-                    if (at >= 0) {
-                        byName.put(id.substring(at + ".muninn.".length()), metric);
-                    }
-                })
-                .build();
-
-        long count(String name) {
-            assertThat(byName).as("metric %s is registered", name).containsKey(name);
-            return ((Counter) byName.get(name)).getCount();
-        }
-
-        long gauge(String name) {
-            assertThat(byName).as("metric %s is registered", name).containsKey(name);
-            return ((Number) ((Gauge<?>) byName.get(name)).getValue()).longValue();
         }
     }
 }

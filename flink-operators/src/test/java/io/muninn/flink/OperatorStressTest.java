@@ -10,51 +10,18 @@ import io.muninn.schemas.FinishReason;
 import io.muninn.schemas.RejectedRecord;
 import io.muninn.schemas.TokenEvent;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.Histogram;
-import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.metrics.util.TestingMetricRegistry;
 import org.junit.jupiter.api.Test;
 
 /** The operator's metrics, its backpressure yield, and a restore under changed settings, in the keyed harness. */
 class OperatorStressTest {
 
-    /** Metrics of group {@code muninn} by their name below it ("completions.length"), as the registry received them. */
-    private static final class Metrics {
-        final Map<String, Metric> byName = new HashMap<>();
-        final TestingMetricRegistry registry = TestingMetricRegistry.builder()
-                .setDelimiter('.')
-                .setRegisterConsumer((metric, name, group) -> {
-                    String id = group.getMetricIdentifier(name);
-                    int at = id.indexOf(".muninn.");
-                    if (at >= 0) {
-                        byName.put(id.substring(at + ".muninn.".length()), metric);
-                    }
-                })
-                .build();
-
-        long count(String name) {
-            Metric m = byName.get(name);
-            assertThat(m).as("metric %s is registered (have %s)", name, byName.keySet()).isNotNull();
-            return m instanceof Counter c ? c.getCount() : ((Histogram) m).getCount();
-        }
-
-        long gauge(String name) {
-            Metric m = byName.get(name);
-            assertThat(m).as("metric %s is registered (have %s)", name, byName.keySet()).isInstanceOf(Gauge.class);
-            return ((Number) ((Gauge<?>) m).getValue()).longValue();
-        }
-    }
-
     @Test
     void metricsMoveAsRequestsAreAcceptedCompletedAndRejected() throws Exception {
-        Metrics m = new Metrics();
+        RegisteredMetrics m = new RegisteredMetrics();
         try (OperatorHarness h = new OperatorHarness(TestRequests.settings(2), m.registry)) {
             assertThat(m.count("tokens")).isZero();
             assertThat(m.count("rejected")).isZero();
@@ -116,7 +83,7 @@ class OperatorStressTest {
     void processElementYieldsToTheStepLoopWhenTooManyRequestsWait() throws Exception {
         GenerationSettings settings = TestRequests.tinyRandom().setMaxActiveSequences(1).setMaxWaitingSequences(1)
                 .build().settings();
-        Metrics m = new Metrics();
+        RegisteredMetrics m = new RegisteredMetrics();
         try (OperatorHarness h = new OperatorHarness(settings, m.registry)) {
             h.send(TestRequests.request(0));
             assertThat(m.gauge("waitingSequences")).as("one waiting: within the limit").isEqualTo(1);

@@ -1,6 +1,5 @@
 package io.muninn.sql;
 
-import io.muninn.flink.GpuAssignment;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.table.data.RowData;
@@ -16,31 +15,26 @@ import org.apache.flink.table.functions.FunctionContext;
 public final class MuninnAsyncPredictFunction extends AsyncPredictFunction {
     private static final long serialVersionUID = 1L;
 
-    private final ModelSettings settings;
-    private transient RowPredictor predictor;
+    private final TaskPredictor predictor;
 
     MuninnAsyncPredictFunction(ModelSettings settings) {
-        this.settings = settings;
+        this.predictor = new TaskPredictor(settings);
     }
 
     @Override
     public void open(FunctionContext context) throws Exception {
         super.open(context);
-        predictor = new RowPredictor(settings,
-                GpuAssignment.index(context.getExternalResourceInfos(GpuAssignment.RESOURCE)));
+        predictor.open(context);
     }
 
     @Override
     public CompletableFuture<Collection<RowData>> asyncPredict(RowData row) {
-        return predictor.predict(row);
+        return predictor.get().predict(row);
     }
 
     @Override
     public void close() throws Exception {
-        if (predictor != null) {
-            predictor.close();
-            predictor = null;
-        }
+        predictor.close();
         super.close();
     }
 }

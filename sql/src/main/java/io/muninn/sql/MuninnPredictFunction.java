@@ -1,6 +1,5 @@
 package io.muninn.sql;
 
-import io.muninn.flink.GpuAssignment;
 import java.util.Collection;
 import java.util.concurrent.CompletionException;
 import org.apache.flink.table.data.RowData;
@@ -14,24 +13,22 @@ import org.apache.flink.table.functions.PredictFunction;
 public final class MuninnPredictFunction extends PredictFunction {
     private static final long serialVersionUID = 1L;
 
-    private final ModelSettings settings;
-    private transient RowPredictor predictor;
+    private final TaskPredictor predictor;
 
     MuninnPredictFunction(ModelSettings settings) {
-        this.settings = settings;
+        this.predictor = new TaskPredictor(settings);
     }
 
     @Override
     public void open(FunctionContext context) throws Exception {
         super.open(context);
-        predictor = new RowPredictor(settings,
-                GpuAssignment.index(context.getExternalResourceInfos(GpuAssignment.RESOURCE)));
+        predictor.open(context);
     }
 
     @Override
     public Collection<RowData> predict(RowData row) {
         try {
-            return predictor.predict(row).join();
+            return predictor.get().predict(row).join();
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
@@ -42,10 +39,7 @@ public final class MuninnPredictFunction extends PredictFunction {
 
     @Override
     public void close() throws Exception {
-        if (predictor != null) {
-            predictor.close();
-            predictor = null;
-        }
+        predictor.close();
         super.close();
     }
 }

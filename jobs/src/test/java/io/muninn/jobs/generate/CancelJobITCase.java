@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.muninn.flink.RecurrentDepthGeneration;
 import io.muninn.jobs.KafkaIO;
-import io.muninn.jobs.local.LocalKafka;
 import io.muninn.schemas.Cancellation;
 import io.muninn.schemas.Completion;
 import io.muninn.schemas.FinishReason;
@@ -15,9 +14,7 @@ import io.muninn.schemas.PromptRequest;
 import io.muninn.schemas.RejectedRecord;
 import io.muninn.schemas.TokenEvent;
 import io.muninn.schemas.codec.JsonRecordWriter;
-import io.muninn.schemas.codec.SchemaHistory;
 import io.muninn.schemas.codec.SingleObjectEncoding;
-import io.muninn.schemas.codec.SingleObjectReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,20 +23,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Cancellation end to end, GenerateJob on a MiniCluster against an in-JVM KRaft broker: once a long request's first
@@ -47,31 +38,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * far, while the requests around it complete normally; a cancel for an unknown request and a duplicate (Avro) cancel
  * are ignored, not rejected.
  */
-class CancelJobITCase {
-    static final java.nio.file.Path TINY = GenerateJobITCase.TINY;
-    private static final Duration GRACE = Duration.ofSeconds(3);
+class CancelJobITCase extends GenerateJobFixture {
     private static final int NORMAL = 6;
     /** The long request: 60 tokens of 1024 steps each (criterion none), about 60,000 recurrence steps. */
     private static final int LONG_TOKENS = 60;
     private static final int LONG_STEPS = 1024;
-
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
-
-    private static LocalKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = LocalKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void aCancelRecordEndsALongRequestWhileOthersCompleteNormally() throws Exception {
@@ -89,7 +60,7 @@ class CancelJobITCase {
         first.add(keyed(config, "long", SingleObjectEncoding.encode(longRequest)));
         first.add(keyed(config, "ghost", utf8("{\"request_id\": \"ghost\", \"cancel\": true}"))); // never sent
         for (int i = 0; i < NORMAL; i++) {
-            PromptRequest r = GenerateJobITCase.request("ok-" + i, 3 + i % 3, 90, 1 + i, 5);
+            PromptRequest r = request("ok-" + i, 3 + i % 3, 90, 1 + i, 5);
             first.add(keyed(config, r.getRequestId(), i % 2 == 0 ? SingleObjectEncoding.encode(r)
                     : utf8(JsonRecordWriter.write(r))));
         }
@@ -152,18 +123,5 @@ class CancelJobITCase {
                 producer.send(record).get();
             }
         }
-    }
-
-    /** Exactly {@code count} records of {@code topic}: reading goes on for a grace period to catch duplicates. */
-    private static <T extends SpecificRecord> List<T> read(String topic, int count, Class<T> type) throws Exception {
-        var reader = new SingleObjectReader<>(type, SchemaHistory.versions(type.getSimpleName()));
-        List<ConsumerRecord<byte[], byte[]>> records = KafkaIO.readUntil(kafka.bootstrapServers(), List.of(topic),
-                Duration.ofSeconds(120), r -> r.size() >= count, GRACE);
-        assertThat(records).as("records on %s", topic).hasSize(count);
-        List<T> out = new ArrayList<>();
-        for (var r : records) {
-            out.add(reader.read(r.value()));
-        }
-        return out;
     }
 }

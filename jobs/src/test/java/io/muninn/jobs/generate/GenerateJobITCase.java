@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.muninn.flink.RecurrentDepthGeneration;
 import io.muninn.jobs.KafkaIO;
-import io.muninn.jobs.local.LocalKafka;
 import io.muninn.schemas.Completion;
 import io.muninn.schemas.FinishReason;
-import io.muninn.schemas.Generation;
-import io.muninn.schemas.PromptInput;
 import io.muninn.schemas.PromptRequest;
 import io.muninn.schemas.RejectedRecord;
 import io.muninn.schemas.TokenEvent;
@@ -21,7 +18,6 @@ import io.muninn.schemas.codec.SchemaHistory;
 import io.muninn.schemas.codec.SingleObjectEncoding;
 import io.muninn.schemas.codec.SingleObjectReader;
 import io.muninn.schemas.validate.RequestValidator;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,14 +28,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * GenerateJob end to end against a real in-JVM Kafka broker and a MiniCluster: valid requests (Avro and JSON)
@@ -47,37 +38,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * job keeps running, every valid request completes exactly once, and a {@code read_committed} consumer sees each
  * request's tokens once, without gaps.
  */
-class GenerateJobITCase {
-    static final Path TINY = Path.of("../model/src/test/resources/golden/tiny-random").toAbsolutePath().normalize();
+class GenerateJobITCase extends GenerateJobFixture {
     private static final int VALID = 16;
-    /** How long to go on reading after the expected records: ten checkpoint intervals. */
-    private static final Duration GRACE = Duration.ofSeconds(3);
-
-    @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
-
-    private static LocalKafka kafka;
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        kafka = LocalKafka.start();
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
-    static PromptRequest request(String id, int maxNewTokens, Integer... tokens) {
-        return PromptRequest.newBuilder()
-                .setRequestId(id)
-                .setInput(PromptInput.newBuilder().setTokenIds(Arrays.asList(tokens)).build())
-                .setGeneration(Generation.newBuilder().setMaxNewTokens(maxNewTokens).setMaxSteps(16).build())
-                .build();
-    }
 
     @Test
     void badInputIsRejectedWithItsFieldWhileEveryValidRequestCompletesExactlyOnce() throws Exception {
@@ -310,23 +272,5 @@ class GenerateJobITCase {
                 return utf8(json.replaceFirst(edit[0], edit[1]));
             }
         }
-    }
-
-    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(String topic, int count, Class<T> type) {
-        var reader = new SingleObjectReader<>(type, SchemaHistory.versions(type.getSimpleName()));
-        // after the expected count, a grace read (a few checkpoints, and at least to the end offsets) would show
-        // duplicates beyond it; exactly-once means there are none
-        List<ConsumerRecord<byte[], byte[]>> records = KafkaIO.readUntil(kafka.bootstrapServers(), List.of(topic),
-                Duration.ofSeconds(120), r -> r.size() >= count, GRACE);
-        assertThat(records).hasSize(count);
-        List<T> out = new ArrayList<>();
-        for (var r : records) {
-            try {
-                out.add(reader.read(r.value()));
-            } catch (Exception e) {
-                throw new AssertionError("undecodable record on " + topic, e);
-            }
-        }
-        return out;
     }
 }

@@ -55,14 +55,7 @@ class LockstepReplayTest {
         e.replayLockstep(rebuilt, PROMPT, generated, exitSteps, POLICY);
         assertThat(rebuilt.length()).isEqualTo(PROMPT.length + REPLAYED);
 
-        int token = original.get(REPLAYED).id();
-        for (int i = REPLAYED + 1; i < original.size(); i++) {
-            StepEntry next = run(e, e.decode(rebuilt, token, POLICY));
-            assertThat(next.exitStep()).as("exit step of token %s", i).isEqualTo(original.get(i).exitStep());
-            assertClose(next.lastLogits(), original.get(i).logits());
-            token = GREEDY.sample(next.lastLogits(), 0, 0);
-            assertThat(token).isEqualTo(original.get(i).id());
-        }
+        assertContinuesAsTheOriginal(e, rebuilt, original);
     }
 
     /**
@@ -105,6 +98,11 @@ class LockstepReplayTest {
         assertThat(replay.nextSliceRows()).isZero();
         assertThatThrownBy(replay::runSlice).hasMessage("the replay is complete");
 
+        assertContinuesAsTheOriginal(e, rebuilt, original);
+    }
+
+    /** Decodes on from the rebuilt sequence: every token, its exit step and its logits are the original run's. */
+    private static void assertContinuesAsTheOriginal(RecurrentDepthEngine e, Sequence rebuilt, List<Token> original) {
         int token = original.get(REPLAYED).id();
         for (int i = REPLAYED + 1; i < original.size(); i++) {
             StepEntry next = run(e, e.decode(rebuilt, token, POLICY));
