@@ -184,11 +184,12 @@ class K8sManifestsTest {
         return m.group(1);
     }
 
-    /** Every option of {@code muninn generate} (GenerateCommand and its engine options), from their sources. */
+    /** Every option of {@code muninn generate} (GenerateCommand and its option groups), from their sources. */
     private static Set<String> generateOptions() throws IOException {
         Set<String> names = new HashSet<>();
         Path jobs = Path.of("../jobs/src/main/java/io/muninn/jobs");
-        for (Path p : List.of(jobs.resolve("generate/GenerateCommand.java"), jobs.resolve("EngineOptionsMixin.java"))) {
+        for (Path p : List.of(jobs.resolve("generate/GenerateCommand.java"), jobs.resolve("EngineOptionsMixin.java"),
+                jobs.resolve("KafkaOptions.java"), jobs.resolve("ClusterOptions.java"))) {
             Matcher m = Pattern.compile("names = \"(--[a-z-]+)\"").matcher(Files.readString(p));
             while (m.find()) {
                 names.add(m.group(1));
