@@ -18,7 +18,7 @@ final class DepthCalibration {
     /** @param stepsPerToken mean recurrence steps per token of the closed-loop run (no cap, no controller) */
     record Result(Slo slo, double baseRate, double stepsPerToken) {}
 
-    static Result calibrate(DepthMode plain, List<BenchRequest> requests, Map<String, String> o, long seed, PrintStream out) {
+    static Result calibrate(StepLevelMode plain, List<BenchRequest> requests, Map<String, String> o, long seed, PrintStream out) {
         // closed loop: the warm-up, and the capacity the load factors scale
         ServingRun closed = ServingBenchmark.serve(plain, requests, new long[requests.size()]);
         double stepsPerToken = plain.stepsPerToken();

@@ -103,7 +103,7 @@ public final class DepthControlBenchmark {
                 + "max %d steps, %s%n", model.getFileName(), n, batch, exit.criterion().threshold(), maxSteps,
                 exit.exitInPrefill() ? "exit in prefill" : "no exit in prefill");
 
-        DepthMode plain = new DepthMode("step-level", engine, batch, null);
+        StepLevelMode plain = new StepLevelMode("step-level", engine, batch, null);
         DepthCalibration.Result cal = DepthCalibration.calibrate(plain, requests, o, seed, out);
         LatencyTarget target = new LatencyTarget(Math.round(cal.slo().tpotMs() * 1e6), millisToNanos("--window-ms", o),
                 millisToNanos("--dwell-ms", o), Double.parseDouble(o.get("--restore-below")), Relaxation.MAX_STAGE);
@@ -111,7 +111,7 @@ public final class DepthControlBenchmark {
         out.printf(Locale.ROOT, "fixed caps tried: %s%s%n", Arrays.toString(caps), givenCaps != null ? ""
                 : String.format(Locale.ROOT, " (%s x the closed-loop run's %.2f steps per token, rounded up)",
                         Arrays.toString(CAP_FACTORS), cal.stepsPerToken()));
-        DepthMode controlled = new DepthMode("controller", engine, batch, target);
+        StepLevelMode controlled = new StepLevelMode("controller", engine, batch, target);
         out.printf(Locale.ROOT, "controller: TPOT target %.1f ms (the SLO's bound), window %s ms, dwell %s ms, restore below %s x target%n",
                 cal.slo().tpotMs(), o.get("--window-ms"), o.get("--dwell-ms"), o.get("--restore-below"));
 
@@ -125,7 +125,7 @@ public final class DepthControlBenchmark {
             List<Row> capRows = new ArrayList<>();
             List<CapMatch.Candidate> candidates = new ArrayList<>();
             for (int cap : caps) {
-                DepthMode fixed = new DepthMode("cap-" + cap, engine, batch, null);
+                StepLevelMode fixed = new StepLevelMode("cap-" + cap, engine, batch, null);
                 Row r = serve(fixed, capped(requests, cap), arrivals, rate, cal.slo(), answers, stops, out);
                 capRows.add(r);
                 candidates.add(new CapMatch.Candidate(cap, r.summary().tpotP99(), r.summary().requestsPerSecond()));
@@ -145,7 +145,7 @@ public final class DepthControlBenchmark {
         return results;
     }
 
-    static Row serve(DepthMode mode, List<BenchRequest> requests, long[] arrivals, double rate, Slo slo, List<int[]> answers,
+    static Row serve(StepLevelMode mode, List<BenchRequest> requests, long[] arrivals, double rate, Slo slo, List<int[]> answers,
             Set<Integer> stops, PrintStream out) {
         ServingRun run = new ServingRun(requests, arrivals);
         ServingMode.Work work = mode.serve(run);
