@@ -72,14 +72,21 @@ final class SharedEngine {
      */
     CompletableFuture<RowResult> submit(PromptRequest request) throws InterruptedException {
         CompletableFuture<RowResult> future = new CompletableFuture<>();
-        Throwable failed = failure;
-        if (failed != null || stopping) {
-            future.completeExceptionally(new IllegalStateException("the muninn engine of " + settings.modelPath()
-                    + " has stopped", failed));
-            return future;
+        Pending pending = new Pending(request, future);
+        while (!ended() && !inbox.offer(pending, 100, TimeUnit.MILLISECONDS)) {
+            // the inbox is full: wait for room, but not for an engine that has ended
         }
-        inbox.put(new Pending(request, future));
+        // an engine that ended drained its inbox once; a row put after that drain is failed here, not left waiting
+        if (ended()) { // a no-op for a row the engine already answered or failed
+            inbox.remove(pending);
+            future.completeExceptionally(new IllegalStateException("the muninn engine of " + settings.modelPath()
+                    + " has stopped", failure));
+        }
         return future;
+    }
+
+    private boolean ended() {
+        return failure != null || stopping;
     }
 
     void stop() {
@@ -107,6 +114,7 @@ final class SharedEngine {
         } catch (Throwable t) {
             failure = t;
             ready.completeExceptionally(t);
+            failWaiting(t);
             return;
         }
         ready.complete(null);
@@ -121,13 +129,18 @@ final class SharedEngine {
             LOG.error("The SQL engine of {} failed", settings.modelPath(), t);
         } finally {
             Throwable cause = failure != null ? failure : new IllegalStateException("the engine was closed");
-            List<Pending> left = new ArrayList<>();
-            inbox.drainTo(left);
-            left.forEach(p -> p.future.completeExceptionally(cause));
+            failWaiting(cause);
             live.values().forEach(f -> f.completeExceptionally(cause));
             live.clear();
             model.close(); // frees this thread's step arena and releases the weights
         }
+    }
+
+    /** Fails every row still in the inbox. */
+    private void failWaiting(Throwable cause) {
+        List<Pending> left = new ArrayList<>();
+        inbox.drainTo(left);
+        left.forEach(p -> p.future.completeExceptionally(cause));
     }
 
     private void loop() throws InterruptedException {
