@@ -55,17 +55,8 @@ public final class SharedByKey<K, V> {
             this.created = created;
         }
 
-        public K key() {
-            return key;
-        }
-
         public V value() {
             return slot.value;
-        }
-
-        /** Whether this hold's {@code acquire} created the value (false: it found one held). */
-        public boolean created() {
-            return created;
         }
 
         /** The holds on this value now, this one included until it is released. */
@@ -73,6 +64,11 @@ public final class SharedByKey<K, V> {
             synchronized (lock) {
                 return slot.users;
             }
+        }
+
+        /** Whether this hold's {@code acquire} created the value (false: it found one held). */
+        public boolean created() {
+            return created;
         }
 
         public boolean released() {

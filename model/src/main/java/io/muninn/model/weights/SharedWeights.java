@@ -107,13 +107,13 @@ public final class SharedWeights {
         /** The shared weights: read them, never write them. */
         public ModelWeights weights() {
             if (hold.released()) {
-                throw new IllegalStateException("the lease on " + hold.key().directory() + " was released");
+                throw new IllegalStateException("the lease on " + hold.value().key.directory() + " was released");
             }
             return weights;
         }
 
         public Key key() {
-            return hold.key();
+            return hold.value().key;
         }
 
         /** The native bytes of the copy ({@link ModelWeights#bytes()}), held once however many share it. */
@@ -219,8 +219,8 @@ public final class SharedWeights {
         }
         Entry entry = copies.release(hold);
         if (entry == null) {
-            LOG.info("Released a lease on the weights of {} on device {}: {} users left", hold.key().directory(),
-                    hold.key().device(), copies.usage(hold.key()).users());
+            LOG.info("Released a lease on the weights of {} on device {}: {} users left", hold.value().key.directory(),
+                    hold.value().key.device(), copies.usage(hold.value().key).users());
             return;
         }
         ModelWeights free = entry.weights.getNow(null);
