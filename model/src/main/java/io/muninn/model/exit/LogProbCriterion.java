@@ -1,5 +1,6 @@
 package io.muninn.model.exit;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -10,10 +11,10 @@ import java.util.Arrays;
 sealed interface LogProbCriterion extends LogitCriterion permits KlDivergenceExit, MinPKlExit {
 
     /**
-     * Writes this check's float64 log-probabilities of {@code logits} into {@code out[0..V)} ({@code out} may be
-     * longer, and may hold garbage on entry).
+     * Writes this check's float64 log-probabilities of the row {@code logits[from .. from+vocab)} into
+     * {@code out[0..vocab)} ({@code out} may be longer, and may hold garbage on entry).
      */
-    void logProbs(float[] logits, double[] out);
+    void logProbs(FloatBuffer logits, int from, int vocab, double[] out);
 
     @Override
     default void initialize(ExitMemory memory, int vocabSize) {
@@ -23,11 +24,10 @@ sealed interface LogProbCriterion extends LogitCriterion permits KlDivergenceExi
     }
 
     @Override
-    default double check(ExitMemory memory, float[] logits) {
-        int vocab = logits.length;
+    default double check(ExitMemory memory, FloatBuffer logits, int from, int vocab) {
         double[] previous = Checks.remembered(name(), "previousLogProbs", memory.getPreviousLogProbs(), vocab);
         double[] current = Logits.scratch(vocab);
-        logProbs(logits, current);
+        logProbs(logits, from, vocab, current);
         double kl = 0;
         for (int v = 0; v < vocab; v++) {
             kl += Logits.klTerm(previous[v], current[v]);

@@ -1,5 +1,7 @@
 package io.muninn.model.exit;
 
+import java.nio.FloatBuffer;
+
 /**
  * {@code minp-kl}: {@link KlDivergenceExit kl} between min-p filtered distributions. With {@code p} the float64
  * softmax of the logits, every {@code p_v < 0.1 · max p} is replaced by {@code 1/V}, the result is renormalised by
@@ -23,12 +25,16 @@ public record MinPKlExit(double threshold) implements LogProbCriterion {
         return NAME;
     }
 
+    @Override
+    public ExitCriterion loosened(double factor) {
+        return new MinPKlExit(Checks.loosened(threshold, factor));
+    }
+
     /** The min-p filtered, renormalised log-probabilities (see the class comment). */
     @Override
-    public void logProbs(float[] logits, double[] out) {
-        int vocab = logits.length;
-        double max = Logits.max(logits);
-        double sum = Logits.shiftedExp(logits, max, out);
+    public void logProbs(FloatBuffer logits, int from, int vocab, double[] out) {
+        double max = Logits.max(logits, from, vocab);
+        double sum = Logits.shiftedExp(logits, from, vocab, max, out);
         // exp(0) = 1 at the argmax, so the largest probability is exactly 1 / sum
         double floor = MIN_P * (1.0 / sum);
         double uniform = 1.0 / vocab;
