@@ -51,16 +51,16 @@ public record ArgmaxStabilityExit(int stableChecks) implements LogitCriterion {
 
     @Override
     public void initialize(ExitMemory memory, int vocabSize) {
-        memory.setPreviousArgmax(-1);
-        memory.setStableCount(0);
+        memory.previousArgmax = -1;
+        memory.stableCount = 0;
     }
 
     @Override
     public double check(ExitMemory memory, FloatBuffer logits, int from, int vocab) {
         int argmax = Logits.argmax(logits, from, vocab);
-        int stable = argmax == memory.getPreviousArgmax() ? memory.getStableCount() + 1 : 0;
-        memory.setPreviousArgmax(argmax);
-        memory.setStableCount(stable);
+        int stable = argmax == memory.previousArgmax ? memory.stableCount + 1 : 0;
+        memory.previousArgmax = argmax;
+        memory.stableCount = stable;
         return stable;
     }
 

@@ -19,14 +19,14 @@ final class BatchedKl {
         ExitMemory memory = new ExitMemory();
         double[] probs = new double[Checks.vocabSize(KlDivergenceExit.NAME, vocabSize)];
         Arrays.fill(probs, 1.0 / vocabSize);
-        memory.previousProbs(probs);
-        memory.setPreviousScalar(-StrictMath.log(1.0 / vocabSize));
+        memory.previousProbs = probs;
+        memory.previousScalar = -StrictMath.log(1.0 / vocabSize);
         return memory;
     }
 
     /** The value for the row {@code x[from .. from+vocab)}; moves the memory (from {@link #start}) to this check. */
     static double check(ExitMemory memory, FloatBuffer x, int from, int vocab) {
-        double[] p = memory.previousProbs();
+        double[] p = memory.previousProbs;
         if (p == null || p.length != vocab) {
             throw new IllegalStateException("a batched kl check needs a memory from KlDivergenceExit.startBatched for "
                     + vocab + " logits");
@@ -54,8 +54,8 @@ final class BatchedKl {
             p[v] = q;
             currentDot += q * x.get(from + v);
         }
-        double kl = logSumExp - previousDot - memory.getPreviousScalar();
-        memory.setPreviousScalar(logSumExp - currentDot); // this check's entropy
+        double kl = logSumExp - previousDot - memory.previousScalar;
+        memory.previousScalar = logSumExp - currentDot; // this check's entropy
         return kl;
     }
 }

@@ -44,11 +44,6 @@ final class Checks {
         return (int) size;
     }
 
-    /** {@code threshold} multiplied by {@code factor}, staying finite, as a threshold must. */
-    static double loosened(double threshold, double factor) {
-        return Math.min(threshold * factor, Double.MAX_VALUE);
-    }
-
     /** Checks that the memory was started by a criterion of this kind for the same shape. */
     static double[] remembered(String criterion, String field, double[] previous, int expectedLength) {
         checkRemembered(criterion, field, previous == null ? -1 : previous.length, expectedLength);

@@ -9,31 +9,19 @@ import java.nio.FloatBuffer;
  * compares with the uniform distribution, so it does not exit for any peaked distribution. Exits when the value is
  * below the threshold; the paper's threshold is 5e-4. Checked in batches, it runs {@link BatchedKl}'s form of the
  * same value (one exp per logit instead of two).
- *
- * @param threshold a finite number > 0
  */
-public record KlDivergenceExit(double threshold) implements LogProbCriterion {
+public final class KlDivergenceExit extends BelowThreshold implements LogProbCriterion {
     public static final String NAME = "kl";
     public static final double DEFAULT_THRESHOLD = 5e-4;
 
-    public KlDivergenceExit {
-        Checks.positiveFiniteThreshold(NAME, threshold);
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public ExitCriterion loosened(double factor) {
-        return new KlDivergenceExit(Checks.loosened(threshold, factor));
+    /** @param threshold a finite number > 0 */
+    public KlDivergenceExit(double threshold) {
+        super(NAME, threshold, KlDivergenceExit::new);
     }
 
     /** {@code log_softmax} in float64: {@code (x_v − max) − log Σ exp(x − max)}. */
     @Override
-    public void logProbs(FloatBuffer logits, int from, int vocab, double[] out) {
-        double max = Logits.max(logits, from, vocab);
+    public void logProbs(FloatBuffer logits, int from, int vocab, double max, double[] out) {
         double logSum = Logits.logSumShiftedExp(logits, from, vocab, max);
         for (int v = 0; v < vocab; v++) {
             out[v] = (logits.get(from + v) - max) - logSum;

@@ -44,7 +44,7 @@ sealed interface LatentCriterion extends ExitCriterion permits LatentDiffExit, C
     default ExitMemory start(float[] initialLatents, int rows, int hidden, int vocabSize) {
         int size = Checks.latents(name(), "initial latents", initialLatents, rows, hidden);
         ExitMemory memory = new ExitMemory();
-        memory.setPreviousLatents(Arrays.copyOf(initialLatents, size));
+        memory.previousLatents = Arrays.copyOf(initialLatents, size);
         return memory;
     }
 
@@ -57,7 +57,7 @@ sealed interface LatentCriterion extends ExitCriterion permits LatentDiffExit, C
     @Override
     default double evaluate(ExitMemory memory, float[] lastRowLogits, float[] latents, int rows, int hidden) {
         int size = Checks.latents(name(), "latents", latents, rows, hidden);
-        float[] previous = Checks.remembered(name(), "previousLatents", memory.getPreviousLatents(), size);
+        float[] previous = Checks.remembered(name(), "previousLatents", memory.previousLatents, size);
         double value = value(FloatBuffer.wrap(latents), FloatBuffer.wrap(previous), rows, hidden);
         System.arraycopy(latents, 0, previous, 0, size);
         memory.recordCheck(value);
