@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * The end of a step for the entries that exit or check logits: coda and head over all of them at once, the logit
- * checks batched where the logits lie ({@link StepLogits#check}), and, for the entries that exit, their logits (when wanted) and exit latent to the heap and their
- * backend memory freed.
+ * checks batched where the logits lie ({@link StepLogits#check}), and, for the entries that exit, their logits (when
+ * wanted) and exit latent to the heap and their backend memory freed.
  */
 final class ExitTail {
     private final StepModel model;

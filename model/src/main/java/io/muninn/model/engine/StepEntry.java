@@ -28,7 +28,7 @@ public final class StepEntry {
     Phase phase = Phase.NEW;
     LatentRows injected; // e · A_eᵀ (rows, H), in the backend's memory until the entry exits
     LatentRows state; // raw latent s (rows, H), in the backend's memory until the entry exits
-    LatentRows checkedState; // s at the previous latent check (s0 first), for latent criteria only; likewise
+    LatentRows checkedState; // raw s at the previous latent check (s0 first), latent criteria only; freed likewise
     int iterations;
     ExitMemory memory;
     double criterionValue = Double.NaN;
