@@ -62,6 +62,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 sys.path.insert(0, HERE)
+import huginn_format  # noqa: E402
 import huginn_reference as ref  # noqa: E402
 import muninn_rng  # noqa: E402
 
@@ -79,42 +80,10 @@ def intermediate_size(hidden: int) -> int:
 def config_json(hidden: int, vocab: int = VOCAB) -> dict:
     if hidden % 64 != 0:
         raise ValueError(f"hidden must be a multiple of 64 (head dim 64) but was {hidden}")
-    P, R, C = LAYOUT
-    heads = hidden // 64
-    return {
-        "architectures": ["RavenForCausalLM"],
-        "model_type": "huginn_raven",
-        "n_embd": hidden,
-        "n_heads": heads,
-        "num_key_value_heads": heads,
-        "head_dim": 64,
-        "n_layers": P + R + C,
-        "n_layers_in_prelude": P,
-        "n_layers_in_recurrent_block": R,
-        "n_layers_in_coda": C,
-        "intermediate_size": intermediate_size(hidden),
-        "vocab_size": vocab,
-        "padded_vocab_size": vocab,
-        "block_size": BLOCK_SIZE,
-        "tie_embeddings": False,
-        "tie_word_embeddings": False,
-        "bias": False,
-        "qk_bias": True,
-        "norm_class_name": "RMSNorm_llama",
-        "norm_eps": 1e-6,
-        "mlp_class_name": "GatedMLP",
-        "nonlin_name": "SiLU",
-        "block_class_name": "SandwichBlock",
-        "rope_base": 50000.0,
-        "injection_type": "linear",
-        "state_init": "like-init",
-        "mean_recurrence": MEAN_RECURRENCE,
-        "init_values": {"std": math.sqrt(2.0 / (5 * hidden)), "embed_scale": math.sqrt(hidden)},
-        "bos_token_id": 0,
-        "eos_token_id": [1],
-        "pad_token_id": 2,
-        "torch_dtype": "float32",
-    }
+    return huginn_format.config_json(
+        n_embd=hidden, n_heads=hidden // 64, layout=LAYOUT, intermediate_size=intermediate_size(hidden),
+        vocab_size=vocab, block_size=BLOCK_SIZE, tied=False, qk_bias=True, norm_eps=1e-6, rope_base=50000.0,
+        mean_recurrence=MEAN_RECURRENCE, bos_token_id=0, eos_token_id=[1], pad_token_id=2)
 
 
 def tensor_shapes(cfg: dict) -> dict:
@@ -172,16 +141,8 @@ def write_checkpoint(out: str, hidden: int = 1024, seed: int = 20261123, vocab: 
         json.dump(cfg, f, indent=2)
         f.write("\n")
     shapes = tensor_shapes(cfg)
-    header, offset = {"__metadata__": {"format": "pt"}}, 0
-    for name, shape in shapes.items():
-        size = 4 * int(np.prod(shape))
-        header[name] = {"dtype": "F32", "shape": list(shape), "data_offsets": [offset, offset + size]}
-        offset += size
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * ((8 - len(text) % 8) % 8)
     with open(os.path.join(out, "model.safetensors"), "wb") as f:
-        f.write(len(text).to_bytes(8, "little"))
-        f.write(text)
+        f.write(huginn_format.safetensors_header(shapes, {"format": "pt"}))
         for name, shape in shapes.items():
             f.write(_tensor(name, shape, cfg, seed, coupling, spread).astype("<f4").tobytes())
     meta = {"format": CHECKPOINT_FORMAT, "hidden": hidden, "vocab": vocab, "seed": seed, "coupling": coupling,
@@ -212,67 +173,8 @@ def load_float32(model_dir: str) -> "BatchedHuginnModel":
     return BatchedHuginnModel(config, weights, torch.float32)
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Initial state, vectorised (muninn_rng, bit for bit)
-# ---------------------------------------------------------------------------------------------------------------
-
-_U = np.uint64
-
-
-def _mix64(z: np.ndarray) -> np.ndarray:
-    z = (z ^ (z >> _U(30))) * _U(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> _U(27))) * _U(0x94D049BB133111EB)
-    return z ^ (z >> _U(31))
-
-
-def _ndtri(p: np.ndarray) -> np.ndarray:
-    """muninn_rng.ndtri element-wise, the same operations in the same order (float64)."""
-    q = p - 0.5
-    central = np.abs(q) <= 0.425
-    r = 0.180625 - q * q
-    num = (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r + 67265.770927008700853) * r
-               + 45921.953931549871457) * r + 13731.693765509461125) * r + 1971.5909503065514427) * r
-             + 133.14166789178437745) * r + 3.387132872796366608)
-    den = (((((((r * 5226.495278852545925 + 28729.085735721942674) * r + 39307.89580009271061) * r
-               + 21213.794301586595867) * r + 5394.1960214247511077) * r + 687.1870074920579083) * r
-             + 42.313330701600911252) * r + 1.0)
-    mid = q * num / den
-    t = np.where(q < 0, p, 1.0 - p)
-    t = np.sqrt(-np.log(t))
-    near = t <= 5.0
-    a = t - 1.6
-    num1 = (((((((a * 7.7454501427834140764e-4 + 0.0227238449892691845833) * a + 0.24178072517745061177) * a
-                + 1.27045825245236838258) * a + 3.64784832476320460504) * a + 5.7694972214606914055) * a
-              + 4.6303378461565452959) * a + 1.42343711074968357734)
-    den1 = (((((((a * 1.05075007164441684324e-9 + 5.475938084995344946e-4) * a + 0.0151986665636164571966) * a
-                + 0.14810397642748007459) * a + 0.68976733498510000455) * a + 1.6763848301838038494) * a
-              + 2.05319162663775882187) * a + 1.0)
-    b = t - 5.0
-    num2 = (((((((b * 2.01033439929228813265e-7 + 2.71155556874348757815e-5) * b + 0.0012426609473880784386) * b
-                + 0.026532189526576123093) * b + 0.29656057182850489123) * b + 1.7848265399172913358) * b
-              + 5.4637849111641143699) * b + 6.6579046435011037772)
-    den2 = (((((((b * 2.04426310338993978564e-15 + 1.4215117583164458887e-7) * b + 1.8463183175100546818e-5) * b
-                + 7.868691311456132591e-4) * b + 0.0148753612908506148525) * b + 0.13692988092273580531) * b
-              + 0.59983220655588793769) * b + 1.0)
-    val = np.where(near, num1 / den1, num2 / den2)
-    return np.where(central, mid, np.where(q < 0, -val, val))
-
-
-def initial_states(seeds, positions, hidden: int, init_std: float, init_scale: float,
-                   embed_scale: float) -> np.ndarray:
-    """s0 rows for every (seed, position): (len(seeds), len(positions), hidden) float32, as initial_state_row."""
-    if init_scale == 0.0:
-        return np.zeros((len(seeds), len(positions), hidden), dtype=np.float32)
-    mask = (1 << 64) - 1
-    h0 = np.array([muninn_rng.mix64((s & mask) ^ ((muninn_rng.STREAM_STATE * muninn_rng.GOLDEN) & mask))
-                   for s in seeds], dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        h1 = _mix64(h0[:, None] + np.asarray(positions, dtype=np.uint64)[None, :])
-        h2 = _mix64(h1[:, :, None] + np.arange(hidden, dtype=np.uint64)[None, None, :])
-    u = ((h2 >> _U(11)).astype(np.float64) + 0.5) * (2.0 ** -53)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = _ndtri(muninn_rng.PHI_LO + u * (muninn_rng.PHI_HI - muninn_rng.PHI_LO))
-    return ((z * (init_std * init_scale)) * embed_scale).astype(np.float32)
+# The initial state, vectorised bit for bit with muninn_rng.initial_state_row: s0 rows for every (seed, position).
+initial_states = muninn_rng.initial_states
 
 
 # ---------------------------------------------------------------------------------------------------------------

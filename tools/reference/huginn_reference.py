@@ -5,7 +5,7 @@ authors' code. It exists to produce golden fixtures for Muninn's Java engine, so
 exact, documented semantics over speed: one sequence, no batching, every tensor in float64.
 
 Layout of this file, top-down:
-    Config, load_model_dir, safetensors I/O      checkpoint
+    Config, load_model_dir                       checkpoint (safetensors I/O in huginn_format)
     KVCache                                      HuginnDynamicCache slots and lookup strategies
     HuginnModel                                  the forward pass: prelude, s0, core, coda, head
     ExitCriterion and its subclasses             exit criteria (contract "Exit criteria")
@@ -15,13 +15,13 @@ Layout of this file, top-down:
 import json
 import math
 import os
-import struct
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 
 import muninn_rng
+from huginn_format import read_safetensors, write_safetensors  # noqa: F401 (callers use ref.*)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Checkpoint
@@ -91,49 +91,6 @@ class Config:
             eos_token_ids=eos,
             pad_token_id=int(d["pad_token_id"]),
         )
-
-
-_ST_DTYPES = {"F32": (torch.float32, 4), "F64": (torch.float64, 8), "F16": (torch.float16, 2),
-              "BF16": (torch.bfloat16, 2)}
-
-
-def read_safetensors(path: str) -> Dict[str, torch.Tensor]:
-    """Reads a safetensors file (u64 LE header length, JSON header, raw little-endian data) without the library."""
-    with open(path, "rb") as f:
-        blob = f.read()
-    (n,) = struct.unpack("<Q", blob[:8])
-    header = json.loads(blob[8:8 + n].decode("utf-8"))
-    data = blob[8 + n:]
-    out = {}
-    for name, meta in header.items():
-        if name == "__metadata__":
-            continue
-        dtype, width = _ST_DTYPES[meta["dtype"]]
-        start, end = meta["data_offsets"]
-        raw = bytearray(data[start:end])
-        count = (end - start) // width
-        t = torch.frombuffer(raw, dtype=dtype, count=count) if count else torch.empty(0, dtype=dtype)
-        out[name] = t.reshape(meta["shape"]).clone()
-    return out
-
-
-def write_safetensors(path: str, tensors: Dict[str, torch.Tensor], metadata: Optional[Dict[str, str]] = None):
-    """Writes float32 tensors as a safetensors file, in the given key order (deterministic bytes)."""
-    header, chunks, offset = {}, [], 0
-    if metadata:
-        header["__metadata__"] = dict(metadata)
-    for name, t in tensors.items():
-        raw = t.detach().to(torch.float32).contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
-        chunks.append(raw)
-        offset += len(raw)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for raw in chunks:
-            f.write(raw)
 
 
 def load_model_dir(model_dir: str, dtype=torch.float64) -> "HuginnModel":
@@ -474,31 +431,39 @@ class EntropyDiffCriterion(ExitCriterion):
         return value, value < self.threshold
 
 
-class LatentDiffCriterion(ExitCriterion):
-    name = "latent-diff"
-
-    def init(self, s0, vocab_size):
-        self.prev = s0.to(torch.float64)
-
-    def check(self, s, logits):
-        s = s.to(torch.float64)  # float64 arithmetic whatever the engine's dtype
-        value = float(((s - self.prev).norm(dim=-1) / s.norm(dim=-1)).mean())
-        self.prev = s
-        return value, value < self.threshold
-
-
-class CosineCriterion(ExitCriterion):
-    name = "cosine"
+class LatentCriterion(ExitCriterion):
+    """A criterion on successive states: distance(s, previous s) < threshold, in float64 whatever the engine's
+    dtype; the first previous is s0."""
 
     def init(self, s0, vocab_size):
         self.prev = s0.to(torch.float64)
 
     def check(self, s, logits):
         s = s.to(torch.float64)
-        denom = torch.clamp(s.norm(dim=-1) * self.prev.norm(dim=-1), min=1e-8)
-        value = 1.0 - float(((s * self.prev).sum(-1) / denom).mean())
+        value = self.distance(s, self.prev)
         self.prev = s
         return value, value < self.threshold
+
+    @staticmethod
+    def distance(s: torch.Tensor, prev: torch.Tensor) -> float:
+        raise NotImplementedError
+
+
+class LatentDiffCriterion(LatentCriterion):
+    name = "latent-diff"
+
+    @staticmethod
+    def distance(s, prev):
+        return float(((s - prev).norm(dim=-1) / s.norm(dim=-1)).mean())
+
+
+class CosineCriterion(LatentCriterion):
+    name = "cosine"
+
+    @staticmethod
+    def distance(s, prev):
+        denom = torch.clamp(s.norm(dim=-1) * prev.norm(dim=-1), min=1e-8)
+        return 1.0 - float(((s * prev).sum(-1) / denom).mean())
 
 
 class ArgmaxStabilityCriterion(ExitCriterion):

@@ -16,13 +16,14 @@ import json
 import math
 import os
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import List, Optional, Sequence
 
 import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import huginn_format  # noqa: E402
 import huginn_reference as ref  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -58,42 +59,12 @@ class ModelSpec:
     lnf_scale: float  # mean of ln_f weights: sharpens the logits
 
     def config_json(self) -> dict:
-        P, R, C = self.layout
         v = self.vocab
-        return {
-            "architectures": ["RavenForCausalLM"],
-            "model_type": "huginn_raven",
-            "n_embd": self.n_embd,
-            "n_heads": self.n_heads,
-            "num_key_value_heads": self.n_heads,
-            "head_dim": self.n_embd // self.n_heads,
-            "n_layers": P + R + C,
-            "n_layers_in_prelude": P,
-            "n_layers_in_recurrent_block": R,
-            "n_layers_in_coda": C,
-            "intermediate_size": self.intermediate,
-            "vocab_size": v,
-            "padded_vocab_size": v,
-            "block_size": self.block_size,
-            "tie_embeddings": self.tied,
-            "tie_word_embeddings": self.tied,
-            "bias": False,
-            "qk_bias": self.qk_bias,
-            "norm_class_name": "RMSNorm_llama",
-            "norm_eps": 1e-6,
-            "mlp_class_name": "GatedMLP",
-            "nonlin_name": "SiLU",
-            "block_class_name": "SandwichBlock",
-            "rope_base": self.rope_base,
-            "injection_type": "linear",
-            "state_init": "like-init",
-            "mean_recurrence": 32,
-            "init_values": {"std": math.sqrt(2.0 / (5 * self.n_embd)), "embed_scale": math.sqrt(self.n_embd)},
-            "bos_token_id": v - 6,
-            "eos_token_id": [v - 5, v - 2],
-            "pad_token_id": v - 1,
-            "torch_dtype": "float32",
-        }
+        return huginn_format.config_json(
+            n_embd=self.n_embd, n_heads=self.n_heads, layout=self.layout, intermediate_size=self.intermediate,
+            vocab_size=v, block_size=self.block_size, tied=self.tied, qk_bias=self.qk_bias, norm_eps=1e-6,
+            rope_base=self.rope_base, mean_recurrence=32, bos_token_id=v - 6, eos_token_id=[v - 5, v - 2],
+            pad_token_id=v - 1)
 
     def weights(self, config: ref.Config) -> dict:
         """Gaussian weights from numpy's legacy generator (a stream fixed forever), stored in name order."""
@@ -212,19 +183,13 @@ SEEDS = [1234, 7, 42, 99, 2024, 31337, 5, 77]
 
 
 @dataclass
-class Scenario:
-    name: str
-    model: str
-    prompt: List[int]
-    criterion: str
+class Scenario(ref.GenerationRequest):
+    """A generation request whose threshold and seed make_golden searches for (candidates), with its name, model
+    and what judging it needs; the defaults differ from GenerationRequest's where noted."""
+    name: str = field(kw_only=True)
+    model: str = field(kw_only=True)
     kv_strategy: str = "latest-m4"
-    min_steps: int = 0
-    max_steps: int = 32
-    check_every: int = 1
-    exit_in_prefill: bool = False
-    init_scale: float = 0.0
     sampler: ref.SamplerParams = GREEDY
-    warm_start: bool = False
     max_new_tokens: int = 10
     stop_after: Optional[int] = None  # derive a stop id: the token generated at this index
     thresholds: Optional[list] = None  # overrides THRESHOLDS[criterion]
@@ -239,11 +204,9 @@ class Scenario:
                 yield thr, seed
 
     def request(self, thr, seed, stop_ids=()) -> ref.GenerationRequest:
-        return ref.GenerationRequest(
-            prompt=list(self.prompt), criterion=self.criterion, threshold=thr, kv_strategy=self.kv_strategy,
-            min_steps=self.min_steps, max_steps=self.max_steps, check_every=self.check_every,
-            exit_in_prefill=self.exit_in_prefill, init_scale=self.init_scale, seed=seed, sampler=self.sampler,
-            warm_start=self.warm_start, max_new_tokens=self.max_new_tokens, stop_token_ids=tuple(stop_ids))
+        fields_of_request = {f.name: getattr(self, f.name) for f in fields(ref.GenerationRequest)}
+        return ref.GenerationRequest(**dict(fields_of_request, prompt=list(self.prompt), threshold=thr, seed=seed,
+                                            stop_token_ids=tuple(stop_ids)))
 
 
 P1 = [90, 12, 45, 7, 33]  # tiny-random (V=96), starts with bos 90
@@ -253,62 +216,66 @@ U2 = [74, 40, 2, 66, 23, 58, 14]
 
 SCENARIOS = [
     # every criterion (tiny-random, greedy, s0 = 0 unless noted)
-    Scenario("kl-full", "tiny-random", P1, "kl", kv_strategy="full"),
-    Scenario("kl-latest-m4", "tiny-random", P1, "kl", require_kv_effect=True),
-    Scenario("minp-kl-latest-m4", "tiny-random", P2, "minp-kl"),
-    Scenario("entropy-diff-skip", "tiny-random", P2, "entropy-diff", kv_strategy="skip"),
-    Scenario("latent-diff-latest-m4-init1", "tiny-random", P1, "latent-diff", init_scale=1.0),
-    Scenario("cosine-always-last-m4", "tiny-random", P2, "cosine", kv_strategy="always-last-m4", require_kv_effect=True),
-    Scenario("argmax-stability-latest-m4", "tiny-random", P1, "argmax-stability"),
-    Scenario("none-fixed-8", "tiny-random", P1, "none", kv_strategy="full", max_steps=8,
+    Scenario(P1, "kl", name="kl-full", model="tiny-random", kv_strategy="full"),
+    Scenario(P1, "kl", name="kl-latest-m4", model="tiny-random", require_kv_effect=True),
+    Scenario(P2, "minp-kl", name="minp-kl-latest-m4", model="tiny-random"),
+    Scenario(P2, "entropy-diff", name="entropy-diff-skip", model="tiny-random", kv_strategy="skip"),
+    Scenario(P1, "latent-diff", name="latent-diff-latest-m4-init1", model="tiny-random", init_scale=1.0),
+    Scenario(P2, "cosine", name="cosine-always-last-m4", model="tiny-random", kv_strategy="always-last-m4",
+             require_kv_effect=True),
+    Scenario(P1, "argmax-stability", name="argmax-stability-latest-m4", model="tiny-random"),
+    Scenario(P1, "none", name="none-fixed-8", model="tiny-random", kv_strategy="full", max_steps=8,
              note="criterion none: every token runs max_steps"),
-    Scenario("none-fixed-32-init1", "tiny-random", P2, "none", kv_strategy="latest-m4", init_scale=1.0,
+    Scenario(P2, "none", name="none-fixed-32-init1", model="tiny-random", kv_strategy="latest-m4", init_scale=1.0,
              max_new_tokens=6),
     # KV strategies: compression (storage) and combinations
-    Scenario("kl-latest-m4-compress-s16", "tiny-random", P2, "kl", kv_strategy="latest-m4-compress-s16"),
-    Scenario("kl-latest-m4-compress-s32", "tiny-random", P1, "kl", kv_strategy="latest-m4-compress-s32",
+    Scenario(P2, "kl", name="kl-latest-m4-compress-s16", model="tiny-random", kv_strategy="latest-m4-compress-s16"),
+    Scenario(P1, "kl", name="kl-latest-m4-compress-s32", model="tiny-random", kv_strategy="latest-m4-compress-s32",
              thresholds=[1e-3, 2e-3, 5e-4, 5e-3], require_kv_effect=True,
              note="exits on both sides of 8 iterations leave holes in the 32 shared slots, so the lookup matters"),
-    Scenario("latent-diff-compress-s4", "tiny-random", P1, "latent-diff", kv_strategy="compress-s4"),
-    Scenario("kl-compress-s16", "tiny-random", P1, "kl", kv_strategy="compress-s16"),
-    Scenario("entropy-diff-compress-r4", "tiny-random", P2, "entropy-diff", kv_strategy="compress-r4"),
-    Scenario("kl-latest-m4-compress-anchor", "tiny-random", P1, "kl", kv_strategy="latest-m4-compress-anchor",
+    Scenario(P1, "latent-diff", name="latent-diff-compress-s4", model="tiny-random", kv_strategy="compress-s4"),
+    Scenario(P1, "kl", name="kl-compress-s16", model="tiny-random", kv_strategy="compress-s16"),
+    Scenario(P2, "entropy-diff", name="entropy-diff-compress-r4", model="tiny-random", kv_strategy="compress-r4"),
+    Scenario(P1, "kl", name="kl-latest-m4-compress-anchor", model="tiny-random",
+             kv_strategy="latest-m4-compress-anchor",
              thresholds=[1e-3, 2e-3, 5e-4, 1e-4, 5e-5], require_kv_effect=True,
              note="exits on both sides of the 8 anchored iterations, so the shared slots have holes"),
-    Scenario("latent-diff-compress-anchor", "tiny-random", P2, "latent-diff", kv_strategy="compress-anchor",
+    Scenario(P2, "latent-diff", name="latent-diff-compress-anchor", model="tiny-random", kv_strategy="compress-anchor",
              thresholds=[3e-3, 1e-3, 5e-3, 3e-4, 1e-2]),
-    Scenario("kl-skip-init1", "tiny-random", P2, "kl", kv_strategy="skip", init_scale=1.0),
+    Scenario(P2, "kl", name="kl-skip-init1", model="tiny-random", kv_strategy="skip", init_scale=1.0),
     # samplers and warm start
-    Scenario("kl-latest-m4-sample-full", "tiny-random", P1, "kl", init_scale=1.0, sampler=FULL_SAMPLER,
+    Scenario(P1, "kl", name="kl-latest-m4-sample-full", model="tiny-random", init_scale=1.0, sampler=FULL_SAMPLER,
              max_new_tokens=12),
-    Scenario("entropy-diff-full-sample-temp", "tiny-random", P2, "entropy-diff", kv_strategy="full",
+    Scenario(P2, "entropy-diff", name="entropy-diff-full-sample-temp", model="tiny-random", kv_strategy="full",
              sampler=WARM_SAMPLER),
-    Scenario("latent-diff-warm-start", "tiny-random", P1, "latent-diff", warm_start=True, init_scale=1.0),
-    Scenario("kl-warm-start-sample", "tiny-random", P2, "kl", warm_start=True, sampler=WARM_SAMPLER, init_scale=1.0),
-    # exit rule options
-    Scenario("kl-exit-in-prefill", "tiny-random", P2, "kl", exit_in_prefill=True),
-    Scenario("latent-diff-exit-in-prefill-init1", "tiny-random", P1, "latent-diff", exit_in_prefill=True,
+    Scenario(P1, "latent-diff", name="latent-diff-warm-start", model="tiny-random", warm_start=True, init_scale=1.0),
+    Scenario(P2, "kl", name="kl-warm-start-sample", model="tiny-random", warm_start=True, sampler=WARM_SAMPLER,
              init_scale=1.0),
-    Scenario("kl-min3-every2", "tiny-random", P1, "kl", min_steps=3, check_every=2, max_steps=20),
-    Scenario("argmax-min2-every2-max15", "tiny-random", P2, "argmax-stability", min_steps=2, check_every=2,
+    # exit rule options
+    Scenario(P2, "kl", name="kl-exit-in-prefill", model="tiny-random", exit_in_prefill=True),
+    Scenario(P1, "latent-diff", name="latent-diff-exit-in-prefill-init1", model="tiny-random", exit_in_prefill=True,
+             init_scale=1.0),
+    Scenario(P1, "kl", name="kl-min3-every2", model="tiny-random", min_steps=3, check_every=2, max_steps=20),
+    Scenario(P2, "argmax-stability", name="argmax-min2-every2-max15", model="tiny-random", min_steps=2, check_every=2,
              max_steps=15, note="max_steps 15 with checks at 3,5,..,15; a forced exit uses the last state"),
-    Scenario("cosine-every3-max16", "tiny-random", P1, "cosine", check_every=3, max_steps=16, kv_strategy="full",
+    Scenario(P1, "cosine", name="cosine-every3-max16", model="tiny-random", check_every=3, max_steps=16,
+             kv_strategy="full",
              note="check_every 3 and max_steps 16: the last step (16) is checked, 15 would not be"),
-    Scenario("kl-stop-token", "tiny-random", P2, "kl", stop_after=4, max_new_tokens=12,
+    Scenario(P2, "kl", name="kl-stop-token", model="tiny-random", stop_after=4, max_new_tokens=12,
              note="stop_token_ids holds the token generated 5th: it is emitted and generation ends"),
     # the other layout: P=1, R=3, C=1, untied head, no qk_bias ('-m4' = same core layer = modulo R)
-    Scenario("untied-kl-latest-m4", "tiny-random-untied", U1, "kl", require_kv_effect=True),
-    Scenario("untied-kl-full", "tiny-random-untied", U1, "kl", kv_strategy="full"),
-    Scenario("untied-latent-diff-always-last-m4", "tiny-random-untied", U2, "latent-diff",
+    Scenario(U1, "kl", name="untied-kl-latest-m4", model="tiny-random-untied", require_kv_effect=True),
+    Scenario(U1, "kl", name="untied-kl-full", model="tiny-random-untied", kv_strategy="full"),
+    Scenario(U2, "latent-diff", name="untied-latent-diff-always-last-m4", model="tiny-random-untied",
              kv_strategy="always-last-m4", init_scale=1.0),
-    Scenario("untied-entropy-latest-m4-compress-s6", "tiny-random-untied", U2, "entropy-diff",
+    Scenario(U2, "entropy-diff", name="untied-entropy-latest-m4-compress-s6", model="tiny-random-untied",
              kv_strategy="latest-m4-compress-s6"),
-    Scenario("untied-kl-latest-m4-compress-anchor", "tiny-random-untied", U1, "kl",
+    Scenario(U1, "kl", name="untied-kl-latest-m4-compress-anchor", model="tiny-random-untied",
              kv_strategy="latest-m4-compress-anchor", thresholds=[5e-5, 2e-5, 1e-5, 1e-4, 5e-6]),
-    Scenario("untied-cosine-compress-r3", "tiny-random-untied", U1, "cosine", kv_strategy="compress-r3"),
-    Scenario("untied-minp-kl-skip-sample", "tiny-random-untied", U2, "minp-kl", kv_strategy="skip",
+    Scenario(U1, "cosine", name="untied-cosine-compress-r3", model="tiny-random-untied", kv_strategy="compress-r3"),
+    Scenario(U2, "minp-kl", name="untied-minp-kl-skip-sample", model="tiny-random-untied", kv_strategy="skip",
              sampler=FULL_SAMPLER, init_scale=1.0),
-    Scenario("untied-argmax-warm-start", "tiny-random-untied", U1, "argmax-stability", warm_start=True,
+    Scenario(U1, "argmax-stability", name="untied-argmax-warm-start", model="tiny-random-untied", warm_start=True,
              init_scale=1.0),
 ]
 
