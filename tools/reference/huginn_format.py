@@ -1,4 +1,5 @@
-"""Huginn-0125's on-disk format, shared by the scripts under tools/: config.json fields and safetensors I/O.
+"""Huginn-0125's on-disk format, shared by the scripts under tools/: config.json (written by config_json, read into
+`Config`) and safetensors I/O.
 
 `make_golden.py` and `bench_reference.py` (here) and `tools/tiny-model/export.py` write checkpoints through these
 functions, so the three write the same fixed fields in the same order. safetensors files are read and written by
@@ -7,7 +8,8 @@ hand: u64 little-endian header length, JSON header padded with spaces to a multi
 import json
 import math
 import struct
-from typing import Dict, Optional
+from dataclasses import dataclass
+from typing import Dict, Optional, Tuple
 
 import torch
 
@@ -55,6 +57,71 @@ def config_json(*, n_embd: int, n_heads: int, layout: tuple, intermediate_size: 
     config.update({"bos_token_id": bos_token_id, "eos_token_id": list(eos_token_id), "pad_token_id": pad_token_id,
                    "torch_dtype": "float32"})
     return config
+
+
+@dataclass(frozen=True)
+class Config:
+    """The fields of a Huginn config.json that inference needs."""
+
+    n_embd: int
+    n_heads: int
+    n_prelude: int
+    n_core: int
+    n_coda: int
+    intermediate_size: int
+    vocab_size: int
+    block_size: int
+    tie_embeddings: bool
+    qk_bias: bool
+    norm_eps: float
+    rope_base: float
+    mean_recurrence: int
+    init_std: float
+    embed_scale: float
+    bos_token_id: int
+    eos_token_ids: Tuple[int, ...]
+    pad_token_id: int
+
+    @property
+    def head_dim(self) -> int:
+        return self.n_embd // self.n_heads
+
+    @staticmethod
+    def from_json(d: dict) -> "Config":
+        def require(name, ok, why):
+            if not ok:
+                raise ValueError(f"config.json: {name} = {d.get(name)!r} is not supported: {why}")
+
+        require("model_type", d.get("model_type", "huginn_raven") == "huginn_raven", "expected huginn_raven")
+        n_embd, n_heads = int(d["n_embd"]), int(d["n_heads"])
+        require("num_key_value_heads", int(d.get("num_key_value_heads", n_heads)) == n_heads, "no GQA in this family")
+        require("bias", not d.get("bias", False), "Linear layers have no bias (Huginn's checkpoints have no bias tensors)")
+        require("injection_type", d.get("injection_type", "linear") == "linear", "only the linear adapter")
+        require("state_init", d.get("state_init", "like-init") == "like-init", "only like-init")
+        require("n_heads", n_embd % n_heads == 0 and (n_embd // n_heads) % 2 == 0, "head_dim must be an even integer")
+        init_values = d.get("init_values", {})
+        eos = d.get("eos_token_id", [])
+        eos = tuple(eos) if isinstance(eos, list) else (eos,)
+        return Config(
+            n_embd=n_embd,
+            n_heads=n_heads,
+            n_prelude=int(d["n_layers_in_prelude"]),
+            n_core=int(d["n_layers_in_recurrent_block"]),
+            n_coda=int(d["n_layers_in_coda"]),
+            intermediate_size=int(d["intermediate_size"]),
+            vocab_size=int(d.get("padded_vocab_size", d["vocab_size"])),
+            block_size=int(d["block_size"]),
+            tie_embeddings=bool(d.get("tie_embeddings", True)),
+            qk_bias=bool(d.get("qk_bias", False)),
+            norm_eps=float(d.get("norm_eps", 1e-6)),
+            rope_base=float(d.get("rope_base", 50000.0)),
+            mean_recurrence=int(d.get("mean_recurrence", 32)),
+            init_std=float(init_values.get("std", math.sqrt(2.0 / (5 * n_embd)))),
+            embed_scale=float(init_values.get("embed_scale", math.sqrt(n_embd))),
+            bos_token_id=int(d["bos_token_id"]),
+            eos_token_ids=eos,
+            pad_token_id=int(d["pad_token_id"]),
+        )
 
 
 _ST_DTYPES = {"F32": (torch.float32, 4), "F64": (torch.float64, 8), "F16": (torch.float16, 2),
