@@ -24,9 +24,14 @@ final class ReferencePython {
     static final String TORCH_MISSING =
             "PyTorch is missing: apt-get update && apt-get install -y python3-torch libopenblas0-pthread";
     static final String SCRIPT = "tools/reference/bench_reference.py";
+    /** The script's checkpoint module, which defines MARKER, CHECKPOINT_FORMAT and VOCAB. */
+    static final String CHECKPOINT_MODULE = "tools/reference/bench_checkpoint.py";
     /** What bench_reference.py writes into a complete checkpoint directory, last. */
     static final String MARKER = "bench-checkpoint.json";
-    /** bench_reference.py's CHECKPOINT_FORMAT, VOCAB and default seed: a cached checkpoint must match them. */
+    /**
+     * bench_checkpoint.py's CHECKPOINT_FORMAT and VOCAB, and bench_reference.py's default seed: a cached checkpoint
+     * must match them.
+     */
     static final int CHECKPOINT_FORMAT = 1;
     static final int VOCAB = 65536;
     static final long CHECKPOINT_SEED = 20261123L;

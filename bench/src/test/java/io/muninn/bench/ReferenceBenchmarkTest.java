@@ -116,9 +116,10 @@ class ReferenceBenchmarkTest {
     @Test
     void javaSideConstantsAgreeWithTheScript() throws Exception {
         String script = Files.readString(ReferencePython.repoRoot().resolve(ReferencePython.SCRIPT));
-        assertThat(script).contains("CHECKPOINT_FORMAT = " + ReferencePython.CHECKPOINT_FORMAT + " ");
-        assertThat(script).contains("VOCAB = " + ReferencePython.VOCAB + "\n");
-        assertThat(script).contains("MARKER = \"" + ReferencePython.MARKER + "\"");
+        String checkpoint = Files.readString(ReferencePython.repoRoot().resolve(ReferencePython.CHECKPOINT_MODULE));
+        assertThat(checkpoint).contains("CHECKPOINT_FORMAT = " + ReferencePython.CHECKPOINT_FORMAT + " ");
+        assertThat(checkpoint).contains("VOCAB = " + ReferencePython.VOCAB + "\n");
+        assertThat(checkpoint).contains("MARKER = \"" + ReferencePython.MARKER + "\"");
         assertThat(script).contains("\"--seed\", type=int, default=" + ReferencePython.CHECKPOINT_SEED + ")");
     }
 
