@@ -13,7 +13,17 @@ import java.util.Locale;
 
 /** Builds the wire records the operator emits from what the scheduler delivers. */
 final class OutputRecords {
-    private OutputRecords() {}
+    private final MuninnTokenizer tokenizer;
+    private final boolean relaxing;
+
+    /**
+     * @param tokenizer decodes a completion's text; null for empty text
+     * @param relaxing  whether the operator has a latency target, so completions report the depth stage
+     */
+    OutputRecords(MuninnTokenizer tokenizer, boolean relaxing) {
+        this.tokenizer = tokenizer;
+        this.relaxing = relaxing;
+    }
 
     static TokenEvent token(TokenOutput t, long nowMs) {
         return TokenEvent.newBuilder()
@@ -28,9 +38,7 @@ final class OutputRecords {
                 .build();
     }
 
-    /** @param relaxing whether the operator has a latency target, so the completion reports the depth stage */
-    static Completion completion(SequenceOutcome o, RequestFacts f, MuninnTokenizer tokenizer, long nowMs,
-            boolean relaxing) {
+    Completion completion(SequenceOutcome o, RequestFacts f, long nowMs) {
         List<Integer> ids = new ArrayList<>(o.tokens().length);
         List<Integer> steps = new ArrayList<>(o.exitSteps().length);
         for (int i = 0; i < o.tokens().length; i++) {

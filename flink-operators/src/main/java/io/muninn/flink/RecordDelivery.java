@@ -5,7 +5,6 @@ import io.muninn.model.scheduler.RequestLifecycle;
 import io.muninn.model.scheduler.SequenceOutcome;
 import io.muninn.model.scheduler.StepScheduler;
 import io.muninn.model.scheduler.TokenOutput;
-import io.muninn.model.tokenizer.MuninnTokenizer;
 import io.muninn.schemas.TokenEvent;
 import java.util.function.LongSupplier;
 import org.apache.flink.streaming.api.operators.Output;
@@ -20,28 +19,29 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 final class RecordDelivery implements GenerationListener {
     private final Output<StreamRecord<TokenEvent>> output;
     private final KeyedSequences keyed;
-    private final ReplayTiming replay;
+    private final ReplayTiming replay = new ReplayTiming();
     private final LongSupplier clockMs;
-    private final MuninnTokenizer tokenizer;
-    private final boolean relaxing;
+    private final OutputRecords records;
     private StepScheduler scheduler;
     private OperatorMetrics metrics;
 
-    /** @param relaxing whether the operator has a latency target, so completions report the depth stage */
-    RecordDelivery(Output<StreamRecord<TokenEvent>> output, KeyedSequences keyed, ReplayTiming replay,
-            LongSupplier clockMs, MuninnTokenizer tokenizer, boolean relaxing) {
+    RecordDelivery(Output<StreamRecord<TokenEvent>> output, KeyedSequences keyed, LongSupplier clockMs,
+            OutputRecords records) {
         this.output = output;
         this.keyed = keyed;
-        this.replay = replay;
         this.clockMs = clockMs;
-        this.tokenizer = tokenizer;
-        this.relaxing = relaxing;
+        this.records = records;
     }
 
     /** Binds the scheduler this listener serves and the metrics it feeds; before the first step. */
     void bind(StepScheduler scheduler, OperatorMetrics metrics) {
         this.scheduler = scheduler;
         this.metrics = metrics;
+    }
+
+    /** The restore's replay time, which this delivery stops as restored requests produce tokens or end. */
+    ReplayTiming replay() {
+        return replay;
     }
 
     @Override
@@ -77,7 +77,7 @@ final class RecordDelivery implements GenerationListener {
         long now = clockMs.getAsLong();
         settle(f, now);
         output.collect(RecurrentDepthOperator.COMPLETIONS, new StreamRecord<>(
-                OutputRecords.completion(outcome, f, tokenizer, now, relaxing)));
+                records.completion(outcome, f, now)));
         metrics.onCompletion(outcome.reason());
         keyed.clear(outcome.requestId(), f.deadlineMs());
     }

@@ -106,15 +106,14 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
                 Math.min(settings.prefillChunk(), settings.maxRowsPerStep()), settings.admission());
         keyed = new KeyedSequences(this, sequences,
                 getInternalTimerService(DEADLINE_TIMERS, VoidNamespaceSerializer.INSTANCE, this));
-        ReplayTiming replay = new ReplayTiming();
-        RecordDelivery delivery = new RecordDelivery(output, keyed, replay, this::now, model.tokenizer,
-                settings.tpotTargetNanos() > 0);
+        RecordDelivery delivery = new RecordDelivery(output, keyed, this::now,
+                new OutputRecords(model.tokenizer, settings.tpotTargetNanos() > 0));
         LatencyTarget target = settings.latencyTarget();
         scheduler = new StepScheduler(model.engine, options, delivery, model.tokenizer, this::now,
                 target == null ? null : new LatencyTargetController(target, System::nanoTime));
         metrics = new OperatorMetrics(getMetricGroup(), scheduler, model.weights);
         delivery.bind(scheduler, metrics);
-        SequenceRestore.restore(keyed.readAll(STATE_NAME), resolver, scheduler, delivery, replay, now());
+        SequenceRestore.restore(keyed.readAll(STATE_NAME), resolver, scheduler, delivery, now());
         queueStep();
     }
 

@@ -21,7 +21,8 @@ final class SequenceRestore {
     private SequenceRestore() {}
 
     static void restore(List<SequenceState> states, RequestResolver resolver, StepScheduler scheduler,
-            RecordDelivery delivery, ReplayTiming replay, long nowMs) {
+            RecordDelivery delivery, long nowMs) {
+        ReplayTiming replay = delivery.replay();
         replay.start(nowMs);
         for (SequenceState s : states) {
             RequestFacts facts = RequestFacts.of(s);
