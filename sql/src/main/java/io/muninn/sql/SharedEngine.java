@@ -189,7 +189,7 @@ final class SharedEngine {
                 reason = reason + ": " + o.message();
             }
             String answer = model.tokenizer == null ? "" : model.tokenizer.decode(o.tokens(), true);
-            future.complete(new RowResult(answer, o.exitSteps(), reason, o.promptTokens()));
+            future.complete(new RowResult(answer, o.exitSteps(), o.totalSteps(), reason, o.promptTokens()));
         }
     }
 }
