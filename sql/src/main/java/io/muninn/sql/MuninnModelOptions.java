@@ -51,6 +51,13 @@ public final class MuninnModelOptions {
             .defaultValue(MuninnOptions.MAX_STEPS.defaultValue())
             .withDescription(MuninnOptions.MAX_STEPS.description());
 
+    public static final ConfigOption<Long> TOTAL_STEPS_BUDGET = ConfigOptions.key("total-steps-budget")
+            .longType()
+            .noDefaultValue()
+            .withDescription("Recurrence steps one row's answer may spend over all its tokens "
+                    + "(generation.total_steps_budget); not set: no budget. At least max-new-tokens (every token runs "
+                    + "at least one step).");
+
     public static final ConfigOption<String> KV_STRATEGY = ConfigOptions.key("kv.strategy")
             .stringType()
             .defaultValue(MuninnOptions.KV_STRATEGY.defaultValue())

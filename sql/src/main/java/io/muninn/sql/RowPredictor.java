@@ -15,9 +15,9 @@ import org.apache.flink.table.data.RowData;
 
 /**
  * What both predict functions do with a row: render its prompt, build the request a row runs as (the same request
- * {@code bin/muninn annotate} builds for a record: prompt text, max_new_tokens, criterion, threshold, sampling), seed
- * it from the row, hand it to the task manager's engine, and turn the result into the output row. Bad rows are
- * rejected rows or failures, as {@code error-handling} says.
+ * {@code bin/muninn annotate} builds for a record: prompt text, max_new_tokens, criterion, threshold, sampling,
+ * step budget), seed it from the row, hand it to the task manager's engine, and turn the result into the output row.
+ * Bad rows are rejected rows or failures, as {@code error-handling} says.
  */
 final class RowPredictor implements AutoCloseable {
     private final ModelSettings settings;
@@ -100,6 +100,7 @@ final class RowPredictor implements AutoCloseable {
         if (settings.engine().maxSteps() > 0) {
             g.setMaxSteps(settings.engine().maxSteps());
         }
+        g.setTotalStepsBudget(settings.totalStepsBudget());
         return PromptRequest.newBuilder()
                 .setRequestId(identity)
                 .setInput(PromptInput.newBuilder().setPrompt(prompt).build())
