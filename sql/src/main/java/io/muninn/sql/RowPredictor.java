@@ -9,7 +9,9 @@ import io.muninn.sql.MuninnModelOptions.ErrorHandling;
 import java.util.Collection;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 
@@ -22,6 +24,8 @@ import org.apache.flink.table.data.RowData;
 final class RowPredictor implements AutoCloseable {
     private final ModelSettings settings;
     private final EngineRegistry.Lease lease;
+    /** This task's rows in the engine, so that {@link #close} can end them. */
+    private final Set<CompletableFuture<RowResult>> inFlight = ConcurrentHashMap.newKeySet();
 
     /** @param gpu the task's assigned GPU ({@code GpuAssignment}), empty on the CPU */
     RowPredictor(ModelSettings settings, OptionalInt gpu) {
@@ -40,6 +44,8 @@ final class RowPredictor implements AutoCloseable {
         CompletableFuture<RowResult> result;
         try {
             result = lease.engine.submit(request);
+            inFlight.add(result);
+            result.whenComplete((r, t) -> inFlight.remove(result));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);
@@ -108,8 +114,16 @@ final class RowPredictor implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * Ends this task's rows still in the engine, then releases it. The engine may outlive the task (other tasks of the
+     * job on this task manager share it), and nobody waits for these rows any more: the task closes when it
+     * finishes, is cancelled, or fails, for example when Flink's async operator times a row out (ML_PREDICT's
+     * {@code timeout}: the table runtime's async runner keeps AsyncFunction's default timeout, which fails the task
+     * with a TimeoutException, and gives the predict function no hook of its own).
+     */
     @Override
     public void close() {
+        inFlight.forEach(lease.engine::cancel);
         lease.close();
     }
 }
