@@ -50,14 +50,15 @@ final class ClusterJobs {
     }
 
     /**
-     * Submits GenerateJob (exactly-once, a checkpoint a second) on {@link #MODEL} with {@code flink run}; returns the
-     * job id.
+     * Submits GenerateJob (exactly-once, a checkpoint a second) on {@link #MODEL} at {@code parallelism} with
+     * {@code flink run}; returns the job id. The parallelism goes to GenerateJob's own {@code --parallelism} as well:
+     * with {@code flink run -p} alone the job ran at config.yaml's {@code parallelism.default} of 2.
      */
     static String submit(LocalCluster cluster, List<String> topics, int parallelism, String savepoint,
             String... extra) {
         List<String> args = LocalClusterCommand.generateArgs(cluster.ports(), MODEL, topics, topics.get(0),
                 JumpPrompts.MAX_STEPS);
-        args.addAll(List.of("--checkpoint-interval", "PT1S"));
+        args.addAll(List.of("--checkpoint-interval", "PT1S", "--parallelism", Integer.toString(parallelism)));
         args.addAll(List.of(extra));
         return cluster.cli().run(cluster.layout().jobJar(), parallelism, savepoint, args);
     }

@@ -47,9 +47,7 @@ class ClusterMetricsITCase {
     void theOperatorsMetricsAreAtTheTaskManagersPrometheusEndpoint() throws Exception {
         List<String> topics = ClusterJobs.topics(cluster, "pm");
         List<PromptRequest> prompts = JumpPrompts.load(ClusterJobs.MODEL, "pm-", PROMPTS);
-        // GenerateJob's own --parallelism too: with flink run's -p 1 alone the job still ran at config.yaml's
-        // parallelism.default of 2 (its tasks showed (1/2), (2/2)), more than this TaskManager's one slot
-        String job = ClusterJobs.submit(cluster, topics, 1, null, "--parallelism", "1");
+        String job = ClusterJobs.submit(cluster, topics, 1, null);
         long tokens;
         long gaps;
         try (var producer = ClusterJobs.producer(cluster); var out = ClusterJobs.output(cluster, topics)) {
