@@ -8,7 +8,11 @@ import io.muninn.flink.RecurrentDepthGeneration;
 import io.muninn.model.config.ConfigReader;
 import io.muninn.model.config.ModelConfig;
 import io.muninn.model.exit.ExitCriterion;
+import io.muninn.model.exit.ExitPolicy;
+import io.muninn.model.exit.FixedSteps;
 import io.muninn.model.sampling.SamplingParams;
+import io.muninn.model.scheduler.StepBudget;
+import io.muninn.schemas.Generation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -133,7 +137,27 @@ final class ModelValidation {
         }
         List<OutputColumn> outputs = outputColumns(modelName, output);
         return new ModelSettings(modelName, engine, maxNewTokens, criterion, threshold, temperature, topK, topP, minP,
-                options.getOptional(SEED).orElse(null), prompt, idColumn, outputs, options.get(ERROR_HANDLING));
+                options.getOptional(SEED).orElse(null), prompt, idColumn, outputs, options.get(ERROR_HANDLING),
+                stepsBudget(modelName, options,
+                        engine.maxSteps() > 0 ? engine.maxSteps() : config.meanRecurrence(), maxNewTokens));
+    }
+
+    /**
+     * The {@code total-steps-budget} option, checked by the model's budget rule ({@link StepBudget}) against the
+     * policy a row runs under: min_steps as the wire's default, at most {@code maxSteps} steps a token.
+     */
+    private static Long stepsBudget(String model, ReadableConfig options, int maxSteps, int maxNewTokens) {
+        Long budget = options.getOptional(TOTAL_STEPS_BUDGET).orElse(null);
+        if (budget != null) {
+            var rowPolicy = new ExitPolicy(new FixedSteps(), Generation.newBuilder().build().getMinSteps(), maxSteps, 1,
+                    false);
+            try {
+                StepBudget.check(budget, rowPolicy, maxNewTokens);
+            } catch (IllegalArgumentException e) {
+                throw fail(model, TOTAL_STEPS_BUDGET, budget, e.getMessage());
+            }
+        }
+        return budget;
     }
 
     private static List<OutputColumn> outputColumns(String modelName, ResolvedSchema output) {

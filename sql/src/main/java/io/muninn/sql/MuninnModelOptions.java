@@ -50,6 +50,13 @@ public final class MuninnModelOptions {
     public static final ConfigOption<Integer> MAX_STEPS =
             operator(ConfigOptions.key("max-steps").intType(), MuninnOptions.MAX_STEPS, null);
 
+    public static final ConfigOption<Long> TOTAL_STEPS_BUDGET = ConfigOptions.key("total-steps-budget")
+            .longType()
+            .noDefaultValue()
+            .withDescription("Recurrence steps one row's answer may spend over all its tokens "
+                    + "(generation.total_steps_budget); not set: no budget. At least max-new-tokens (every token runs "
+                    + "at least one step).");
+
     public static final ConfigOption<String> KV_STRATEGY =
             operator(ConfigOptions.key("kv.strategy").stringType(), MuninnOptions.KV_STRATEGY, null);
 

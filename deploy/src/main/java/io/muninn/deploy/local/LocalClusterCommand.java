@@ -99,7 +99,8 @@ public final class LocalClusterCommand {
                     ports.bootstrapServers(), ports.restAddress(), processes.taskManagers, layout.logDir());
             if (!noJob) {
                 List<String> args = generateArgs(ports, layout.repoRoot().resolve(model).toAbsolutePath(), TOPICS, "muninn-generate", 32);
-                args.addAll(List.of("--format", format));
+                // GenerateJob's own --parallelism too: with flink run's -p alone it runs at parallelism.default
+                args.addAll(List.of("--format", format, "--parallelism", Integer.toString(parallelism)));
                 String job = cluster.cli().run(layout.jobJar(), parallelism, null, args);
                 System.out.printf("GenerateJob %s: %s -> %s, %s, %s%n", job, TOPICS.get(0), TOPICS.get(1), TOPICS.get(2), TOPICS.get(3));
             }
