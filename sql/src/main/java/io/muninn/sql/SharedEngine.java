@@ -190,7 +190,7 @@ final class SharedEngine {
                     id = e.getKey();
                 }
             }
-            if (id != null ? scheduler.cancel(id) : row.complete(new RowResult("", new int[0], "cancelled", 0))) {
+            if (id != null ? scheduler.cancel(id) : row.complete(new RowResult("", new int[0], 0, "cancelled", 0))) {
                 cancelled.incrementAndGet(); // live: the listener completed it; still in the inbox: accept skips it
             }
         }
