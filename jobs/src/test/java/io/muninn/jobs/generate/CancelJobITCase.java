@@ -4,6 +4,7 @@ import static io.muninn.jobs.KafkaIO.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.muninn.flink.RecurrentDepthGeneration;
+import io.muninn.flink.TestRequests;
 import io.muninn.jobs.KafkaIO;
 import io.muninn.schemas.Cancellation;
 import io.muninn.schemas.Completion;
@@ -60,7 +61,7 @@ class CancelJobITCase extends GenerateJobFixture {
         first.add(keyed(config, "long", SingleObjectEncoding.encode(longRequest)));
         first.add(keyed(config, "ghost", utf8("{\"request_id\": \"ghost\", \"cancel\": true}"))); // never sent
         for (int i = 0; i < NORMAL; i++) {
-            PromptRequest r = request("ok-" + i, 3 + i % 3, 90, 1 + i, 5);
+            PromptRequest r = TestRequests.tokens("ok-" + i, 3 + i % 3, 90, 1 + i, 5);
             first.add(keyed(config, r.getRequestId(), i % 2 == 0 ? SingleObjectEncoding.encode(r)
                     : utf8(JsonRecordWriter.write(r))));
         }
