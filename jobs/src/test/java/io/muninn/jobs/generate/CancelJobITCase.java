@@ -47,10 +47,7 @@ class CancelJobITCase extends GenerateJobFixture {
 
     @Test
     void aCancelRecordEndsALongRequestWhileOthersCompleteNormally() throws Exception {
-        GenerateJobConfig config = GenerateJobConfig.defaults(kafka.bootstrapServers(), "it-cancel-")
-                .withCheckpointMillis(300);
-        kafka.createTopics(1, config.promptsTopic(), config.tokensTopic(), config.completionsTopic(),
-                config.rejectedTopic());
+        GenerateJobConfig config = configWithTopics("it-cancel-");
         PromptRequest longRequest = PromptRequest.newBuilder()
                 .setRequestId("long")
                 .setInput(PromptInput.newBuilder().setTokenIds(List.of(90, 12, 45)).build())

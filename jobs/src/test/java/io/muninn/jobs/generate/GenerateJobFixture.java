@@ -45,6 +45,14 @@ abstract class GenerateJobFixture {
         }
     }
 
+    /** The job's config with topics named from {@code prefix}, checkpointing every 300 ms, its four topics created. */
+    static GenerateJobConfig configWithTopics(String prefix) throws Exception {
+        GenerateJobConfig config = GenerateJobConfig.defaults(kafka.bootstrapServers(), prefix).withCheckpointMillis(300);
+        kafka.createTopics(1, config.promptsTopic(), config.tokensTopic(), config.completionsTopic(),
+                config.rejectedTopic());
+        return config;
+    }
+
     /**
      * Exactly {@code count} records of {@code topic}: after the expected count, a grace read (a few checkpoints, and
      * at least to the end offsets) would show duplicates beyond it; exactly-once means there are none.

@@ -44,8 +44,7 @@ class GenerateJobITCase extends GenerateJobFixture {
 
     @Test
     void badInputIsRejectedWithItsFieldWhileEveryValidRequestCompletesExactlyOnce() throws Exception {
-        GenerateJobConfig config = GenerateJobConfig.defaults(kafka.bootstrapServers(), "it1-").withCheckpointMillis(300);
-        kafka.createTopics(1, config.promptsTopic(), config.tokensTopic(), config.completionsTopic(), config.rejectedTopic());
+        GenerateJobConfig config = configWithTopics("it1-");
 
         // value -> the field its rejection must name (null: valid)
         Map<byte[], String> records = new LinkedHashMap<>();
@@ -145,10 +144,7 @@ class GenerateJobITCase extends GenerateJobFixture {
      */
     @Test
     void aMutatedStreamEndsAsOneCompletionOrOneRejectionPerRecord() throws Exception {
-        GenerateJobConfig config = GenerateJobConfig.defaults(kafka.bootstrapServers(), "it-fuzz-")
-                .withCheckpointMillis(300);
-        kafka.createTopics(1, config.promptsTopic(), config.tokensTopic(), config.completionsTopic(),
-                config.rejectedTopic());
+        GenerateJobConfig config = configWithTopics("it-fuzz-");
         RecurrentDepthGeneration generation = RecurrentDepthGeneration.builder().setModel(TINY).setMaxSteps(16)
                 .setMaxNewTokens(32).setMaxActiveSequences(8).build();
         PromptCodec codec = PromptCodec.create();
