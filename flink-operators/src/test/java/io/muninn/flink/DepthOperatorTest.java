@@ -96,4 +96,27 @@ class DepthOperatorTest {
             assertThat(completion(h, "strict").getDepthStage()).as("no target: not reported").isNull();
         }
     }
+
+    @Test
+    void aRestoreKeepsTheStageItsEarlierTokensRanUnder() throws Exception {
+        var relaxing = TestRequests.tinyRandom().setMaxActiveSequences(4).setTpotTarget(Duration.ofNanos(1))
+                .setLatencyControl(Duration.ofHours(1), Duration.ZERO, 4).build().settings();
+        // a target no gap reaches: the restored operator never relaxes
+        var calm = TestRequests.tinyRandom().setMaxActiveSequences(4).setTpotTarget(Duration.ofHours(1))
+                .setLatencyControl(Duration.ofHours(1), Duration.ZERO, 4).build().settings();
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState state;
+        try (OperatorHarness h = OperatorHarness.fresh(relaxing)) {
+            h.send(fixedDepth("relaxed", 12, null, false));
+            while (exitSteps(h, "relaxed").size() < 6) {
+                assertThat(h.step()).as("still generating").isTrue();
+            }
+            assertThat(exitSteps(h, "relaxed").get(5)).as("stage 4 by now").isEqualTo(8);
+            state = h.snapshot();
+        }
+        try (OperatorHarness h = OperatorHarness.restored(calm, state)) {
+            h.runUntilIdle();
+            assertThat(exitSteps(h, "relaxed")).as("the tokens after the restore, as asked").containsOnly(16);
+            assertThat(completion(h, "relaxed").getDepthStage()).isEqualTo(4);
+        }
+    }
 }

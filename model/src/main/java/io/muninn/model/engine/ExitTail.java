@@ -3,27 +3,22 @@ package io.muninn.model.engine;
 import io.muninn.model.backend.Segment;
 import io.muninn.model.backend.StepLogits;
 import io.muninn.model.backend.StepModel;
-import io.muninn.model.config.ModelConfig;
-import io.muninn.model.exit.ExitCriterion;
-import io.muninn.model.exit.ExitMemory;
+import io.muninn.model.exit.ExitCheck;
 import io.muninn.model.kernel.StepTimer;
 import io.muninn.model.kernel.StepTimer.Part;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The end of a step for the entries that exit or check logits: coda and head over all of them at once, the kl
- * checks batched where the logits lie ({@link StepLogits#batchedKl}), other logit criteria on a heap copy of the
- * checked row, and, for the entries that exit, their logits (when wanted) and exit latent to the heap and their
- * backend memory freed.
+ * The end of a step for the entries that exit or check logits: coda and head over all of them at once, the logit
+ * checks batched where the logits lie ({@link StepLogits#check}), and, for the entries that exit, their logits (when
+ * wanted) and exit latent to the heap and their backend memory freed.
  */
 final class ExitTail {
     private final StepModel model;
-    private final ModelConfig config;
 
-    ExitTail(StepModel model, ModelConfig config) {
+    ExitTail(StepModel model) {
         this.model = model;
-        this.config = config;
     }
 
     /** Coda and head of the entries, their logit checks, and the exits that follow. */
@@ -47,22 +42,7 @@ final class ExitTail {
             firstRow[i] = row;
             row += logitRows(batch.entries.get(i));
         }
-        checkBatchedKl(batch, logits, firstRow);
-        for (int i = 0; i < batch.entries.size(); i++) {
-            StepEntry e = batch.entries.get(i);
-            if (e.logitCheckPending) { // a criterion on the heap: it reads a copy of the last row
-                float[] last = logits.row(firstRow[i] + logitRows(e) - 1);
-                long checkStarted = StepTimer.start();
-                e.logitCheckPending = false;
-                ExitCriterion criterion = e.policy.criterion();
-                e.criterionValue = criterion.evaluate(e.memory, last, null, e.rows(), config.hiddenSize());
-                if (criterion.exits(e.criterionValue)) {
-                    e.converged = true;
-                    e.phase = StepEntry.Phase.EXITED;
-                }
-                StepTimer.stop(Part.EXIT_CRITERION, checkStarted);
-            }
-        }
+        checkLogits(batch, logits, firstRow);
         long started = StepTimer.start();
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry e = batch.entries.get(i);
@@ -86,16 +66,16 @@ final class ExitTail {
         };
     }
 
-    /** The kl checks of this step, all at once; their logits are read where they are, in native memory. */
-    private void checkBatchedKl(MicroBatch batch, StepLogits logits, int[] firstRow) {
+    /** The logit checks of this step, all at once; their logits are read where they are, in the backend's memory. */
+    private void checkLogits(MicroBatch batch, StepLogits logits, int[] firstRow) {
         List<StepEntry> checked = new ArrayList<>();
-        List<ExitMemory> memories = new ArrayList<>();
+        List<ExitCheck> checks = new ArrayList<>();
         List<Integer> rows = new ArrayList<>();
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry e = batch.entries.get(i);
-            if (e.logitCheckPending && RecurrentDepthEngine.batchedKl(e)) {
+            if (e.logitCheckPending) {
                 checked.add(e);
-                memories.add(e.memory);
+                checks.add(new ExitCheck(e.policy.criterion(), e.memory));
                 rows.add(firstRow[i] + logitRows(e) - 1);
             }
         }
@@ -103,7 +83,7 @@ final class ExitTail {
             return;
         }
         long started = StepTimer.start();
-        double[] values = logits.batchedKl(memories, rows.stream().mapToInt(Integer::intValue).toArray());
+        double[] values = logits.check(checks, rows.stream().mapToInt(Integer::intValue).toArray());
         for (int i = 0; i < checked.size(); i++) {
             StepEntry e = checked.get(i);
             e.logitCheckPending = false;

@@ -5,10 +5,9 @@ import io.muninn.model.backend.Backends;
 import io.muninn.model.backend.LatentRows;
 import io.muninn.model.backend.StepModel;
 import io.muninn.model.config.ModelConfig;
-import io.muninn.model.exit.BatchedKl;
+import io.muninn.model.exit.ExitCheck;
 import io.muninn.model.exit.ExitCriterion;
 import io.muninn.model.exit.ExitPolicy;
-import io.muninn.model.exit.KlDivergenceExit;
 import io.muninn.model.kernel.StepTimer;
 import io.muninn.model.kernel.StepTimer.Part;
 import io.muninn.model.kv.KvBlockPool;
@@ -51,7 +50,7 @@ public final class RecurrentDepthEngine {
         this.layout = new KvLayout(config.preludeLayers(), config.coreLayers(), config.codaLayers(), options.maxSteps(), strategy);
         this.pool = new KvBlockPool(config.hiddenSize(), options.kvBlockTokens(), options.kvBudgetBytes());
         this.model = backend.bind(weights, pool, layout);
-        this.tail = new ExitTail(model, config);
+        this.tail = new ExitTail(model);
     }
 
     public ModelConfig config() {
@@ -284,16 +283,24 @@ public final class RecurrentDepthEngine {
         started = StepTimer.start();
         for (int i = 0; i < injections.length; i++) {
             StepEntry entry = batch.entries.get(i);
-            entry.memory = batchedKl(entry) ? BatchedKl.start(config.vocabSize()) : entry.policy.criterion().start(
-                    initial[i], entry.rows(), config.hiddenSize(), config.vocabSize());
+            ExitCriterion criterion = entry.policy.criterion();
+            entry.memory = criterion.startBatched(config.vocabSize()); // checks run batched in the backend
+            if (criterion.readsLatents() && mayCheck(entry)) { // the first latent check compares with s0
+                entry.checkedState = model.upload(initial[i], entry.rows());
+            }
             entry.phase = StepEntry.Phase.RUNNING;
         }
         StepTimer.stop(Part.EXIT_CRITERION, started);
     }
 
-    /** Whether the entry's checks run together with the other kl checks of a step ({@link BatchedKl}). */
-    static boolean batchedKl(StepEntry entry) {
-        return entry.policy.criterion() instanceof KlDivergenceExit && entry.forcedExitStep == 0;
+    /** Whether the criterion may be checked at all: not in a replay, nor in a call that produces no logits. */
+    private static boolean mayCheck(StepEntry e) {
+        return e.forcedExitStep == 0 && e.logitsWanted != StepEntry.Logits.NONE;
+    }
+
+    /** Whether the criterion is checked after the iteration the entry just ran. */
+    private static boolean checksNow(StepEntry e) {
+        return mayCheck(e) && e.policy.checksAt(e.iterations - 1, e.prefill);
     }
 
     private float[] initialState(StepEntry entry) {
@@ -329,6 +336,7 @@ public final class RecurrentDepthEngine {
 
     /** Exit checks, then coda and head for every entry that needs them, batched. */
     private void decide(MicroBatch batch) {
+        checkLatents(batch);
         List<StepEntry> tailEntries = new ArrayList<>();
         for (StepEntry e : batch.entries) {
             int k = e.iterations - 1;
@@ -337,21 +345,8 @@ public final class RecurrentDepthEngine {
             if (e.forcedExitStep > 0) {
                 exiting = e.iterations == e.forcedExitStep;
             } else {
-                ExitCriterion criterion = e.policy.criterion();
-                boolean checks = e.logitsWanted != StepEntry.Logits.NONE && e.policy.checksAt(k, e.prefill);
-                exiting = e.policy.forcedAt(k);
-                if (checks && criterion.needsLogits()) {
-                    logitCheck = true;
-                } else if (checks) { // a latent criterion: it reads a heap copy of the state
-                    long started = StepTimer.start();
-                    float[] state = e.state.toHeap();
-                    StepTimer.stop(Part.COPIES, started);
-                    started = StepTimer.start();
-                    e.criterionValue = criterion.evaluate(e.memory, null, state, e.rows(), config.hiddenSize());
-                    StepTimer.stop(Part.EXIT_CRITERION, started);
-                    e.converged = criterion.exits(e.criterionValue);
-                    exiting |= e.converged;
-                }
+                exiting = e.policy.forcedAt(k) || e.converged; // converged: by a latent check just now
+                logitCheck = checksNow(e) && e.policy.criterion().needsLogits();
             }
             if (exiting || logitCheck) {
                 tailEntries.add(e);
@@ -364,5 +359,29 @@ public final class RecurrentDepthEngine {
         if (!tailEntries.isEmpty()) {
             tail.run(new MicroBatch(tailEntries));
         }
+    }
+
+    /** The latent criteria's checks of this step, all at once where the states lie (no state crosses to the heap). */
+    private void checkLatents(MicroBatch batch) {
+        List<StepEntry> checked = new ArrayList<>();
+        List<ExitCheck> checks = new ArrayList<>();
+        for (StepEntry e : batch.entries) {
+            if (checksNow(e) && e.policy.criterion().readsLatents()) {
+                checked.add(e);
+                checks.add(new ExitCheck(e.policy.criterion(), e.memory));
+            }
+        }
+        if (checked.isEmpty()) {
+            return;
+        }
+        long started = StepTimer.start();
+        double[] values = model.checkLatents(checks, checked.stream().map(e -> e.state).toArray(LatentRows[]::new),
+                checked.stream().map(e -> e.checkedState).toArray(LatentRows[]::new));
+        for (int i = 0; i < values.length; i++) {
+            StepEntry e = checked.get(i);
+            e.criterionValue = values[i];
+            e.converged = e.policy.criterion().exits(values[i]);
+        }
+        StepTimer.stop(Part.EXIT_CRITERION, started);
     }
 }

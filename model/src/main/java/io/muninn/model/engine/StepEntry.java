@@ -28,6 +28,7 @@ public final class StepEntry {
     Phase phase = Phase.NEW;
     LatentRows injected; // e · A_eᵀ (rows, H), in the backend's memory until the entry exits
     LatentRows state; // raw latent s (rows, H), in the backend's memory until the entry exits
+    LatentRows checkedState; // raw s at the previous latent check (s0 first), latent criteria only; freed likewise
     int iterations;
     ExitMemory memory;
     double criterionValue = Double.NaN;
@@ -105,8 +106,12 @@ public final class StepEntry {
         return policy;
     }
 
-    /** Frees the entry's backend memory (its state and injection); at exit, or when its sequence is released. */
+    /** Frees the entry's backend memory (its state, injection and checked state); at exit, or when released. */
     void freeBlocks() {
+        if (checkedState != null) {
+            checkedState.close();
+            checkedState = null;
+        }
         if (injected != null) {
             injected.close();
             injected = null;

@@ -51,7 +51,7 @@ class ExitCriterionOracleTest {
         Random random = new Random(seed);
         ExitMemory memory = criterion.start(null, 1, 8, vocab);
         double[] oraclePrevious = NaiveOracle.uniformLogProbs(vocab);
-        assertLogProbsClose(memory.getPreviousLogProbs(), oraclePrevious, "uniform start");
+        assertLogProbsClose(memory.previousLogProbs, oraclePrevious, "uniform start");
         float[] base = NaiveOracle.randomLogits(random, vocab, scale);
         for (int check = 1; check <= CHECKS; check++) {
             float[] logits = base.clone();
@@ -65,7 +65,7 @@ class ExitCriterionOracleTest {
             double value = criterion.evaluate(memory, logits, null, 1, 8);
 
             assertClose(value, expected, name + " at check " + check);
-            assertLogProbsClose(memory.getPreviousLogProbs(), oracleCurrent, "remembered log p at check " + check);
+            assertLogProbsClose(memory.previousLogProbs, oracleCurrent, "remembered log p at check " + check);
             assertThat(memory.getLastValue()).isEqualTo(value);
             assertThat(memory.getChecks()).isEqualTo(check);
             oraclePrevious = oracleCurrent;
@@ -87,7 +87,7 @@ class ExitCriterionOracleTest {
             double value = entropyDiff.evaluate(memory, logits, null, 1, 8);
 
             assertClose(value, Math.abs(entropy - previousEntropy), "entropy-diff at check " + check);
-            assertClose(memory.getPreviousScalar(), entropy, "remembered entropy at check " + check);
+            assertClose(memory.previousScalar, entropy, "remembered entropy at check " + check);
             previousEntropy = entropy;
         }
     }
@@ -130,14 +130,14 @@ class ExitCriterionOracleTest {
         Random random = new Random(seed);
         float[] previous = NaiveOracle.randomLatents(random, rows * hidden);
         ExitMemory memory = criterion.start(previous, rows, hidden, 0);
-        assertThat(memory.getPreviousLatents()).containsExactly(previous).isNotSameAs(previous);
+        assertThat(memory.previousLatents).containsExactly(previous).isNotSameAs(previous);
         for (int check = 1; check <= CHECKS; check++) {
             float[] latents = next.next(previous, NaiveOracle.randomLatents(random, rows * hidden), check);
 
             double value = criterion.evaluate(memory, null, latents, rows, hidden);
 
             assertClose(value, oracle.value(previous, latents, rows, hidden), name + " at check " + check);
-            assertThat(memory.getPreviousLatents()).containsExactly(latents);
+            assertThat(memory.previousLatents).containsExactly(latents);
             previous = latents;
         }
     }
@@ -162,7 +162,7 @@ class ExitCriterionOracleTest {
             double value = argmax.evaluate(memory, logits, null, 1, 8);
 
             assertThat(value).as("argmax-stability at check %s", check).isEqualTo(stable);
-            assertThat(memory.getPreviousArgmax()).isEqualTo(expectedArgmax);
+            assertThat(memory.previousArgmax).isEqualTo(expectedArgmax);
         }
     }
 
