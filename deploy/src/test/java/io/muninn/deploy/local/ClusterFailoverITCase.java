@@ -53,24 +53,23 @@ class ClusterFailoverITCase {
     @Test
     @Order(1)
     void killedTaskManagerLosesAndDuplicatesNothing() throws Exception {
-        List<String> topics = topics("fo");
-        List<PromptRequest> prompts = JumpPrompts.load(MODEL, "fo-", 200);
-        Map<String, JumpPrompts.Output> expected = JumpPrompts.reference(MODEL, prompts);
+        Workload w = workload("fo", 200);
+        List<String> topics = w.topics();
         String job = submit(topics, 2, null);
         NodeProcess victim = cluster.taskManagers().get(0);
         NodeProcess survivor = cluster.taskManagers().get(1);
 
         try (var producer = producer(); var out = output(topics)) {
-            send(producer, topics.get(0), prompts.subList(0, 100));
+            send(producer, topics.get(0), w.prompts().subList(0, 100));
             out.awaitCompletions(20, RUN_TIMEOUT);
             assertThat(cluster.rest().completedCheckpoints(job)).isPositive();
 
             victim.kill();
             NodeProcess replacement = cluster.startTaskManager();
-            send(producer, topics.get(0), prompts.subList(100, 200));
+            send(producer, topics.get(0), w.prompts().subList(100, 200));
             out.awaitCompletions(200, RUN_TIMEOUT);
 
-            assertExactlyOnce(out, expected);
+            assertExactlyOnce(out, w.expected());
             assertThat(survivor.isAlive()).as("the surviving TaskManager kept its process").isTrue();
             assertThat(replacement.isAlive()).isTrue();
             assertThat(cluster.rest().state(job)).isEqualTo("RUNNING");
@@ -111,25 +110,24 @@ class ClusterFailoverITCase {
     @Test
     @Order(2)
     void savepointRoundTripAtAnotherParallelism() throws Exception {
-        List<String> topics = topics("sp");
-        List<PromptRequest> prompts = JumpPrompts.load(MODEL, "sp-", 400);
-        Map<String, JumpPrompts.Output> expected = JumpPrompts.reference(MODEL, prompts);
+        Workload w = workload("sp", 400);
+        List<String> topics = w.topics();
         // Two sequences at a time per instance: on a fast or an idle machine the first job must not finish all of
         // the first batch before the savepoint (it did once with 64, and with 80 once the engine got ~4x faster on
         // the tiny model); the rest wait in keyed state and are restored from it too.
         String first = submit(topics, 2, null, "--max-active-sequences", "2");
         try (var producer = producer(); var out = output(topics)) {
             // Stop as soon as the first completion is committed, so that most of these requests are in flight.
-            send(producer, topics.get(0), prompts.subList(0, 360));
+            send(producer, topics.get(0), w.prompts().subList(0, 360));
             out.awaitCompletions(1, RUN_TIMEOUT);
             String savepoint = cluster.rest().stopWithSavepoint(first, cluster.layout().savepoints().toUri().toString(),
                     Duration.ofMinutes(2));
             assertThat(out.completions()).as("stopped with requests still in flight").isLessThan(360);
 
             String second = submit(topics, 1, savepoint);
-            send(producer, topics.get(0), prompts.subList(360, 400));
+            send(producer, topics.get(0), w.prompts().subList(360, 400));
             out.awaitCompletions(400, RUN_TIMEOUT);
-            assertExactlyOnce(out, expected);
+            assertExactlyOnce(out, w.expected());
             cluster.rest().cancel(second);
         }
     }
@@ -153,6 +151,20 @@ class ClusterFailoverITCase {
             assertThat(events.stream().map(TokenEvent::getExitStep).toList()).as("token exit steps of %s", id)
                     .isEqualTo(e.getValue().steps());
         }
+    }
+
+    /**
+     * A run's four topics (prompts, tokens, completions, rejected) named after {@code name}, {@code n} prompts, and
+     * the tokens and exit steps a failure-free run gives each.
+     */
+    private record Workload(List<String> topics, List<PromptRequest> prompts,
+            Map<String, JumpPrompts.Output> expected) {
+    }
+
+    private static Workload workload(String name, int n) throws IOException {
+        List<String> topics = topics(name);
+        List<PromptRequest> prompts = JumpPrompts.load(MODEL, name + "-", n);
+        return new Workload(topics, prompts, JumpPrompts.reference(MODEL, prompts));
     }
 
     private static List<String> topics(String prefix) {

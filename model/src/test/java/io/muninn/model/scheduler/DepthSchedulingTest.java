@@ -25,6 +25,23 @@ class DepthSchedulingTest {
         return new SchedulerHarness(WEIGHTS, "latest-m4", 32, KV, SchedulerOptions.defaults(), latency);
     }
 
+    /**
+     * A harness whose every token gap is over a 1 ns target, with no dwell: the relaxation stage rises each
+     * micro-batch up to {@code maxStage}.
+     */
+    private static SchedulerHarness relaxingHarness(int maxStage) {
+        AtomicLong nanos = new AtomicLong();
+        return harness(new LatencyTargetController(new LatencyTarget(1, 1_000_000_000L, 0, 0.5, maxStage),
+                () -> nanos.addAndGet(1_000)));
+    }
+
+    /** The same request twice: "relaxed" accepts relaxation, "strict" opted out (strict_depth). */
+    private static void submitRelaxedAndStrict(SchedulerHarness h, int[] prompt, GenerationParams params) {
+        h.scheduler.submit(new SequenceRequest("relaxed", prompt, params, Long.MAX_VALUE, DepthLimits.NONE));
+        h.scheduler.submit(new SequenceRequest("strict", prompt, params, Long.MAX_VALUE,
+                new DepthLimits(DepthLimits.NO_BUDGET, true)));
+    }
+
     @Test
     void aBudgetCapsTheLastTokensAndTheOutcomeSaysItBound() {
         SchedulerHarness h = harness(null);
@@ -73,15 +90,8 @@ class DepthSchedulingTest {
 
     @Test
     void aRelaxedStageShortensOnlyTheTokensOfRequestsThatDidNotOptOut() {
-        AtomicLong nanos = new AtomicLong();
-        // every token gap is over a 1 ns target and there is no dwell: the stage rises each micro-batch to the cap
-        var latency = new LatencyTargetController(new LatencyTarget(1, 1_000_000_000L, 0, 0.5, 4),
-                () -> nanos.addAndGet(1_000));
-        SchedulerHarness h = harness(latency);
-        h.scheduler.submit(new SequenceRequest("relaxed", new int[] {3, 4}, fixed(8, 12), Long.MAX_VALUE,
-                DepthLimits.NONE));
-        h.scheduler.submit(new SequenceRequest("strict", new int[] {3, 4}, fixed(8, 12), Long.MAX_VALUE,
-                new DepthLimits(DepthLimits.NO_BUDGET, true)));
+        SchedulerHarness h = relaxingHarness(4);
+        submitRelaxedAndStrict(h, new int[] {3, 4}, fixed(8, 12));
         h.runToCompletion(500);
 
         SequenceOutcome relaxed = h.listener.finished.get("relaxed");
@@ -97,21 +107,15 @@ class DepthSchedulingTest {
 
     @Test
     void aLooserKlThresholdEndsTheSameTokenSoonerForTheRequestThatDidNotOptOut() {
-        AtomicLong nanos = new AtomicLong();
         // stages 1-2 only: the threshold grows (x4, x16), the step cap stays
-        var latency = new LatencyTargetController(new LatencyTarget(1, 1_000_000_000L, 0, 0.5, 2),
-                () -> nanos.addAndGet(1_000));
-        SchedulerHarness h = harness(latency);
+        SchedulerHarness h = relaxingHarness(2);
         h.scheduler.submit(SequenceRequest.of("warm-up", new int[] {3, 4}, fixed(4, 6)));
         while (h.scheduler.relaxationStage() < 2) {
             h.step();
         }
         ExitPolicy kl = new ExitPolicy(new KlDivergenceExit(5e-4), 0, 32, 1, true);
         var params = new GenerationParams(1, kl, new GreedySampler(), 7, 1.0, false, Set.of());
-        h.scheduler.submit(new SequenceRequest("relaxed", new int[] {90, 12, 45, 7, 33}, params, Long.MAX_VALUE,
-                DepthLimits.NONE));
-        h.scheduler.submit(new SequenceRequest("strict", new int[] {90, 12, 45, 7, 33}, params, Long.MAX_VALUE,
-                new DepthLimits(DepthLimits.NO_BUDGET, true)));
+        submitRelaxedAndStrict(h, new int[] {90, 12, 45, 7, 33}, params);
         h.runToCompletion(500);
 
         int relaxed = h.listener.finished.get("relaxed").exitSteps()[0];
