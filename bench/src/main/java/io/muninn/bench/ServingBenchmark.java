@@ -48,7 +48,7 @@ public final class ServingBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> defaults = new HashMap<>();
-        defaults.putAll(Map.of("--model", "models/huginn-tiny-chains", "--models", "tiny,random", "--requests", "32",
+        defaults.putAll(Map.of("--model", "models/huginn-tiny-chains", "--models", "tiny,random", "--requests", "64",
                 "--batch", "16", "--prompt-lengths", "4:32", "--new-tokens", "2:16", "--threshold", "5e-4",
                 "--max-steps", "32", "--exit-in-prefill", Boolean.toString(ExitPolicy.DEFAULT_EXIT_IN_PREFILL),
                 "--members-keep-computing", "true"));
