@@ -52,7 +52,7 @@ public final class ServingBenchmark {
                 "--batch", "16", "--prompt-lengths", "4:32", "--new-tokens", "2:16", "--threshold", "5e-4",
                 "--max-steps", "32", "--exit-in-prefill", Boolean.toString(ExitPolicy.DEFAULT_EXIT_IN_PREFILL),
                 "--members-keep-computing", "true"));
-        defaults.putAll(Map.of("--rates", "auto", "--load-factors", "0.3,0.45,0.6,0.75,0.9,1.05,1.2", "--slo-ttft-scale", "5",
+        defaults.putAll(Map.of("--rates", "auto", "--load-factors", "0.3,0.45,0.6,0.75,0.9,1.05,1.2,1.35,1.5", "--slo-ttft-scale", "5",
                 "--slo-tpot-scale", "3", "--slo-ttft-ms", "auto", "--slo-tpot-ms", "auto", "--slo-attainment", "0.9",
                 "--static-timeout-ms", "auto", "--seed", "20261205", "--plot", "none"));
         defaults.putAll(Map.of("--random-hidden", "256", "--random-coupling", "0.28", "--random-spread", "3.0",
