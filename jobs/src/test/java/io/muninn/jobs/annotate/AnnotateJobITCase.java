@@ -8,10 +8,6 @@ import com.google.gson.JsonParser;
 import io.muninn.flink.RecoveryTesting;
 import io.muninn.flink.RecoveryTesting.FailOnce;
 import io.muninn.flink.RecurrentDepthGeneration;
-<<<<<<< HEAD
-import io.muninn.schemas.Completion;
-=======
->>>>>>> duptest
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,10 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
-<<<<<<< HEAD
-import java.util.concurrent.atomic.AtomicBoolean;
-=======
->>>>>>> duptest
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.client.deployment.ClusterClientJobClientAdapter;
 import org.apache.flink.client.deployment.StandaloneClusterId;
@@ -158,31 +150,4 @@ class AnnotateJobITCase {
             throw new IllegalStateException(e);
         }
     }
-<<<<<<< HEAD
-
-    /** Throws once, after {@code failAfter} completions of this subtask and a completed checkpoint. */
-    private static final class FailOnce implements MapFunction<Completion, Completion>, CheckpointListener {
-        private final int failAfter;
-        private int seen;
-        private boolean checkpointed;
-
-        FailOnce(int failAfter) {
-            this.failAfter = failAfter;
-        }
-
-        @Override
-        public void notifyCheckpointComplete(long checkpointId) {
-            checkpointed = true;
-        }
-
-        @Override
-        public Completion map(Completion c) {
-            if (++seen >= failAfter && checkpointed && !FAILED.getAndSet(true)) {
-                throw new IllegalStateException("injected failure after " + seen + " completions");
-            }
-            return c;
-        }
-    }
-=======
->>>>>>> duptest
 }

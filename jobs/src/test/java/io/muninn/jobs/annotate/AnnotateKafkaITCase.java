@@ -48,11 +48,7 @@ class AnnotateKafkaITCase {
             assertThat(rows).hasSize(20);
             assertThat(rows.stream().map(r -> JsonParser.parseString(new String(r.value())).getAsJsonObject()
                     .get("request_id").getAsString())).doesNotHaveDuplicates().hasSize(20);
-<<<<<<< HEAD
-            assertThat(CommittedFiles.lines(dir.resolve("rejected"))).singleElement().asString()
-=======
             assertThat(RecoveryTesting.committedLines(dir.resolve("rejected"))).singleElement().asString()
->>>>>>> duptest
                     .contains("has no field 'cells'");
         }
     }
