@@ -6,6 +6,7 @@ import io.muninn.model.backend.StepModel;
 import io.muninn.model.config.ModelConfig;
 import io.muninn.model.exit.ExitCriterion;
 import io.muninn.model.exit.ExitMemory;
+import io.muninn.model.exit.KlDivergenceExit;
 import io.muninn.model.kernel.StepTimer;
 import io.muninn.model.kernel.StepTimer.Part;
 import java.util.ArrayList;
@@ -14,8 +15,8 @@ import java.util.List;
 /**
  * The end of a step for the entries that exit or check logits: coda and head over all of them at once, the kl
  * checks batched where the logits lie ({@link StepLogits#batchedKl}), other logit criteria on a heap copy of the
- * checked row, and, for the entries that exit, their logits (when wanted) and exit latent to the heap and their
- * backend memory freed.
+ * checked row, each checked entry's exit decided ({@link ExitRule#decide}), and, for the entries that exit, their
+ * logits (when their kind produces any) and exit latent to the heap and their backend memory freed.
  */
 final class ExitTail {
     private final StepModel model;
@@ -26,21 +27,21 @@ final class ExitTail {
         this.config = config;
     }
 
+    /** Whether the entry's checks run together with the other kl checks of a step ({@link StepLogits#batchedKl}). */
+    static boolean batchedKl(StepEntry entry) {
+        return entry.call().policy().criterion() instanceof KlDivergenceExit && entry.call().kind().checksCriterion();
+    }
+
     /** Coda and head of the entries, their logit checks, and the exits that follow. */
     void run(MicroBatch batch) {
         List<Integer> headRows = new ArrayList<>();
         for (int i = 0; i < batch.entries.size(); i++) {
-            StepEntry e = batch.entries.get(i);
             Segment s = batch.segments.get(i);
-            if (e.logitsWanted == StepEntry.Logits.ALL_ROWS) {
-                for (int r = 0; r < s.rows(); r++) {
-                    headRows.add(s.rowOffset() + r);
-                }
-            } else if (e.logitsWanted == StepEntry.Logits.LAST_ROW) {
-                headRows.add(s.rowOffset() + s.rows() - 1);
+            for (int r = s.rows() - logitRows(batch.entries.get(i)); r < s.rows(); r++) {
+                headRows.add(s.rowOffset() + r); // the entry's last rows, as many as its kind wants
             }
         }
-        StepLogits logits = model.tail(batch.blocks(e -> e.state), batch.positions, batch.segments,
+        StepLogits logits = model.tail(batch.blocks(e -> e.running().state()), batch.positions, batch.segments,
                 headRows.stream().mapToInt(Integer::intValue).toArray()); // (rows, V), null when no rows
         int[] firstRow = new int[batch.entries.size()]; // each entry's first row in logits
         for (int i = 0, row = 0; i < batch.entries.size(); i++) {
@@ -50,40 +51,31 @@ final class ExitTail {
         checkBatchedKl(batch, logits, firstRow);
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry e = batch.entries.get(i);
-            if (e.logitCheckPending) { // a criterion on the heap: it reads a copy of the last row
+            if (e.logitCheckDue()) { // a criterion on the heap: it reads a copy of the last row
                 float[] last = logits.row(firstRow[i] + logitRows(e) - 1);
                 long checkStarted = StepTimer.start();
-                e.logitCheckPending = false;
-                ExitCriterion criterion = e.policy.criterion();
-                e.criterionValue = criterion.evaluate(e.memory, last, null, e.rows(), config.hiddenSize());
-                if (criterion.exits(e.criterionValue)) {
-                    e.converged = true;
-                    e.phase = StepEntry.Phase.EXITED;
-                }
+                ExitCriterion criterion = e.call().policy().criterion();
+                e.recordCheck(criterion.evaluate(e.running().memory(), last, null, e.rows(), config.hiddenSize()));
+                ExitRule.decide(e, true);
                 StepTimer.stop(Part.EXIT_CRITERION, checkStarted);
             }
         }
         long started = StepTimer.start();
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry e = batch.entries.get(i);
-            if (e.phase == StepEntry.Phase.EXITED) { // only an exiting entry's logits reach the heap
+            if (e.exited()) { // only an exiting entry's logits reach the heap
                 float[][] rows = new float[logitRows(e)][];
                 for (int r = 0; r < rows.length; r++) {
                     rows[r] = logits.row(firstRow[i] + r);
                 }
-                e.logits = rows.length > 0 ? rows : null;
-                finish(e);
+                e.finish(rows.length > 0 ? rows : null);
             }
         }
         StepTimer.stop(Part.COPIES, started);
     }
 
     private static int logitRows(StepEntry e) {
-        return switch (e.logitsWanted) {
-            case ALL_ROWS -> e.rows();
-            case LAST_ROW -> 1;
-            case NONE -> 0;
-        };
+        return e.call().kind().logitRows(e.rows());
     }
 
     /** The kl checks of this step, all at once; their logits are read where they are, in native memory. */
@@ -93,9 +85,9 @@ final class ExitTail {
         List<Integer> rows = new ArrayList<>();
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry e = batch.entries.get(i);
-            if (e.logitCheckPending && RecurrentDepthEngine.batchedKl(e)) {
+            if (e.logitCheckDue() && batchedKl(e)) {
                 checked.add(e);
-                memories.add(e.memory);
+                memories.add(e.running().memory());
                 rows.add(firstRow[i] + logitRows(e) - 1);
             }
         }
@@ -106,24 +98,9 @@ final class ExitTail {
         double[] values = logits.batchedKl(memories, rows.stream().mapToInt(Integer::intValue).toArray());
         for (int i = 0; i < checked.size(); i++) {
             StepEntry e = checked.get(i);
-            e.logitCheckPending = false;
-            e.criterionValue = values[i];
-            if (e.policy.criterion().exits(values[i])) {
-                e.converged = true;
-                e.phase = StepEntry.Phase.EXITED;
-            }
+            e.recordCheck(values[i]);
+            ExitRule.decide(e, true);
         }
         StepTimer.stop(Part.EXIT_CRITERION, started);
-    }
-
-    private void finish(StepEntry e) {
-        e.exitStep = e.iterations;
-        if (e.sequence.warmStart() && (e.logitsWanted != StepEntry.Logits.NONE || e.forcedExitStep > 0)) {
-            e.sequence.warmLatent(e.state.rowToHeap(e.rows() - 1));
-        }
-        e.freeBlocks(); // the entry's backend memory is freed as it exits
-        if (e.sequence.inFlight == e) {
-            e.sequence.inFlight = null;
-        }
     }
 }

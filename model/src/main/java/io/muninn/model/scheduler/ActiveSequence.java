@@ -89,13 +89,13 @@ final class ActiveSequence {
                 tokenPolicy = tokenPolicy(stage);
             }
             current = replaying
-                    ? engine.replay(sequence, chunk, true, progress.exitSteps()[0], policy)
+                    ? engine.replayPrefill(sequence, chunk, progress.exitSteps()[0], policy)
                     : engine.prefill(sequence, chunk, last, tokenPolicy);
             currentProducesToken = last && !replaying;
             currentIsReplayCall = replaying;
             promptEntered = to;
         } else if (replayed < replayUpTo) {
-            current = engine.replay(sequence, new int[] {progress.tokens()[replayed]}, false,
+            current = engine.replayDecode(sequence, progress.tokens()[replayed],
                     progress.exitSteps()[replayed + 1], policy);
             currentProducesToken = false;
             currentIsReplayCall = true;
