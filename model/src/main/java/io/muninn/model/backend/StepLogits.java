@@ -1,6 +1,6 @@
 package io.muninn.model.backend;
 
-import io.muninn.model.exit.ExitMemory;
+import io.muninn.model.exit.ExitCheck;
 import java.util.List;
 
 /**
@@ -11,12 +11,13 @@ public interface StepLogits {
 
     int rows();
 
-    /** A heap copy of row {@code row} (a caller asked for logits, or a criterion needs them on the heap). */
+    /** A heap copy of row {@code row} (a caller asked for logits). */
     float[] row(int row);
 
     /**
-     * The kl exit check ({@code exit.BatchedKl}) of every token at once: row {@code rows[i]} is the last row of the
-     * token whose memory is {@code memories.get(i)}. Moves each memory to this check; values in the order given.
+     * The logit exit checks of every token at once, where the logits lie ({@code exit.BatchedChecks#logits}'s
+     * arithmetic): row {@code rows[i]} is the last row of the token checked by {@code checks.get(i)}. Moves each
+     * memory to this check; returns the values in the order given.
      */
-    double[] batchedKl(List<ExitMemory> memories, int[] rows);
+    double[] check(List<ExitCheck> checks, int[] rows);
 }

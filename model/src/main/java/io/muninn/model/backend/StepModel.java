@@ -1,5 +1,6 @@
 package io.muninn.model.backend;
 
+import io.muninn.model.exit.ExitCheck;
 import io.muninn.model.kv.SequenceKv;
 import java.util.List;
 
@@ -47,6 +48,14 @@ public interface StepModel {
      * logits live until the step's scope closes.
      */
     StepLogits tail(LatentRows[] states, int[] positions, List<Segment> segments, int[] headRows);
+
+    /**
+     * The latent exit checks of a step at once, where the blocks lie ({@code exit.BatchedChecks#latents}'s
+     * arithmetic): check i compares {@code states[i]} with {@code previous[i]} (the entry's state at its previous
+     * check, or s0), records the value in its memory, then copies {@code states[i]} over {@code previous[i]} for the
+     * next check. Returns the values in the order given; nothing else crosses to the heap.
+     */
+    double[] checkLatents(List<ExitCheck> checks, LatentRows[] states, LatentRows[] previous);
 
     /** The random initial states of rows at positions {@code first .. first + rows - 1} ({@code rows x hidden}). */
     @FunctionalInterface

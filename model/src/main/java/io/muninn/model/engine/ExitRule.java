@@ -5,8 +5,8 @@ import io.muninn.model.exit.ExitPolicy;
 /**
  * The one place that decides whether an entry exits after its latest core iteration, and why. After each
  * iteration the engine asks {@link #checkDue} which check of the criterion runs now: none, a latent check (on the
- * state, at once) or a logit check (after the coda and head, in {@link ExitTail}); once that value is in (or when no
- * check ran) it calls {@link #decide}. An entry exits, in this order of reasons:
+ * states, batched in the backend) or a logit check (after the coda and head, in {@link ExitTail}); once that value
+ * is in (or when no check ran) it calls {@link #decide}. An entry exits, in this order of reasons:
  * <ol>
  *   <li>{@link Reason#CONVERGED}: a check ran and the criterion says so;</li>
  *   <li>{@link Reason#RECORDED_STEP}: a replay call reached the exit step its original call recorded (a replay never
@@ -34,7 +34,10 @@ final class ExitRule {
         if (!call.kind().checksCriterion() || !policy.checksAt(e.iterations() - 1, call.kind().prompt())) {
             return Check.NONE;
         }
-        return policy.criterion().needsLogits() ? Check.LOGITS : Check.LATENT;
+        if (policy.criterion().needsLogits()) {
+            return Check.LOGITS;
+        }
+        return policy.criterion().readsLatents() ? Check.LATENT : Check.NONE;
     }
 
     /**

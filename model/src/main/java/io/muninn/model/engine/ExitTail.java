@@ -3,33 +3,23 @@ package io.muninn.model.engine;
 import io.muninn.model.backend.Segment;
 import io.muninn.model.backend.StepLogits;
 import io.muninn.model.backend.StepModel;
-import io.muninn.model.config.ModelConfig;
-import io.muninn.model.exit.ExitCriterion;
-import io.muninn.model.exit.ExitMemory;
-import io.muninn.model.exit.KlDivergenceExit;
+import io.muninn.model.exit.ExitCheck;
 import io.muninn.model.kernel.StepTimer;
 import io.muninn.model.kernel.StepTimer.Part;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The end of a step for the entries that exit or check logits: coda and head over all of them at once, the kl
- * checks batched where the logits lie ({@link StepLogits#batchedKl}), other logit criteria on a heap copy of the
- * checked row, each checked entry's exit decided ({@link ExitRule#decide}), and, for the entries that exit, their
- * logits (when their kind produces any) and exit latent to the heap and their backend memory freed.
+ * The end of a step for the entries that exit or check logits: coda and head over all of them at once, the logit
+ * checks batched where the logits lie ({@link StepLogits#check}), each checked entry's exit decided
+ * ({@link ExitRule#decide}), and, for the entries that exit, their logits (when their kind produces any) and exit
+ * latent to the heap and their backend memory freed.
  */
 final class ExitTail {
     private final StepModel model;
-    private final ModelConfig config;
 
-    ExitTail(StepModel model, ModelConfig config) {
+    ExitTail(StepModel model) {
         this.model = model;
-        this.config = config;
-    }
-
-    /** Whether the entry's checks run together with the other kl checks of a step ({@link StepLogits#batchedKl}). */
-    static boolean batchedKl(StepEntry entry) {
-        return entry.call().policy().criterion() instanceof KlDivergenceExit && entry.call().kind().checksCriterion();
     }
 
     /** Coda and head of the entries, their logit checks, and the exits that follow. */
@@ -48,18 +38,7 @@ final class ExitTail {
             firstRow[i] = row;
             row += logitRows(batch.entries.get(i));
         }
-        checkBatchedKl(batch, logits, firstRow);
-        for (int i = 0; i < batch.entries.size(); i++) {
-            StepEntry e = batch.entries.get(i);
-            if (e.logitCheckDue()) { // a criterion on the heap: it reads a copy of the last row
-                float[] last = logits.row(firstRow[i] + logitRows(e) - 1);
-                long checkStarted = StepTimer.start();
-                ExitCriterion criterion = e.call().policy().criterion();
-                e.recordCheck(criterion.evaluate(e.running().memory(), last, null, e.rows(), config.hiddenSize()));
-                ExitRule.decide(e, true);
-                StepTimer.stop(Part.EXIT_CRITERION, checkStarted);
-            }
-        }
+        checkLogits(batch, logits, firstRow);
         long started = StepTimer.start();
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry e = batch.entries.get(i);
@@ -78,16 +57,16 @@ final class ExitTail {
         return e.call().kind().logitRows(e.rows());
     }
 
-    /** The kl checks of this step, all at once; their logits are read where they are, in native memory. */
-    private void checkBatchedKl(MicroBatch batch, StepLogits logits, int[] firstRow) {
+    /** The logit checks of this step, all at once; their logits are read where they are, in the backend's memory. */
+    private void checkLogits(MicroBatch batch, StepLogits logits, int[] firstRow) {
         List<StepEntry> checked = new ArrayList<>();
-        List<ExitMemory> memories = new ArrayList<>();
+        List<ExitCheck> checks = new ArrayList<>();
         List<Integer> rows = new ArrayList<>();
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry e = batch.entries.get(i);
-            if (e.logitCheckDue() && batchedKl(e)) {
+            if (e.logitCheckDue()) {
                 checked.add(e);
-                memories.add(e.running().memory());
+                checks.add(new ExitCheck(e.call().policy().criterion(), e.running().memory()));
                 rows.add(firstRow[i] + logitRows(e) - 1);
             }
         }
@@ -95,7 +74,7 @@ final class ExitTail {
             return;
         }
         long started = StepTimer.start();
-        double[] values = logits.batchedKl(memories, rows.stream().mapToInt(Integer::intValue).toArray());
+        double[] values = logits.check(checks, rows.stream().mapToInt(Integer::intValue).toArray());
         for (int i = 0; i < checked.size(); i++) {
             StepEntry e = checked.get(i);
             e.recordCheck(values[i]);

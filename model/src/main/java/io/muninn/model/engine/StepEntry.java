@@ -26,10 +26,11 @@ public final class StepEntry {
     }
 
     /**
-     * A running entry's working set: its injection {@code e · A_eᵀ} and raw latent {@code s} (rows, H), in the
-     * backend's memory until it exits, and its criterion's memory.
+     * A running entry's working set, in the backend's memory until it exits: its injection {@code e · A_eᵀ} and raw
+     * latent {@code s} (rows, H), its criterion's memory and, for a latent criterion that may be checked, the raw
+     * {@code s} at its previous check (s0 first; null otherwise).
      */
-    record Running(LatentRows injected, LatentRows state, ExitMemory memory) {}
+    record Running(LatentRows injected, LatentRows state, ExitMemory memory, LatentRows checkedState) {}
 
     private final Call call;
     private Phase phase = Phase.NEW;
@@ -47,6 +48,11 @@ public final class StepEntry {
     /** What the call is. */
     Call call() {
         return call;
+    }
+
+    /** The sequence whose call this is. */
+    public Sequence sequence() {
+        return call.sequence();
     }
 
     /** Where the entry is: not started, running, or exited. */
@@ -150,9 +156,12 @@ public final class StepEntry {
         seq.callExited(this);
     }
 
-    /** Frees the entry's backend memory (its state and injection); at exit, or when its sequence is released. */
+    /** Frees the entry's backend memory (its state, injection and checked state); at exit, or when released. */
     void freeBlocks() {
         if (running != null) {
+            if (running.checkedState() != null) {
+                running.checkedState().close();
+            }
             running.injected().close();
             running.state().close();
             running = null;

@@ -3,7 +3,7 @@ package io.muninn.model.engine;
 import io.muninn.model.backend.LatentRows;
 import io.muninn.model.backend.StepModel;
 import io.muninn.model.config.ModelConfig;
-import io.muninn.model.exit.BatchedKl;
+import io.muninn.model.exit.ExitCheck;
 import io.muninn.model.exit.ExitCriterion;
 import io.muninn.model.kernel.StepTimer;
 import io.muninn.model.kernel.StepTimer.Part;
@@ -24,7 +24,7 @@ final class StepLoop {
     StepLoop(StepModel model, ModelConfig config) {
         this.model = model;
         this.config = config;
-        this.tail = new ExitTail(model, config);
+        this.tail = new ExitTail(model);
     }
 
     void step(List<StepEntry> entries) {
@@ -65,9 +65,12 @@ final class StepLoop {
         for (int i = 0; i < injections.length; i++) {
             StepEntry entry = batch.entries.get(i);
             ExitCriterion criterion = entry.call().policy().criterion();
-            entry.begin(new StepEntry.Running(injections[i], states[i], ExitTail.batchedKl(entry)
-                    ? BatchedKl.start(config.vocabSize())
-                    : criterion.start(initial[i], entry.rows(), config.hiddenSize(), config.vocabSize())));
+            LatentRows checkedState = criterion.readsLatents() && entry.call().kind().checksCriterion()
+                    ? model.upload(initial[i], entry.rows()) // the first latent check compares with s0
+                    : null;
+            // checks run batched in the backend
+            entry.begin(new StepEntry.Running(injections[i], states[i], criterion.startBatched(config.vocabSize()),
+                    checkedState));
         }
         StepTimer.stop(Part.EXIT_CRITERION, started);
     }
@@ -99,18 +102,22 @@ final class StepLoop {
      * entry that exits or whose check needs logits.
      */
     private void decideExits(MicroBatch batch) {
+        ExitRule.Check[] due = new ExitRule.Check[batch.entries.size()];
+        List<StepEntry> latentChecks = new ArrayList<>();
+        for (int i = 0; i < due.length; i++) {
+            due[i] = ExitRule.checkDue(batch.entries.get(i));
+            if (due[i] == ExitRule.Check.LATENT) {
+                latentChecks.add(batch.entries.get(i));
+            }
+        }
+        checkLatents(latentChecks);
         List<StepEntry> tailEntries = new ArrayList<>();
-        for (StepEntry e : batch.entries) {
-            ExitRule.Check check = ExitRule.checkDue(e);
-            if (check == ExitRule.Check.LOGITS) {
+        for (int i = 0; i < due.length; i++) {
+            StepEntry e = batch.entries.get(i);
+            if (due[i] == ExitRule.Check.LOGITS) {
                 e.awaitLogitCheck(); // decided in the tail, once the logits are there
                 tailEntries.add(e);
-                continue;
-            }
-            if (check == ExitRule.Check.LATENT) {
-                e.recordCheck(latentCheck(e));
-            }
-            if (ExitRule.decide(e, check == ExitRule.Check.LATENT)) {
+            } else if (ExitRule.decide(e, due[i] == ExitRule.Check.LATENT)) {
                 tailEntries.add(e);
             }
         }
@@ -119,14 +126,21 @@ final class StepLoop {
         }
     }
 
-    /** A latent criterion's check: it reads a heap copy of the state. */
-    private double latentCheck(StepEntry e) {
+    /** The latent criteria's checks of this step, all at once where the states lie (no state crosses to the heap). */
+    private void checkLatents(List<StepEntry> checked) {
+        if (checked.isEmpty()) {
+            return;
+        }
+        List<ExitCheck> checks = new ArrayList<>();
+        for (StepEntry e : checked) {
+            checks.add(new ExitCheck(e.call().policy().criterion(), e.running().memory()));
+        }
         long started = StepTimer.start();
-        float[] state = e.running().state().toHeap();
-        StepTimer.stop(Part.COPIES, started);
-        started = StepTimer.start();
-        double value = e.call().policy().criterion().evaluate(e.running().memory(), null, state, e.rows(), config.hiddenSize());
+        double[] values = model.checkLatents(checks, checked.stream().map(e -> e.running().state()).toArray(LatentRows[]::new),
+                checked.stream().map(e -> e.running().checkedState()).toArray(LatentRows[]::new));
+        for (int i = 0; i < values.length; i++) {
+            checked.get(i).recordCheck(values[i]);
+        }
         StepTimer.stop(Part.EXIT_CRITERION, started);
-        return value;
     }
 }

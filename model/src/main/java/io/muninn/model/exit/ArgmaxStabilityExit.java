@@ -1,5 +1,7 @@
 package io.muninn.model.exit;
 
+import java.nio.FloatBuffer;
+
 /**
  * {@code argmax-stability}: the number of consecutive checks whose last-row argmax (first index of the maximum
  * logit) equals the previous check's. Starts from argmax −1, so the first check has value 0 and a threshold of n
@@ -41,18 +43,24 @@ public record ArgmaxStabilityExit(int stableChecks) implements LogitCriterion {
         return stableChecks;
     }
 
+    /** The stable-check count divided by {@code factor}, rounded up, at least 1. */
     @Override
-    public void initialize(ExitMemory memory, int vocabSize) {
-        memory.setPreviousArgmax(-1);
-        memory.setStableCount(0);
+    public ExitCriterion loosened(double factor) {
+        return new ArgmaxStabilityExit(Math.max(1, (int) Math.ceil(stableChecks / factor)));
     }
 
     @Override
-    public double check(ExitMemory memory, float[] logits) {
-        int argmax = Logits.argmax(logits);
-        int stable = argmax == memory.getPreviousArgmax() ? memory.getStableCount() + 1 : 0;
-        memory.setPreviousArgmax(argmax);
-        memory.setStableCount(stable);
+    public void initialize(ExitMemory memory, int vocabSize) {
+        memory.previousArgmax = -1;
+        memory.stableCount = 0;
+    }
+
+    @Override
+    public double check(ExitMemory memory, FloatBuffer logits, int from, int vocab) {
+        int argmax = Logits.argmax(logits, from, vocab);
+        int stable = argmax == memory.previousArgmax ? memory.stableCount + 1 : 0;
+        memory.previousArgmax = argmax;
+        memory.stableCount = stable;
         return stable;
     }
 

@@ -2,58 +2,34 @@ package io.muninn.model.exit;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.List;
-import java.util.stream.IntStream;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * {@link KlDivergenceExit}'s check for all the tokens of a step at once, reading their logits where the head wrote
- * them (native memory) instead of copying each row to the heap, rows in parallel. It rewrites the same float64
- * quantity, {@code KL(p_prev ‖ p_cur) = Σ p_prev·(log p_prev − log p_cur)}, as
- * {@code lse_cur − Σ p_prev·x_cur − H_prev} (x the logits, lse their log-sum-exp, H the entropy), which needs one
- * exp per logit where the heap criterion needs two: each check remembers the probabilities and the entropy for the
- * next one. Values agree with {@link KlDivergenceExit#evaluate} to float64 rounding (about 1e-15 of ln V), not bit
- * for bit, and use {@link Math#exp} rather than {@link StrictMath}.
+ * {@link KlDivergenceExit}'s check as a batch runs it ({@link BatchedChecks}): it rewrites the same float64 quantity,
+ * {@code KL(p_prev ‖ p_cur) = Σ p_prev·(log p_prev − log p_cur)}, as {@code lse_cur − Σ p_prev·x_cur − H_prev} (x the
+ * logits, lse their log-sum-exp, H the entropy), which needs one exp per logit where the heap criterion needs two:
+ * each check remembers the probabilities and the entropy for the next one. Values agree with
+ * {@link KlDivergenceExit#evaluate} to float64 rounding (about 1e-15 of ln V), not bit for bit, and use
+ * {@link Math#exp} rather than {@link StrictMath}.
  */
-public final class BatchedKl {
+final class BatchedKl {
     private BatchedKl() {}
 
     /** A memory for one token whose previous distribution is the uniform one (probability 1/V, entropy ln V). */
-    public static ExitMemory start(int vocabSize) {
+    static ExitMemory start(int vocabSize) {
         ExitMemory memory = new ExitMemory();
         double[] probs = new double[Checks.vocabSize(KlDivergenceExit.NAME, vocabSize)];
         Arrays.fill(probs, 1.0 / vocabSize);
-        memory.previousProbs(probs);
-        memory.setPreviousScalar(-StrictMath.log(1.0 / vocabSize));
+        memory.previousProbs = probs;
+        memory.previousScalar = -StrictMath.log(1.0 / vocabSize);
         return memory;
     }
 
-    /**
-     * Checks every token: row i of {@code logits} (m, V, FLOAT, row-major) is the last row of the token whose memory
-     * is {@code memories.get(i)}. Moves each memory to this check and returns the values in row order.
-     */
-    public static double[] evaluate(List<ExitMemory> memories, INDArray logits) {
-        int m = memories.size();
-        if (logits.rank() != 2 || logits.rows() != m || logits.dataType() != DataType.FLOAT) {
-            throw new IllegalArgumentException("batched kl needs (" + m + ", V) FLOAT logits but got " + logits.shapeInfoToString());
-        }
-        INDArray dense = logits.isView() || logits.ordering() != 'c' ? logits.dup('c') : logits;
-        int vocab = (int) dense.columns();
-        FloatBuffer x = dense.data().asNioFloat();
-        int offset = (int) dense.offset();
-        double[] values = new double[m];
-        IntStream.range(0, m).parallel().forEach(i -> values[i] = check(memories.get(i), x, offset + i * vocab, vocab));
-        for (int i = 0; i < m; i++) {
-            memories.get(i).recordCheck(values[i]);
-        }
-        return values;
-    }
-
-    private static double check(ExitMemory memory, FloatBuffer x, int from, int vocab) {
-        double[] p = memory.previousProbs();
+    /** The value for the row {@code x[from .. from+vocab)}; moves the memory (from {@link #start}) to this check. */
+    static double check(ExitMemory memory, FloatBuffer x, int from, int vocab) {
+        double[] p = memory.previousProbs;
         if (p == null || p.length != vocab) {
-            throw new IllegalStateException("a batched kl check needs a memory from BatchedKl.start for " + vocab + " logits");
+            throw new IllegalStateException("a batched kl check needs a memory from KlDivergenceExit.startBatched for "
+                    + vocab + " logits");
         }
         double max = Double.NEGATIVE_INFINITY;
         double previousDot = 0; // Σ p_prev · x
@@ -78,8 +54,8 @@ public final class BatchedKl {
             p[v] = q;
             currentDot += q * x.get(from + v);
         }
-        double kl = logSumExp - previousDot - memory.getPreviousScalar();
-        memory.setPreviousScalar(logSumExp - currentDot); // this check's entropy
+        double kl = logSumExp - previousDot - memory.previousScalar;
+        memory.previousScalar = logSumExp - currentDot; // this check's entropy
         return kl;
     }
 }

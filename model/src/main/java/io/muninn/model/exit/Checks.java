@@ -46,28 +46,24 @@ final class Checks {
 
     /** Checks that the memory was started by a criterion of this kind for the same shape. */
     static double[] remembered(String criterion, String field, double[] previous, int expectedLength) {
-        if (previous == null) {
-            throw new IllegalArgumentException(String.format(
-                    "exit memory has no %s: it was not started by exit criterion %s", field, criterion));
-        }
-        if (previous.length != expectedLength) {
-            throw new IllegalArgumentException(String.format(
-                    "exit memory holds %s of length %s but this check has %s values", field, previous.length,
-                    expectedLength));
-        }
+        checkRemembered(criterion, field, previous == null ? -1 : previous.length, expectedLength);
         return previous;
     }
 
     static float[] remembered(String criterion, String field, float[] previous, int expectedLength) {
-        if (previous == null) {
+        checkRemembered(criterion, field, previous == null ? -1 : previous.length, expectedLength);
+        return previous;
+    }
+
+    /** {@code length} is the remembered array's, -1 when there is none. */
+    private static void checkRemembered(String criterion, String field, int length, int expectedLength) {
+        if (length < 0) {
             throw new IllegalArgumentException(String.format(
                     "exit memory has no %s: it was not started by exit criterion %s", field, criterion));
         }
-        if (previous.length != expectedLength) {
+        if (length != expectedLength) {
             throw new IllegalArgumentException(String.format(
-                    "exit memory holds %s of length %s but this check has %s values", field, previous.length,
-                    expectedLength));
+                    "exit memory holds %s of length %s but this check has %s values", field, length, expectedLength));
         }
-        return previous;
     }
 }

@@ -38,11 +38,29 @@ public sealed interface ExitCriterion permits LogitCriterion, LatentCriterion, F
     boolean needsLogits();
 
     /**
+     * Whether {@link #evaluate} reads the raw core outputs ({@code latent-diff}, {@code cosine}); a caller that keeps
+     * the previous check's outputs itself (a backend, for {@link BatchedChecks#latents}) keeps them only then.
+     */
+    default boolean readsLatents() {
+        return false;
+    }
+
+    /**
      * A fresh memory for one token whose recurrence starts from {@code initialLatents} (s0, row-major
      * {@code rows x hidden}), holding the criterion's initial "previous" (see each criterion's class comment). Logit
      * criteria ignore the latents (they may be null); latent criteria ignore {@code vocabSize}.
      */
     ExitMemory start(float[] initialLatents, int rows, int hidden, int vocabSize);
+
+    /**
+     * A fresh memory for one token whose checks run in batches ({@link BatchedChecks}) rather than through
+     * {@link #evaluate}: what {@link #start} holds for a logit criterion ({@code kl}: its batched form's, see
+     * {@code BatchedKl}), nothing but the count and last value for a latent one (the caller keeps s0 and the previous
+     * outputs where they lie).
+     */
+    default ExitMemory startBatched(int vocabSize) {
+        return start(null, 0, 0, vocabSize);
+    }
 
     /**
      * Runs one check: computes the value from this step's outputs and the memory, moves the memory forward to this
@@ -61,6 +79,12 @@ public sealed interface ExitCriterion permits LogitCriterion, LatentCriterion, F
     default boolean exits(double value) {
         return value < threshold();
     }
+
+    /**
+     * This criterion loosened by {@code factor} (> 1), for latency relaxation ({@link Relaxation}): a value threshold
+     * is multiplied by it (staying finite), a count divided by it; {@code none} stays as it is.
+     */
+    ExitCriterion loosened(double factor);
 
     /**
      * The criterion called {@code name} with the given threshold: the one place a user's string becomes a type.

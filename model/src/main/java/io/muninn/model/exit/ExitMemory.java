@@ -5,8 +5,9 @@ import java.util.Objects;
 
 /**
  * What an {@link ExitCriterion} remembers between the checks of one in-flight token: a small mutable value that lives
- * from {@link ExitCriterion#start} to the token's exit, and that an operator snapshots mid-token. Each criterion uses
- * only the fields it needs and leaves the others at their empty values.
+ * from {@link ExitCriterion#start} (or {@link ExitCriterion#startBatched}) to the token's exit. Each criterion uses
+ * only the fields it needs and leaves the others at their empty values; outside this package it is opaque but for the
+ * latest value and the number of checks.
  *
  * <table>
  *   <caption>Fields</caption>
@@ -16,7 +17,8 @@ import java.util.Objects;
  *   <tr><td>{@code previousProbs}</td><td>kl checked in batches ({@link BatchedKl})</td><td>null</td>
  *       <td>float64 probabilities (length V) of the previous check, or uniform {@code 1/V}; with the previous
  *       entropy in {@code previousScalar}</td></tr>
- *   <tr><td>{@code previousLatents}</td><td>latent-diff, cosine</td><td>null</td>
+ *   <tr><td>{@code previousLatents}</td><td>latent-diff, cosine (checked one by one; checked in batches, the
+ *       caller keeps them where the outputs lie)</td><td>null</td>
  *       <td>raw core outputs of the previous check, row-major {@code rows x hidden}, or s0</td></tr>
  *   <tr><td>{@code previousScalar}</td><td>entropy-diff</td><td>NaN</td>
  *       <td>entropy of the previous check, or 100.0</td></tr>
@@ -28,15 +30,16 @@ import java.util.Objects;
  *   <tr><td>{@code checks}</td><td>all</td><td>0</td><td>number of checks evaluated so far</td></tr>
  * </table>
  *
- * <p>Setters store the given arrays without copying; the copy constructor copies them. Not thread-safe.
+ * <p>The copy constructor copies the arrays. Not thread-safe.
  */
 public final class ExitMemory {
-    private double[] previousLogProbs;
-    private double[] previousProbs;
-    private float[] previousLatents;
-    private double previousScalar = Double.NaN;
-    private int previousArgmax = -1;
-    private int stableCount;
+    // the fields of the table above, read and written by the criteria of this package
+    double[] previousLogProbs;
+    double[] previousProbs;
+    float[] previousLatents;
+    double previousScalar = Double.NaN;
+    int previousArgmax = -1;
+    int stableCount;
     private double lastValue = Double.NaN;
     private int checks;
 
@@ -56,68 +59,12 @@ public final class ExitMemory {
         this.checks = other.checks;
     }
 
-    public double[] getPreviousLogProbs() {
-        return previousLogProbs;
-    }
-
-    public void setPreviousLogProbs(double[] previousLogProbs) {
-        this.previousLogProbs = previousLogProbs;
-    }
-
-    double[] previousProbs() {
-        return previousProbs;
-    }
-
-    void previousProbs(double[] probs) {
-        this.previousProbs = probs;
-    }
-
-    public float[] getPreviousLatents() {
-        return previousLatents;
-    }
-
-    public void setPreviousLatents(float[] previousLatents) {
-        this.previousLatents = previousLatents;
-    }
-
-    public double getPreviousScalar() {
-        return previousScalar;
-    }
-
-    public void setPreviousScalar(double previousScalar) {
-        this.previousScalar = previousScalar;
-    }
-
-    public int getPreviousArgmax() {
-        return previousArgmax;
-    }
-
-    public void setPreviousArgmax(int previousArgmax) {
-        this.previousArgmax = previousArgmax;
-    }
-
-    public int getStableCount() {
-        return stableCount;
-    }
-
-    public void setStableCount(int stableCount) {
-        this.stableCount = stableCount;
-    }
-
     public double getLastValue() {
         return lastValue;
     }
 
-    public void setLastValue(double lastValue) {
-        this.lastValue = lastValue;
-    }
-
     public int getChecks() {
         return checks;
-    }
-
-    public void setChecks(int checks) {
-        this.checks = checks;
     }
 
     /** Records the outcome of one check: its value, and one more check. */

@@ -40,4 +40,10 @@ public record FixedSteps() implements ExitCriterion {
     public boolean exits(double value) {
         return false;
     }
+
+    /** Itself: there is no threshold; a relaxed {@code none} only feels the step cap. */
+    @Override
+    public ExitCriterion loosened(double factor) {
+        return this;
+    }
 }

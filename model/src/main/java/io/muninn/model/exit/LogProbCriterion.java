@@ -1,5 +1,6 @@
 package io.muninn.model.exit;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 
 /**
@@ -10,24 +11,23 @@ import java.util.Arrays;
 sealed interface LogProbCriterion extends LogitCriterion permits KlDivergenceExit, MinPKlExit {
 
     /**
-     * Writes this check's float64 log-probabilities of {@code logits} into {@code out[0..V)} ({@code out} may be
-     * longer, and may hold garbage on entry).
+     * Writes this check's float64 log-probabilities of the row {@code logits[from .. from+vocab)}, whose maximum is
+     * {@code max}, into {@code out[0..vocab)} ({@code out} may be longer, and may hold garbage on entry).
      */
-    void logProbs(float[] logits, double[] out);
+    void logProbs(FloatBuffer logits, int from, int vocab, double max, double[] out);
 
     @Override
     default void initialize(ExitMemory memory, int vocabSize) {
         double[] logProbs = new double[vocabSize];
         Arrays.fill(logProbs, StrictMath.log(1.0 / vocabSize));
-        memory.setPreviousLogProbs(logProbs);
+        memory.previousLogProbs = logProbs;
     }
 
     @Override
-    default double check(ExitMemory memory, float[] logits) {
-        int vocab = logits.length;
-        double[] previous = Checks.remembered(name(), "previousLogProbs", memory.getPreviousLogProbs(), vocab);
+    default double check(ExitMemory memory, FloatBuffer logits, int from, int vocab) {
+        double[] previous = Checks.remembered(name(), "previousLogProbs", memory.previousLogProbs, vocab);
         double[] current = Logits.scratch(vocab);
-        logProbs(logits, current);
+        logProbs(logits, from, vocab, Logits.max(logits, from, vocab), current);
         double kl = 0;
         for (int v = 0; v < vocab; v++) {
             kl += Logits.klTerm(previous[v], current[v]);

@@ -1,10 +1,14 @@
 package io.muninn.model.exit;
 
+import java.nio.FloatBuffer;
+
 /**
  * What the criteria that read the call's last row of logits share: {@link #start} checks the vocabulary size and lets
  * the criterion set its initial "previous" ({@link #initialize}); {@link #evaluate} checks that the row is there,
  * lets the criterion compute its value and move the memory forward ({@link #check}), and records the check. A
- * criterion supplies only those two methods; callers use {@link ExitCriterion}'s.
+ * criterion supplies only those two methods; callers use {@link ExitCriterion}'s, or {@link BatchedChecks} for all
+ * the rows of a step at once where they lie. {@link #check} reads its row from a {@link FloatBuffer}, so the heap
+ * path (a wrapped array) and the batched path (a backend's native memory) run the same arithmetic.
  */
 sealed interface LogitCriterion extends ExitCriterion permits LogProbCriterion, EntropyDiffExit, ArgmaxStabilityExit {
 
@@ -12,10 +16,18 @@ sealed interface LogitCriterion extends ExitCriterion permits LogProbCriterion, 
     void initialize(ExitMemory memory, int vocabSize);
 
     /**
-     * This check's value from the last row's {@code logits} (not null, not empty) and the memory, which it moves
-     * forward to this check. Called by {@link #evaluate}, which records the check.
+     * This check's value from the row {@code logits[from .. from+vocab)} ({@code vocab} >= 1) and the memory, which it
+     * moves forward to this check. Called by {@link #evaluate} and {@link BatchedChecks}, which record the check.
      */
-    double check(ExitMemory memory, float[] logits);
+    double check(ExitMemory memory, FloatBuffer logits, int from, int vocab);
+
+    /**
+     * {@link #check} as a batch runs it, on a memory from {@link #startBatched}; the same unless a criterion has a
+     * cheaper batched form ({@code kl}: {@link BatchedKl}).
+     */
+    default double checkBatched(ExitMemory memory, FloatBuffer logits, int from, int vocab) {
+        return check(memory, logits, from, vocab);
+    }
 
     @Override
     default boolean needsLogits() {
@@ -32,7 +44,7 @@ sealed interface LogitCriterion extends ExitCriterion permits LogProbCriterion, 
     @Override
     default double evaluate(ExitMemory memory, float[] lastRowLogits, float[] latents, int rows, int hidden) {
         Logits.requireRow(lastRowLogits, name());
-        double value = check(memory, lastRowLogits);
+        double value = check(memory, FloatBuffer.wrap(lastRowLogits), 0, lastRowLogits.length);
         memory.recordCheck(value);
         return value;
     }

@@ -1,8 +1,12 @@
 package io.muninn.model.exit;
 
+import java.nio.FloatBuffer;
+
 /**
- * Float64 arithmetic over one row of fp32 logits shared by the logit criteria. Transcendentals are {@link StrictMath}
- * so that a check's value, and therefore the exit decision, is the same on every JVM.
+ * Float64 arithmetic over one row of fp32 logits shared by the logit criteria. A row is {@code n} floats of a
+ * {@link FloatBuffer} from index {@code from}: a heap array ({@link FloatBuffer#wrap}) or a backend's native memory
+ * (a direct buffer), the same arithmetic either way. Transcendentals are {@link StrictMath} so that a check's value,
+ * and therefore the exit decision, is the same on every JVM.
  */
 final class Logits {
     private static final ThreadLocal<double[]> SCRATCH = ThreadLocal.withInitial(() -> new double[0]);
@@ -33,35 +37,37 @@ final class Logits {
      * The maximum logit, refusing rows a softmax cannot handle: a NaN or +Infinity anywhere, or every logit -Infinity.
      * -Infinity entries are allowed (probability zero).
      */
-    static double max(float[] logits) {
+    static double max(FloatBuffer x, int from, int n) {
         float max = Float.NEGATIVE_INFINITY;
         boolean bad = false;
-        for (float x : logits) {
-            if (x > max) {
-                max = x;
+        for (int v = 0; v < n; v++) {
+            float xv = x.get(from + v);
+            if (xv > max) {
+                max = xv;
             }
-            bad |= x != x || x == Float.POSITIVE_INFINITY;
+            bad |= xv != xv || xv == Float.POSITIVE_INFINITY;
         }
         if (bad || max == Float.NEGATIVE_INFINITY) {
-            throw new IllegalArgumentException(describeBad(logits));
+            throw new IllegalArgumentException(describeBad(x, from, n));
         }
         return max;
     }
 
-    private static String describeBad(float[] logits) {
-        for (int v = 0; v < logits.length; v++) {
-            if (Float.isNaN(logits[v]) || logits[v] == Float.POSITIVE_INFINITY) {
-                return "logits[" + v + "] must be finite or -Infinity but was " + logits[v];
+    private static String describeBad(FloatBuffer x, int from, int n) {
+        for (int v = 0; v < n; v++) {
+            float xv = x.get(from + v);
+            if (Float.isNaN(xv) || xv == Float.POSITIVE_INFINITY) {
+                return "logits[" + v + "] must be finite or -Infinity but was " + xv;
             }
         }
-        return "logits must have at least one finite value but all " + logits.length + " are -Infinity";
+        return "logits must have at least one finite value but all " + n + " are -Infinity";
     }
 
     /** Writes {@code exp(x_v - max)} into {@code e} and returns their sum in vocabulary order. */
-    static double shiftedExp(float[] logits, double max, double[] e) {
+    static double shiftedExp(FloatBuffer x, int from, int n, double max, double[] e) {
         double sum = 0;
-        for (int v = 0; v < logits.length; v++) {
-            double ev = StrictMath.exp(logits[v] - max);
+        for (int v = 0; v < n; v++) {
+            double ev = StrictMath.exp(x.get(from + v) - max);
             e[v] = ev;
             sum += ev;
         }
@@ -69,10 +75,10 @@ final class Logits {
     }
 
     /** {@code log Σ exp(x_v - max)}, summed in vocabulary order. */
-    static double logSumShiftedExp(float[] logits, double max) {
+    static double logSumShiftedExp(FloatBuffer x, int from, int n, double max) {
         double sum = 0;
-        for (float x : logits) {
-            sum += StrictMath.exp(x - max);
+        for (int v = 0; v < n; v++) {
+            sum += StrictMath.exp(x.get(from + v) - max);
         }
         return StrictMath.log(sum);
     }
@@ -88,16 +94,16 @@ final class Logits {
     }
 
     /** The first index of the maximum logit; NaN anywhere is refused. */
-    static int argmax(float[] logits) {
+    static int argmax(FloatBuffer x, int from, int n) {
         int best = 0;
         float bestValue = Float.NEGATIVE_INFINITY;
-        for (int v = 0; v < logits.length; v++) {
-            float x = logits[v];
-            if (x != x) {
+        for (int v = 0; v < n; v++) {
+            float xv = x.get(from + v);
+            if (xv != xv) {
                 throw new IllegalArgumentException("logits[" + v + "] must not be NaN");
             }
-            if (x > bestValue) {
-                bestValue = x;
+            if (xv > bestValue) {
+                bestValue = xv;
                 best = v;
             }
         }

@@ -17,7 +17,8 @@ package io.muninn.model.exit;
  *
  * <p>"Larger" means looser for every criterion: the value thresholds ({@code kl}, {@code minp-kl},
  * {@code entropy-diff}, {@code latent-diff}, {@code cosine}) are multiplied by the factor; {@code argmax-stability}'s
- * stable-check count is divided by it (at least 1); {@code none} has no threshold and only feels the cap.
+ * stable-check count is divided by it (at least 1); {@code none} has no threshold and only feels the cap. Each
+ * criterion says how it loosens ({@link ExitCriterion#loosened}).
  */
 public final class Relaxation {
     public static final int MAX_STAGE = 4;
@@ -36,34 +37,12 @@ public final class Relaxation {
             return policy;
         }
         double factor = stage == 1 ? THRESHOLD_FACTOR_1 : THRESHOLD_FACTOR_2;
-        ExitPolicy loosened = new ExitPolicy(loosen(policy.criterion(), factor), policy.minSteps(), policy.maxSteps(),
+        ExitPolicy loosened = new ExitPolicy(policy.criterion().loosened(factor), policy.minSteps(), policy.maxSteps(),
                 policy.checkEvery(), policy.exitInPrefill());
         return switch (stage) {
             case 3 -> loosened.withStepCap((3 * policy.maxSteps() + 3) / 4);
             case 4 -> loosened.withStepCap((policy.maxSteps() + 1) / 2);
             default -> loosened;
         };
-    }
-
-    /** {@code criterion} with its threshold loosened by {@code factor} (> 1). */
-    static ExitCriterion loosen(ExitCriterion criterion, double factor) {
-        if (criterion instanceof KlDivergenceExit c) {
-            return new KlDivergenceExit(scaled(c.threshold(), factor));
-        } else if (criterion instanceof MinPKlExit c) {
-            return new MinPKlExit(scaled(c.threshold(), factor));
-        } else if (criterion instanceof EntropyDiffExit c) {
-            return new EntropyDiffExit(scaled(c.threshold(), factor));
-        } else if (criterion instanceof LatentDiffExit c) {
-            return new LatentDiffExit(scaled(c.threshold(), factor));
-        } else if (criterion instanceof CosineExit c) {
-            return new CosineExit(scaled(c.threshold(), factor));
-        } else if (criterion instanceof ArgmaxStabilityExit c) {
-            return new ArgmaxStabilityExit(Math.max(1, (int) Math.ceil(c.stableChecks() / factor)));
-        }
-        return criterion; // FixedSteps: nothing to loosen
-    }
-
-    private static double scaled(double threshold, double factor) {
-        return Math.min(threshold * factor, Double.MAX_VALUE); // stays finite, as a threshold must
     }
 }

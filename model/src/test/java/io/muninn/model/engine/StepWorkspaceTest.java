@@ -64,7 +64,7 @@ class StepWorkspaceTest {
             }
             decodes.clear();
             for (StepEntry entry : entries) {
-                decodes.add(e.decode(entry.call().sequence(), 1 + round, ExitPolicy.fixedSteps(8)));
+                decodes.add(e.decode(entry.sequence(), 1 + round, ExitPolicy.fixedSteps(8)));
             }
             entries = List.copyOf(decodes);
         }

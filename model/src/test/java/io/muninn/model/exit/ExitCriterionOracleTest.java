@@ -32,7 +32,7 @@ class ExitCriterionOracleTest {
         ExitCriterion kl = new KlDivergenceExit(5e-4);
         ExitMemory memory = kl.start(null, 1, 8, vocab);
         double[] oraclePrevious = NaiveOracle.uniformLogProbs(vocab);
-        assertLogProbsClose(memory.getPreviousLogProbs(), oraclePrevious, "uniform start");
+        assertLogProbsClose(memory.previousLogProbs, oraclePrevious, "uniform start");
         float[] base = NaiveOracle.randomLogits(random, vocab, 3.0);
         for (int check = 1; check <= CHECKS; check++) {
             float[] logits = base.clone();
@@ -46,7 +46,7 @@ class ExitCriterionOracleTest {
             double value = kl.evaluate(memory, logits, null, 1, 8);
 
             assertClose(value, expected, "kl at check " + check);
-            assertLogProbsClose(memory.getPreviousLogProbs(), oracleCurrent, "remembered log p at check " + check);
+            assertLogProbsClose(memory.previousLogProbs, oracleCurrent, "remembered log p at check " + check);
             assertThat(memory.getLastValue()).isEqualTo(value);
             assertThat(memory.getChecks()).isEqualTo(check);
             oraclePrevious = oracleCurrent;
@@ -74,7 +74,7 @@ class ExitCriterionOracleTest {
             double value = minPKl.evaluate(memory, logits, null, 1, 8);
 
             assertClose(value, expected, "minp-kl at check " + check);
-            assertLogProbsClose(memory.getPreviousLogProbs(), oracleCurrent, "remembered log p' at check " + check);
+            assertLogProbsClose(memory.previousLogProbs, oracleCurrent, "remembered log p' at check " + check);
             oraclePrevious = oracleCurrent;
         }
     }
@@ -94,7 +94,7 @@ class ExitCriterionOracleTest {
             double value = entropyDiff.evaluate(memory, logits, null, 1, 8);
 
             assertClose(value, Math.abs(entropy - previousEntropy), "entropy-diff at check " + check);
-            assertClose(memory.getPreviousScalar(), entropy, "remembered entropy at check " + check);
+            assertClose(memory.previousScalar, entropy, "remembered entropy at check " + check);
             previousEntropy = entropy;
         }
     }
@@ -107,14 +107,14 @@ class ExitCriterionOracleTest {
         ExitCriterion latentDiff = new LatentDiffExit(0.03);
         float[] previous = NaiveOracle.randomLatents(random, rows * hidden);
         ExitMemory memory = latentDiff.start(previous, rows, hidden, 0);
-        assertThat(memory.getPreviousLatents()).containsExactly(previous).isNotSameAs(previous);
+        assertThat(memory.previousLatents).containsExactly(previous).isNotSameAs(previous);
         for (int check = 1; check <= CHECKS; check++) {
             float[] latents = NaiveOracle.randomLatents(random, rows * hidden);
 
             double value = latentDiff.evaluate(memory, null, latents, rows, hidden);
 
             assertClose(value, NaiveOracle.latentDiff(previous, latents, rows, hidden), "latent-diff at " + check);
-            assertThat(memory.getPreviousLatents()).containsExactly(latents);
+            assertThat(memory.previousLatents).containsExactly(latents);
             previous = latents;
         }
     }
@@ -136,7 +136,7 @@ class ExitCriterionOracleTest {
             double value = cosine.evaluate(memory, null, latents, rows, hidden);
 
             assertClose(value, NaiveOracle.cosine(previous, latents, rows, hidden), "cosine at check " + check);
-            assertThat(memory.getPreviousLatents()).containsExactly(latents);
+            assertThat(memory.previousLatents).containsExactly(latents);
             previous = latents;
         }
     }
@@ -161,7 +161,7 @@ class ExitCriterionOracleTest {
             double value = argmax.evaluate(memory, logits, null, 1, 8);
 
             assertThat(value).as("argmax-stability at check %s", check).isEqualTo(stable);
-            assertThat(memory.getPreviousArgmax()).isEqualTo(expectedArgmax);
+            assertThat(memory.previousArgmax).isEqualTo(expectedArgmax);
         }
     }
 

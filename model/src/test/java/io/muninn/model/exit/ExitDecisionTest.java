@@ -147,7 +147,7 @@ class ExitDecisionTest {
         ExitCriterion criterion = new ArgmaxStabilityExit(1);
         ExitMemory memory = criterion.start(null, 1, 4, 8);
         criterion.evaluate(memory, logits, null, 1, 4);
-        assertThat(memory.getPreviousArgmax()).isEqualTo(2);
+        assertThat(memory.previousArgmax).isEqualTo(2);
     }
 
     @Test

@@ -86,7 +86,7 @@ class ExitInputValidationTest {
         float[] masked = {1f, Float.NEGATIVE_INFINITY, 2f, Float.NEGATIVE_INFINITY};
         // the uniform start has mass on the masked tokens, so the first check is infinite and never exits
         assertThat(kl.evaluate(memory, masked, null, 1, 4)).isEqualTo(Double.POSITIVE_INFINITY);
-        assertThat(memory.getPreviousLogProbs()[1]).isEqualTo(Double.NEGATIVE_INFINITY);
+        assertThat(memory.previousLogProbs[1]).isEqualTo(Double.NEGATIVE_INFINITY);
         // 0 · log 0 = 0: the masked tokens contribute nothing when they stay masked
         assertThat(kl.evaluate(memory, masked.clone(), null, 1, 4)).isZero();
     }

@@ -7,25 +7,31 @@ import org.junit.jupiter.api.Test;
 class ExitMemoryTest {
 
     private static ExitMemory filled() {
+        return filled(1e-4);
+    }
+
+    /** A memory with every field set, after three checks, the last of value {@code lastValue}. */
+    private static ExitMemory filled(double lastValue) {
         ExitMemory memory = new ExitMemory();
-        memory.setPreviousLogProbs(new double[] {-1, -2});
-        memory.setPreviousLatents(new float[] {0.5f, 0.25f, 3f});
-        memory.setPreviousScalar(4.5);
-        memory.setPreviousArgmax(7);
-        memory.setStableCount(2);
-        memory.setLastValue(1e-4);
-        memory.setChecks(3);
+        memory.previousLogProbs = new double[] {-1, -2};
+        memory.previousLatents = new float[] {0.5f, 0.25f, 3f};
+        memory.previousScalar = 4.5;
+        memory.previousArgmax = 7;
+        memory.stableCount = 2;
+        memory.recordCheck(0.5);
+        memory.recordCheck(0.25);
+        memory.recordCheck(lastValue);
         return memory;
     }
 
     @Test
     void emptyMemoryHasDocumentedEmptyValues() {
         ExitMemory memory = new ExitMemory();
-        assertThat(memory.getPreviousLogProbs()).isNull();
-        assertThat(memory.getPreviousLatents()).isNull();
-        assertThat(memory.getPreviousScalar()).isNaN();
-        assertThat(memory.getPreviousArgmax()).isEqualTo(-1);
-        assertThat(memory.getStableCount()).isZero();
+        assertThat(memory.previousLogProbs).isNull();
+        assertThat(memory.previousLatents).isNull();
+        assertThat(memory.previousScalar).isNaN();
+        assertThat(memory.previousArgmax).isEqualTo(-1);
+        assertThat(memory.stableCount).isZero();
         assertThat(memory.getLastValue()).isNaN();
         assertThat(memory.getChecks()).isZero();
         assertThat(memory).isEqualTo(new ExitMemory()).hasSameHashCodeAs(new ExitMemory());
@@ -37,11 +43,11 @@ class ExitMemoryTest {
         ExitMemory copy = new ExitMemory(original);
 
         assertThat(copy).isEqualTo(original).hasSameHashCodeAs(original);
-        assertThat(copy.getPreviousLogProbs()).isNotSameAs(original.getPreviousLogProbs());
-        assertThat(copy.getPreviousLatents()).isNotSameAs(original.getPreviousLatents());
+        assertThat(copy.previousLogProbs).isNotSameAs(original.previousLogProbs);
+        assertThat(copy.previousLatents).isNotSameAs(original.previousLatents);
 
-        copy.getPreviousLatents()[0] = 9f;
-        assertThat(original.getPreviousLatents()[0]).isEqualTo(0.5f);
+        copy.previousLatents[0] = 9f;
+        assertThat(original.previousLatents[0]).isEqualTo(0.5f);
         assertThat(copy).isNotEqualTo(original);
     }
 
@@ -49,25 +55,23 @@ class ExitMemoryTest {
     void equalityCoversEveryField() {
         ExitMemory base = filled();
         ExitMemory other = filled();
-        other.setPreviousLogProbs(new double[] {-1, -2.5});
+        other.previousLogProbs = new double[] {-1, -2.5};
         assertThat(other).isNotEqualTo(base);
         other = filled();
-        other.setPreviousScalar(4.25);
+        other.previousScalar = 4.25;
         assertThat(other).isNotEqualTo(base);
         other = filled();
-        other.setPreviousArgmax(8);
+        other.previousArgmax = 8;
         assertThat(other).isNotEqualTo(base);
         other = filled();
-        other.setStableCount(3);
+        other.stableCount = 3;
+        assertThat(other).isNotEqualTo(base);
+        assertThat(filled(Double.NaN)).isNotEqualTo(base);
+        other = filled();
+        other.recordCheck(1e-4); // the same last value, one more check
         assertThat(other).isNotEqualTo(base);
         other = filled();
-        other.setLastValue(Double.NaN);
-        assertThat(other).isNotEqualTo(base);
-        other = filled();
-        other.setChecks(4);
-        assertThat(other).isNotEqualTo(base);
-        other = filled();
-        other.setPreviousLatents(null);
+        other.previousLatents = null;
         assertThat(other).isNotEqualTo(base);
     }
 

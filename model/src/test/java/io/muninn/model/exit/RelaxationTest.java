@@ -34,15 +34,15 @@ class RelaxationTest {
 
     @Test
     void everyCriterionLoosensInItsOwnDirection() {
-        assertThat(Relaxation.loosen(new ArgmaxStabilityExit(5), 4)).isEqualTo(new ArgmaxStabilityExit(2));
-        assertThat(Relaxation.loosen(new ArgmaxStabilityExit(5), 16)).isEqualTo(new ArgmaxStabilityExit(1));
-        assertThat(Relaxation.loosen(new CosineExit(1e-3), 4).threshold()).isEqualTo(4e-3);
-        assertThat(Relaxation.loosen(new LatentDiffExit(0.03), 4).threshold()).isEqualTo(0.12);
-        assertThat(Relaxation.loosen(new EntropyDiffExit(1e-3), 16).threshold()).isEqualTo(1.6e-2);
-        assertThat(Relaxation.loosen(new MinPKlExit(1e-6), 4).threshold()).isEqualTo(4e-6);
-        assertThat(Relaxation.loosen(new KlDivergenceExit(Double.MAX_VALUE), 16).threshold()).isEqualTo(Double.MAX_VALUE);
+        assertThat(new ArgmaxStabilityExit(5).loosened(4)).isEqualTo(new ArgmaxStabilityExit(2));
+        assertThat(new ArgmaxStabilityExit(5).loosened(16)).isEqualTo(new ArgmaxStabilityExit(1));
+        assertThat(new CosineExit(1e-3).loosened(4).threshold()).isEqualTo(4e-3);
+        assertThat(new LatentDiffExit(0.03).loosened(4).threshold()).isEqualTo(0.12);
+        assertThat(new EntropyDiffExit(1e-3).loosened(16).threshold()).isEqualTo(1.6e-2);
+        assertThat(new MinPKlExit(1e-6).loosened(4).threshold()).isEqualTo(4e-6);
+        assertThat(new KlDivergenceExit(Double.MAX_VALUE).loosened(16).threshold()).isEqualTo(Double.MAX_VALUE);
         FixedSteps none = new FixedSteps();
-        assertThat(Relaxation.loosen(none, 16)).isSameAs(none);
+        assertThat(none.loosened(16)).isSameAs(none);
         assertThat(Relaxation.apply(ExitPolicy.fixedSteps(8), 4)).isEqualTo(ExitPolicy.fixedSteps(4));
     }
 

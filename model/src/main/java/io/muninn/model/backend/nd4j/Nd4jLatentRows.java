@@ -1,6 +1,7 @@
 package io.muninn.model.backend.nd4j;
 
 import io.muninn.model.backend.LatentRows;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -36,6 +37,11 @@ final class Nd4jLatentRows implements LatentRows {
         return array;
     }
 
+    /** A direct buffer over the block's native memory, its values from index 0 (no copy). */
+    FloatBuffer buffer() {
+        return array().data().asNioFloat();
+    }
+
     @Override
     public int rows() {
         return (int) array().size(0);
@@ -50,7 +56,7 @@ final class Nd4jLatentRows implements LatentRows {
     public float[] rowToHeap(int row) {
         int hidden = (int) array().size(1);
         float[] out = new float[hidden];
-        array.data().asNioFloat().position(row * hidden).get(out);
+        buffer().position(row * hidden).get(out);
         return out;
     }
 

@@ -4,9 +4,12 @@ import io.muninn.model.backend.LatentRows;
 import io.muninn.model.backend.Segment;
 import io.muninn.model.backend.StepLogits;
 import io.muninn.model.backend.StepModel;
+import io.muninn.model.exit.BatchedChecks;
+import io.muninn.model.exit.ExitCheck;
 import io.muninn.model.kernel.StepTimer;
 import io.muninn.model.kernel.StepTimer.Part;
 import io.muninn.model.kv.SequenceKv;
+import java.nio.FloatBuffer;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -85,6 +88,23 @@ final class Nd4jStepModel implements StepModel {
         INDArray logits = headRows.length == 0 ? null : model.head.logits(Nd4j.pullRows(hiddenStates, 1, headRows)); // (rows, V)
         StepTimer.stopAbsorbing(Part.EXIT_CODA_HEAD, started);
         return logits == null ? null : new Nd4jStepLogits(logits);
+    }
+
+    @Override
+    public double[] checkLatents(List<ExitCheck> checks, LatentRows[] states, LatentRows[] previous) {
+        FloatBuffer[] current = new FloatBuffer[states.length];
+        FloatBuffer[] before = new FloatBuffer[previous.length];
+        int[] rows = new int[states.length];
+        for (int i = 0; i < states.length; i++) {
+            current[i] = Nd4jLatentRows.of(states[i]).buffer();
+            before[i] = Nd4jLatentRows.of(previous[i]).buffer();
+            rows[i] = states[i].rows();
+        }
+        double[] values = BatchedChecks.latents(checks, current, before, rows, hidden);
+        for (int i = 0; i < states.length; i++) { // the next check compares with this one, native to native
+            RowCopy.copy(Nd4jLatentRows.of(states[i]).array(), 0, Nd4jLatentRows.of(previous[i]).array(), 0, rows[i]);
+        }
+        return values;
     }
 
     @Override

@@ -9,20 +9,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The recurrent core: one iteration is the adapter over {@code [s, e]} followed by R sandwich blocks.
  * Each segment runs its own iteration number, so its layers write and read its own KV slots.
  */
-final class RecurrentCore {
-    private final Adapter adapter;
-    private final List<SandwichBlock> layers;
-    private final KvLayout layout;
-
-    RecurrentCore(Adapter adapter, List<SandwichBlock> layers, KvLayout layout) {
-        this.adapter = adapter;
-        this.layers = layers;
-        this.layout = layout;
-    }
-
-    Adapter adapter() {
-        return adapter;
-    }
+record RecurrentCore(Adapter adapter, List<SandwichBlock> layers, KvLayout layout) {
 
     /**
      * One iteration of every segment.
@@ -33,14 +20,7 @@ final class RecurrentCore {
      * @return the new raw state (n, H), before {@code ln_f}
      */
     INDArray iterate(INDArray state, INDArray injected, int[] positions, List<Segment> segments, int[] iterations) {
-        INDArray x = adapter.apply(state, injected);
-        int[] slots = new int[segments.size()];
-        for (int l = 0; l < layers.size(); l++) {
-            for (int i = 0; i < slots.length; i++) {
-                slots[i] = layout.coreSlot(iterations[i], l);
-            }
-            x = layers.get(l).forward(x, positions, segments, slots);
-        }
-        return x;
+        return SandwichBlock.forwardAll(layers, adapter.apply(state, injected), positions, segments,
+                (layer, segment) -> layout.coreSlot(iterations[segment], layer));
     }
 }

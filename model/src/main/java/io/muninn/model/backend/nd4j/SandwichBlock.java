@@ -29,6 +29,24 @@ final class SandwichBlock {
         this.mlp = new GatedMlp(kernels, w.mlpFc(), w.mlpOut());
     }
 
+    /** The KV slot that layer {@code layer} of a stage writes and reads for segment {@code segment}. */
+    @FunctionalInterface
+    interface Slots {
+        int of(int layer, int segment);
+    }
+
+    /** {@code layers} in order over the stacked segments, each layer at the slots {@code slots} gives it. */
+    static INDArray forwardAll(List<SandwichBlock> layers, INDArray x, int[] positions, List<Segment> segments, Slots slots) {
+        int[] layerSlots = new int[segments.size()];
+        for (int l = 0; l < layers.size(); l++) {
+            for (int i = 0; i < layerSlots.length; i++) {
+                layerSlots[i] = slots.of(l, i);
+            }
+            x = layers.get(l).forward(x, positions, segments, layerSlots);
+        }
+        return x;
+    }
+
     INDArray forward(INDArray x, int[] positions, List<Segment> segments, int[] slots) {
         INDArray a = attention.forward(norm1.apply(x), positions, segments, slots);
         INDArray h = norm2.apply(a.addi(x));
