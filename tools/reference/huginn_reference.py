@@ -4,136 +4,35 @@ Written from model/README.md (the architecture and Muninn's engine contract, "th
 authors' code. It exists to produce golden fixtures for Muninn's Java engine, so it favours readability and
 exact, documented semantics over speed: one sequence, no batching, every tensor in float64.
 
-Layout of this file, top-down:
-    Config, load_model_dir, safetensors I/O      checkpoint
-    KVCache                                      HuginnDynamicCache slots and lookup strategies
-    HuginnModel                                  the forward pass: prelude, s0, core, coda, head
-    ExitCriterion and its subclasses             exit criteria (contract "Exit criteria")
-    SamplerParams, sample_token                  sampling (contract "Sampling")
-    generate                                     the per-token exit loop (contract "Per-token recurrence and exit")
+Layout, top-down (this module re-exports the others' names, so callers read everything as huginn_reference.*):
+    Config, safetensors I/O                      huginn_format.py: the checkpoint format
+    load_model_dir                               here: a model directory into a HuginnModel
+    KVCache                                      huginn_kv.py: HuginnDynamicCache slots and lookup strategies
+    HuginnModel                                  here: the forward pass: prelude, s0, core, coda, head
+    ExitCriterion and its subclasses             huginn_exit.py: exit criteria (contract "Exit criteria")
+    SamplerParams, sample_token                  huginn_exit.py: sampling (contract "Sampling")
+    generate                                     here: the per-token exit loop (contract "Per-token recurrence and exit")
 """
 import json
 import math
 import os
-import struct
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 
 import muninn_rng
+from huginn_exit import (  # noqa: F401 (callers use ref.*)
+    CRITERIA, ArgmaxStabilityCriterion, CosineCriterion, EntropyDiffCriterion, ExitCriterion, KLCriterion,
+    LatentCriterion, LatentDiffCriterion, MinPKLCriterion, NoCriterion, SamplerParams, SampleTrace, kl_divergence,
+    make_criterion, remembered_log_probs, sample_token, top2_gap)
+from huginn_format import Config, read_safetensors, write_safetensors  # noqa: F401 (callers use ref.*)
+from huginn_kv import KVCache  # noqa: F401
+
 
 # ---------------------------------------------------------------------------------------------------------------
 # Checkpoint
 # ---------------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Config:
-    """The fields of a Huginn config.json that inference needs."""
-
-    n_embd: int
-    n_heads: int
-    n_prelude: int
-    n_core: int
-    n_coda: int
-    intermediate_size: int
-    vocab_size: int
-    block_size: int
-    tie_embeddings: bool
-    qk_bias: bool
-    norm_eps: float
-    rope_base: float
-    mean_recurrence: int
-    init_std: float
-    embed_scale: float
-    bos_token_id: int
-    eos_token_ids: Tuple[int, ...]
-    pad_token_id: int
-
-    @property
-    def head_dim(self) -> int:
-        return self.n_embd // self.n_heads
-
-    @staticmethod
-    def from_json(d: dict) -> "Config":
-        def require(name, ok, why):
-            if not ok:
-                raise ValueError(f"config.json: {name} = {d.get(name)!r} is not supported: {why}")
-
-        require("model_type", d.get("model_type", "huginn_raven") == "huginn_raven", "expected huginn_raven")
-        n_embd, n_heads = int(d["n_embd"]), int(d["n_heads"])
-        require("num_key_value_heads", int(d.get("num_key_value_heads", n_heads)) == n_heads, "no GQA in this family")
-        require("bias", not d.get("bias", False), "Linear layers have no bias (Huginn's checkpoints have no bias tensors)")
-        require("injection_type", d.get("injection_type", "linear") == "linear", "only the linear adapter")
-        require("state_init", d.get("state_init", "like-init") == "like-init", "only like-init")
-        require("n_heads", n_embd % n_heads == 0 and (n_embd // n_heads) % 2 == 0, "head_dim must be an even integer")
-        init_values = d.get("init_values", {})
-        eos = d.get("eos_token_id", [])
-        eos = tuple(eos) if isinstance(eos, list) else (eos,)
-        return Config(
-            n_embd=n_embd,
-            n_heads=n_heads,
-            n_prelude=int(d["n_layers_in_prelude"]),
-            n_core=int(d["n_layers_in_recurrent_block"]),
-            n_coda=int(d["n_layers_in_coda"]),
-            intermediate_size=int(d["intermediate_size"]),
-            vocab_size=int(d.get("padded_vocab_size", d["vocab_size"])),
-            block_size=int(d["block_size"]),
-            tie_embeddings=bool(d.get("tie_embeddings", True)),
-            qk_bias=bool(d.get("qk_bias", False)),
-            norm_eps=float(d.get("norm_eps", 1e-6)),
-            rope_base=float(d.get("rope_base", 50000.0)),
-            mean_recurrence=int(d.get("mean_recurrence", 32)),
-            init_std=float(init_values.get("std", math.sqrt(2.0 / (5 * n_embd)))),
-            embed_scale=float(init_values.get("embed_scale", math.sqrt(n_embd))),
-            bos_token_id=int(d["bos_token_id"]),
-            eos_token_ids=eos,
-            pad_token_id=int(d["pad_token_id"]),
-        )
-
-
-_ST_DTYPES = {"F32": (torch.float32, 4), "F64": (torch.float64, 8), "F16": (torch.float16, 2),
-              "BF16": (torch.bfloat16, 2)}
-
-
-def read_safetensors(path: str) -> Dict[str, torch.Tensor]:
-    """Reads a safetensors file (u64 LE header length, JSON header, raw little-endian data) without the library."""
-    with open(path, "rb") as f:
-        blob = f.read()
-    (n,) = struct.unpack("<Q", blob[:8])
-    header = json.loads(blob[8:8 + n].decode("utf-8"))
-    data = blob[8 + n:]
-    out = {}
-    for name, meta in header.items():
-        if name == "__metadata__":
-            continue
-        dtype, width = _ST_DTYPES[meta["dtype"]]
-        start, end = meta["data_offsets"]
-        raw = bytearray(data[start:end])
-        count = (end - start) // width
-        t = torch.frombuffer(raw, dtype=dtype, count=count) if count else torch.empty(0, dtype=dtype)
-        out[name] = t.reshape(meta["shape"]).clone()
-    return out
-
-
-def write_safetensors(path: str, tensors: Dict[str, torch.Tensor], metadata: Optional[Dict[str, str]] = None):
-    """Writes float32 tensors as a safetensors file, in the given key order (deterministic bytes)."""
-    header, chunks, offset = {}, [], 0
-    if metadata:
-        header["__metadata__"] = dict(metadata)
-    for name, t in tensors.items():
-        raw = t.detach().to(torch.float32).contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
-        chunks.append(raw)
-        offset += len(raw)
-    text = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    text += b" " * ((8 - len(text) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)))
-        f.write(text)
-        for raw in chunks:
-            f.write(raw)
 
 
 def load_model_dir(model_dir: str, dtype=torch.float64) -> "HuginnModel":
@@ -141,99 +40,6 @@ def load_model_dir(model_dir: str, dtype=torch.float64) -> "HuginnModel":
         config = Config.from_json(json.load(f))
     weights = read_safetensors(os.path.join(model_dir, "model.safetensors"))
     return HuginnModel(config, weights, dtype)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# KV cache
-# ---------------------------------------------------------------------------------------------------------------
-
-
-class KVCache:
-    """HuginnDynamicCache: slot -> position -> (k, v), each (heads, head_dim).
-
-    Slots: prelude layer i -> i (0..P-1); core layer l of iteration t -> P + R*t + l; coda layer j -> -(j+1).
-    The strategy string is parsed as the reference does, by prefix/substring: a lookup part (`full`, `skip`,
-    `latest-m4`, `available-m4`, `always-last-m4`) and an optional storage part (`compress-sN`, `compress-rN`,
-    `compress-anchor`). The reference hard-codes P=2, R=4; here both come from the config (contract, "Deliberate
-    differences from the reference"), so `-m4` means "same core layer", i.e. equal (slot - P) mod R.
-    A bare `compress-*` strategy looks up like `full` (the reference raises on a hole there; see README).
-    """
-
-    LOOKUPS = ("latest-m4", "available-m4", "always-last-m4", "skip", "full")
-
-    def __init__(self, strategy: str, n_prelude: int, n_core: int):
-        self.strategy = strategy
-        self.P, self.R = n_prelude, n_core
-        self.lookup = next((name for name in self.LOOKUPS if strategy.startswith(name)), None)
-        if self.lookup is None:
-            if not strategy.startswith("compress-"):
-                raise ValueError(f"unknown KV lookup strategy {strategy!r}")
-            self.lookup = "full"
-        self.compress = None  # ("s", N) | ("r", N) | ("anchor", None)
-        if "compress-" in strategy:
-            tail = strategy.split("compress-")[1]
-            if tail.startswith("anchor"):
-                self.compress = ("anchor", None)
-            elif tail[:1] in ("s", "r") and tail[1:].isdigit() and int(tail[1:]) > 0:
-                self.compress = (tail[0], int(tail[1:]))
-            else:
-                raise ValueError(f"unknown KV compression in {strategy!r}")
-        self.keys: Dict[int, Dict[int, torch.Tensor]] = {}
-        self.values: Dict[int, Dict[int, torch.Tensor]] = {}
-        self.seen = 0
-        self.hole_lookups = 0  # lookups where some seen position had no entry at the slot (strategy mattered)
-
-    def storage_slot(self, slot: int) -> int:
-        """Where a layer call's KV is stored (compression applies to core slots only)."""
-        P, R = self.P, self.R
-        if self.compress is None or slot < P:
-            return slot
-        kind, n = self.compress
-        if kind == "s":
-            return P + (slot - P) % n
-        if kind == "r":
-            return P + (slot - P) // n
-        anchor_end = P + 8 * R  # keep the first 8 iterations, then all later ones share the 9th's R slots
-        return slot if slot < anchor_end else anchor_end + (slot - anchor_end) % R
-
-    def _same_layer(self, a: int, b: int) -> bool:
-        return a >= self.P and (a - self.P) % self.R == (b - self.P) % self.R
-
-    def update(self, k: torch.Tensor, v: torch.Tensor, slot: int, positions: Sequence[int]):
-        """Stores k, v (rows, heads, head_dim) of `positions` and returns the keys/values to attend to, (L, h, d)."""
-        slot = self.storage_slot(slot)
-        if slot == 0:
-            self.seen = max(self.seen, positions[-1] + 1)
-        ks, vs = self.keys.setdefault(slot, {}), self.values.setdefault(slot, {})
-        for i, p in enumerate(positions):
-            if self.compress is None and slot >= 0 and p in ks:
-                raise AssertionError(f"slot {slot} position {p} written twice")
-            ks[p], vs[p] = k[i], v[i]
-
-        if len(ks) < self.seen:
-            self.hole_lookups += 1
-        if len(ks) == self.seen or self.lookup == "full":
-            order = sorted(ks)
-            return torch.stack([ks[p] for p in order]), torch.stack([vs[p] for p in order])
-        if self.lookup == "skip":
-            order = [p for p in range(self.seen) if p in ks]
-            return torch.stack([ks[p] for p in order]), torch.stack([vs[p] for p in order])
-        picks = [(self._lookup_slot(slot, p), p) for p in range(self.seen)]
-        return (torch.stack([self.keys[s][p] for s, p in picks]),
-                torch.stack([self.values[s][p] for s, p in picks]))
-
-    def _lookup_slot(self, slot: int, p: int) -> int:
-        if slot < self.P:  # prelude or coda: own slot (always present in the flows of this file)
-            if p not in self.keys[slot]:
-                raise AssertionError(f"position {p} has no entry at prelude/coda slot {slot}")
-            return slot
-        if self.lookup == "available-m4" and p in self.keys[slot]:
-            return slot
-        if self.lookup == "always-last-m4":
-            candidates = [s for s in self.keys if self._same_layer(s, slot) and p in self.keys[s]]
-        else:  # latest-m4, available-m4: the deepest same-layer slot not deeper than this one
-            candidates = [s for s in range(self.P, slot + 1) if self._same_layer(s, slot) and p in self.keys.get(s, {})]
-        return max(candidates)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -371,238 +177,6 @@ class HuginnModel:
         for t in range(num_steps):
             s = self.core_iteration(s, e, positions, cache, t)
         return self.tail(s, positions, cache, head_rows="all")
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Exit criteria (contract "Exit criteria")
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def remembered_log_probs(logits: torch.Tensor) -> torch.Tensor:
-    """float32(log_softmax_float64(fp32 logits)), returned as float64 holding float32 values."""
-    f32 = logits.to(torch.float32).to(torch.float64)
-    return torch.log_softmax(f32, dim=-1).to(torch.float32).to(torch.float64)
-
-
-class ExitCriterion:
-    needs_logits = False
-    name = "none"
-
-    def __init__(self, threshold):
-        self.threshold = threshold
-
-    def init(self, s0: torch.Tensor, vocab_size: int):
-        pass
-
-    def check(self, s: torch.Tensor, logits: Optional[torch.Tensor]) -> Tuple[float, bool]:
-        raise NotImplementedError
-
-    def margin(self, value) -> float:
-        """Relative distance of a check value from the threshold (how far float32 noise must move it to flip)."""
-        return abs(value - self.threshold) / abs(self.threshold)
-
-
-def kl_divergence(prev_log_p: torch.Tensor, cur_log_p: torch.Tensor) -> float:
-    """KL(p_{t-1} || p_t) = sum exp(prev) * (prev - cur)."""
-    return float((torch.exp(prev_log_p) * (prev_log_p - cur_log_p)).sum())
-
-
-class KLCriterion(ExitCriterion):
-    needs_logits, name = True, "kl"
-
-    def init(self, s0, vocab_size):
-        self.prev = torch.full((vocab_size,), -math.log(vocab_size), dtype=torch.float64)
-
-    def check(self, s, logits):
-        cur = remembered_log_probs(logits)
-        value = kl_divergence(self.prev, cur)
-        self.prev = cur
-        return value, value < self.threshold
-
-
-class MinPKLCriterion(KLCriterion):
-    """KL of min-p filtered distributions: p < 0.1 * max p replaced by 1/V, renormalised.
-
-    A p that sits next to its cut may be filtered differently by a float32 engine, so for robustness analysis the
-    check also evaluates the value with every such p (within NEAR relative) forced to each side (`alternatives`).
-    """
-
-    name = "minp-kl"
-    NEAR = 1e-3
-
-    @staticmethod
-    def filtered(log_p: torch.Tensor, near_dropped: Optional[bool] = None) -> torch.Tensor:
-        p = torch.exp(log_p)
-        cut = 0.1 * p.max()
-        dropped = p < cut
-        if near_dropped is not None:
-            near = (p - cut).abs() / cut < MinPKLCriterion.NEAR
-            dropped = torch.where(near, torch.full_like(dropped, near_dropped), dropped)
-        p = torch.where(dropped, torch.full_like(p, 1.0 / p.numel()), p)
-        return torch.log(p / p.sum())
-
-    @staticmethod
-    def cut_distance(log_p: torch.Tensor) -> float:
-        p = torch.exp(log_p)
-        cut = 0.1 * p.max()
-        return float(((p - cut).abs() / cut).min())
-
-    def check(self, s, logits):
-        cur = remembered_log_probs(logits)
-        value = kl_divergence(self.filtered(self.prev), self.filtered(cur))
-        self.filter_margin = min(self.cut_distance(self.prev), self.cut_distance(cur))
-        self.alternatives = [kl_divergence(self.filtered(self.prev, a), self.filtered(cur, b))
-                             for a in (False, True) for b in (False, True)]
-        self.prev = cur
-        return value, value < self.threshold
-
-    def margin(self, value):
-        return min(abs(v - self.threshold) / abs(self.threshold) for v in [value] + self.alternatives)
-
-
-class EntropyDiffCriterion(ExitCriterion):
-    needs_logits, name = True, "entropy-diff"
-
-    def init(self, s0, vocab_size):
-        self.prev = 100.0
-
-    def check(self, s, logits):
-        p = torch.exp(remembered_log_probs(logits))
-        h = float(-(p * torch.log(p + 1e-10)).sum())
-        value = abs(h - self.prev)
-        self.prev = h
-        return value, value < self.threshold
-
-
-class LatentDiffCriterion(ExitCriterion):
-    name = "latent-diff"
-
-    def init(self, s0, vocab_size):
-        self.prev = s0.to(torch.float64)
-
-    def check(self, s, logits):
-        s = s.to(torch.float64)  # float64 arithmetic whatever the engine's dtype
-        value = float(((s - self.prev).norm(dim=-1) / s.norm(dim=-1)).mean())
-        self.prev = s
-        return value, value < self.threshold
-
-
-class CosineCriterion(ExitCriterion):
-    name = "cosine"
-
-    def init(self, s0, vocab_size):
-        self.prev = s0.to(torch.float64)
-
-    def check(self, s, logits):
-        s = s.to(torch.float64)
-        denom = torch.clamp(s.norm(dim=-1) * self.prev.norm(dim=-1), min=1e-8)
-        value = 1.0 - float(((s * self.prev).sum(-1) / denom).mean())
-        self.prev = s
-        return value, value < self.threshold
-
-
-class ArgmaxStabilityCriterion(ExitCriterion):
-    needs_logits, name = True, "argmax-stability"
-
-    def init(self, s0, vocab_size):
-        self.prev, self.count = -1, 0
-
-    def check(self, s, logits):
-        top = int(torch.argmax(logits.to(torch.float32)))  # first index of the maximum fp32 logit
-        self.count = self.count + 1 if top == self.prev else 0
-        self.prev = top
-        return self.count, self.count >= self.threshold
-
-    def margin(self, value):
-        return float("inf")  # integer count: fragility lies in the argmax itself, checked as a logit gap
-
-
-class NoCriterion(ExitCriterion):
-    name = "none"
-
-
-CRITERIA = {c.name: c for c in (KLCriterion, MinPKLCriterion, EntropyDiffCriterion, LatentDiffCriterion,
-                                CosineCriterion, ArgmaxStabilityCriterion, NoCriterion)}
-
-
-def make_criterion(name: str, threshold) -> ExitCriterion:
-    if name not in CRITERIA:
-        raise ValueError(f"unknown exit criterion {name!r}; known: {sorted(CRITERIA)}")
-    return CRITERIA[name](threshold)
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Sampling (contract "Sampling")
-# ---------------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SamplerParams:
-    greedy: bool = True
-    temperature: float = 1.0
-    top_k: int = 0  # 0: off
-    top_p: float = 1.0  # 1.0: off
-    min_p: float = 0.0  # 0.0: off
-
-    def to_json(self):
-        return {"greedy": self.greedy, "temperature": self.temperature, "top_k": self.top_k, "top_p": self.top_p,
-                "min_p": self.min_p}
-
-
-@dataclass
-class SampleTrace:
-    """How far each decision of one sampling call was from flipping (for the fixture robustness checks)."""
-
-    token: int
-    greedy_gap: Optional[float] = None  # top-1 minus top-2 logit
-    draw_margin: Optional[float] = None  # min |u - cumulative boundary|, in normalised probability
-    filter_margin: Optional[float] = None  # min relative distance of any filter comparison from its cut
-
-
-def top2_gap(logits: torch.Tensor) -> float:
-    top = torch.topk(logits.to(torch.float64), 2).values
-    return float(top[0] - top[1])
-
-
-def sample_token(logits: torch.Tensor, params: SamplerParams, u: float) -> SampleTrace:
-    f32 = logits.to(torch.float32)
-    if params.greedy:
-        return SampleTrace(int(torch.argmax(f32)), greedy_gap=top2_gap(logits))
-    p = torch.softmax(f32.to(torch.float64) / params.temperature, dim=-1)
-    margins = []
-    if params.top_k > 0:
-        ranked = torch.sort(p, descending=True).values
-        kth = ranked[params.top_k - 1]
-        if params.top_k < p.numel():
-            margins.append(float((kth - ranked[params.top_k]) / kth))
-        p = torch.where(p < kth, torch.zeros_like(p), p)
-    if params.top_p < 1.0:
-        order = sorted(range(p.numel()), key=lambda i: (-float(p[i]), i))  # descending, stable by index
-        cumulative, remove = 0.0, []
-        for rank, i in enumerate(order):
-            cumulative += float(p[i])
-            if float(p[i]) > 0:
-                margins.append(abs(cumulative - params.top_p) / params.top_p)
-            if rank > 0 and cumulative > params.top_p:
-                remove.append(i)
-        p = p.clone()
-        p[remove] = 0.0
-    if params.min_p > 0.0:
-        cut = params.min_p * float(p.max())
-        margins.extend(float(abs(x - cut) / cut) for x in p if x > 0)
-        p = torch.where(p < cut, torch.zeros_like(p), p)
-    total = max(float(p.sum()), 1e-10)
-    running, token, draw_margin = 0.0, None, float("inf")
-    for i in range(p.numel()):
-        if p[i] <= 0:
-            continue
-        running += float(p[i])
-        draw_margin = min(draw_margin, abs(u - running / total))
-        if token is None and running > u * total:
-            token = i
-    if token is None:
-        token = max(i for i in range(p.numel()) if p[i] > 0)
-    return SampleTrace(token, draw_margin=draw_margin, filter_margin=min(margins) if margins else None)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -13,17 +13,18 @@ the tokens and exit steps exactly. The search is deterministic, so every run wri
 """
 import argparse
 import json
-import math
 import os
 import sys
-from dataclasses import dataclass, field, replace
-from typing import List, Optional, Sequence
+from dataclasses import replace
+from typing import List, Optional
 
 import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import huginn_reference as ref  # noqa: E402
+from golden_models import MODELS, ModelSpec, write_model  # noqa: E402,F401 (tests use make_golden.MODELS)
+from golden_scenarios import SCENARIOS, Scenario  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 DEFAULT_OUT = os.path.join(REPO, "model", "src", "test", "resources", "golden")
@@ -33,118 +34,6 @@ MIN_CHECK_MARGIN = 0.02  # |value - threshold| / threshold at every check
 MIN_GREEDY_GAP = 1e-3  # top-1 minus top-2 logit, for greedy picks and every argmax-stability check
 MIN_DRAW_MARGIN = 1e-6  # |u - cumulative probability| at every boundary
 MIN_FILTER_MARGIN = 1e-3  # relative distance of top-k / top-p / min-p comparisons from their cut
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Tiny random models
-# ---------------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    name: str
-    n_embd: int
-    n_heads: int
-    layout: tuple  # (P, R, C)
-    intermediate: int
-    vocab: int
-    block_size: int
-    rope_base: float
-    qk_bias: bool
-    tied: bool
-    weight_seed: int
-    core_gain: float  # std multiplier of every core Linear: lower = calmer core
-    adapter_state_gain: float  # std multiplier of the adapter's state columns: the recurrence's contraction
-    lnf_scale: float  # mean of ln_f weights: sharpens the logits
-
-    def config_json(self) -> dict:
-        P, R, C = self.layout
-        v = self.vocab
-        return {
-            "architectures": ["RavenForCausalLM"],
-            "model_type": "huginn_raven",
-            "n_embd": self.n_embd,
-            "n_heads": self.n_heads,
-            "num_key_value_heads": self.n_heads,
-            "head_dim": self.n_embd // self.n_heads,
-            "n_layers": P + R + C,
-            "n_layers_in_prelude": P,
-            "n_layers_in_recurrent_block": R,
-            "n_layers_in_coda": C,
-            "intermediate_size": self.intermediate,
-            "vocab_size": v,
-            "padded_vocab_size": v,
-            "block_size": self.block_size,
-            "tie_embeddings": self.tied,
-            "tie_word_embeddings": self.tied,
-            "bias": False,
-            "qk_bias": self.qk_bias,
-            "norm_class_name": "RMSNorm_llama",
-            "norm_eps": 1e-6,
-            "mlp_class_name": "GatedMLP",
-            "nonlin_name": "SiLU",
-            "block_class_name": "SandwichBlock",
-            "rope_base": self.rope_base,
-            "injection_type": "linear",
-            "state_init": "like-init",
-            "mean_recurrence": 32,
-            "init_values": {"std": math.sqrt(2.0 / (5 * self.n_embd)), "embed_scale": math.sqrt(self.n_embd)},
-            "bos_token_id": v - 6,
-            "eos_token_id": [v - 5, v - 2],
-            "pad_token_id": v - 1,
-            "torch_dtype": "float32",
-        }
-
-    def weights(self, config: ref.Config) -> dict:
-        """Gaussian weights from numpy's legacy generator (a stream fixed forever), stored in name order."""
-        rs = np.random.RandomState(self.weight_seed)
-        h, m, v = config.n_embd, config.intermediate_size, config.vocab_size
-
-        def normal(shape, std, mean=0.0):
-            return torch.tensor(mean + rs.standard_normal(shape) * std, dtype=torch.float32)
-
-        w = {"transformer.wte.weight": normal((v, h), config.init_std)}
-        for stack, count in (("prelude", config.n_prelude), ("core_block", config.n_core), ("coda", config.n_coda)):
-            g = self.core_gain if stack == "core_block" else 1.0
-            for i in range(count):
-                p = f"transformer.{stack}.{i}"
-                for k in range(1, 5):
-                    w[f"{p}.norm_{k}.weight"] = normal((h,), 0.1, 1.0)
-                w[f"{p}.attn.Wqkv.weight"] = normal((3 * h, h), g / math.sqrt(h))
-                if config.qk_bias:
-                    w[f"{p}.attn.qk_bias"] = normal((2, 1, config.n_heads, config.head_dim), 0.1)
-                w[f"{p}.attn.proj.weight"] = normal((h, h), g / math.sqrt(h))
-                w[f"{p}.mlp.fc.weight"] = normal((2 * m, h), g / math.sqrt(h))
-                w[f"{p}.mlp.proj.weight"] = normal((h, m), g / math.sqrt(m))
-        w["transformer.adapter.weight"] = torch.cat(
-            [normal((h, h), self.adapter_state_gain / math.sqrt(h)), normal((h, h), 1.0 / math.sqrt(h))], dim=1)
-        w["transformer.ln_f.weight"] = normal((h,), 0.1 * self.lnf_scale, self.lnf_scale)
-        if not self.tied:
-            w["lm_head.weight"] = normal((v, h), 2.0 * config.init_std)
-        return dict(sorted(w.items()))
-
-
-MODELS = [
-    ModelSpec("tiny-random", n_embd=64, n_heads=4, layout=(2, 4, 2), intermediate=128, vocab=96, block_size=64,
-              rope_base=10000.0, qk_bias=True, tied=True, weight_seed=1, core_gain=0.35, adapter_state_gain=0.9,
-              lnf_scale=3.0),
-    ModelSpec("tiny-random-untied", n_embd=48, n_heads=4, layout=(1, 3, 1), intermediate=96, vocab=80,
-              block_size=48, rope_base=500.0, qk_bias=False, tied=False, weight_seed=2, core_gain=0.35,
-              adapter_state_gain=0.9, lnf_scale=2.0),
-]
-
-
-def write_model(spec: ModelSpec, out_dir: str):
-    """Writes config.json and model.safetensors; returns (float64 model, float32 model) loaded back from disk."""
-    d = os.path.join(out_dir, spec.name)
-    os.makedirs(d, exist_ok=True)
-    cfg_json = spec.config_json()
-    with open(os.path.join(d, "config.json"), "w") as f:
-        json.dump(cfg_json, f, indent=2)
-        f.write("\n")
-    weights = spec.weights(ref.Config.from_json(cfg_json))
-    ref.write_safetensors(os.path.join(d, "model.safetensors"), weights, {"format": "pt"})
-    return ref.load_model_dir(d, torch.float64), ref.load_model_dir(d, torch.float32)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -189,128 +78,6 @@ def write_logits(spec: ModelSpec, m64: ref.HuginnModel, m32: ref.HuginnModel, ou
         json.dump(doc, f, separators=(",", ":"))
         f.write("\n")
     return {"model": spec.name, "cases": len(cases), "float32_max_abs_diff": worst}
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# generations.json: adaptive generation scenarios
-# ---------------------------------------------------------------------------------------------------------------
-
-GREEDY = ref.SamplerParams()
-WARM_SAMPLER = ref.SamplerParams(greedy=False, temperature=0.8)
-FULL_SAMPLER = ref.SamplerParams(greedy=False, temperature=0.9, top_k=24, top_p=0.9, min_p=0.02)
-
-THRESHOLDS = {
-    "kl": [5e-4, 1e-3, 2e-4, 2e-3, 1e-4, 5e-3, 5e-5, 1e-2],
-    "minp-kl": [1e-6, 1e-5, 1e-7, 1e-4, 1e-8, 3e-6, 3e-5],
-    "entropy-diff": [1e-3, 3e-3, 3e-4, 1e-2, 1e-4, 3e-2],
-    "latent-diff": [0.03, 0.01, 0.05, 3e-3, 0.1, 1e-3],
-    "cosine": [1e-3, 1e-4, 3e-4, 3e-3, 1e-5, 1e-2],
-    "argmax-stability": [3, 4, 5, 2, 6],
-    "none": [None],
-}
-SEEDS = [1234, 7, 42, 99, 2024, 31337, 5, 77]
-
-
-@dataclass
-class Scenario:
-    name: str
-    model: str
-    prompt: List[int]
-    criterion: str
-    kv_strategy: str = "latest-m4"
-    min_steps: int = 0
-    max_steps: int = 32
-    check_every: int = 1
-    exit_in_prefill: bool = False
-    init_scale: float = 0.0
-    sampler: ref.SamplerParams = GREEDY
-    warm_start: bool = False
-    max_new_tokens: int = 10
-    stop_after: Optional[int] = None  # derive a stop id: the token generated at this index
-    thresholds: Optional[list] = None  # overrides THRESHOLDS[criterion]
-    require_kv_effect: bool = False  # reject candidates whose outcome the baseline strategy reproduces
-    note: str = ""
-
-    def candidates(self):
-        thresholds = self.thresholds or THRESHOLDS[self.criterion]
-        seeds = SEEDS if (self.init_scale > 0 or not self.sampler.greedy) else [0]
-        for thr in thresholds:  # thresholds first: prefer the criterion's usual value
-            for seed in seeds:
-                yield thr, seed
-
-    def request(self, thr, seed, stop_ids=()) -> ref.GenerationRequest:
-        return ref.GenerationRequest(
-            prompt=list(self.prompt), criterion=self.criterion, threshold=thr, kv_strategy=self.kv_strategy,
-            min_steps=self.min_steps, max_steps=self.max_steps, check_every=self.check_every,
-            exit_in_prefill=self.exit_in_prefill, init_scale=self.init_scale, seed=seed, sampler=self.sampler,
-            warm_start=self.warm_start, max_new_tokens=self.max_new_tokens, stop_token_ids=tuple(stop_ids))
-
-
-P1 = [90, 12, 45, 7, 33]  # tiny-random (V=96), starts with bos 90
-P2 = [90, 3, 71, 28, 64, 19, 50, 8, 77]
-U1 = [74, 10, 52, 31, 6]  # tiny-random-untied (V=80), starts with bos 74
-U2 = [74, 40, 2, 66, 23, 58, 14]
-
-SCENARIOS = [
-    # every criterion (tiny-random, greedy, s0 = 0 unless noted)
-    Scenario("kl-full", "tiny-random", P1, "kl", kv_strategy="full"),
-    Scenario("kl-latest-m4", "tiny-random", P1, "kl", require_kv_effect=True),
-    Scenario("minp-kl-latest-m4", "tiny-random", P2, "minp-kl"),
-    Scenario("entropy-diff-skip", "tiny-random", P2, "entropy-diff", kv_strategy="skip"),
-    Scenario("latent-diff-latest-m4-init1", "tiny-random", P1, "latent-diff", init_scale=1.0),
-    Scenario("cosine-always-last-m4", "tiny-random", P2, "cosine", kv_strategy="always-last-m4", require_kv_effect=True),
-    Scenario("argmax-stability-latest-m4", "tiny-random", P1, "argmax-stability"),
-    Scenario("none-fixed-8", "tiny-random", P1, "none", kv_strategy="full", max_steps=8,
-             note="criterion none: every token runs max_steps"),
-    Scenario("none-fixed-32-init1", "tiny-random", P2, "none", kv_strategy="latest-m4", init_scale=1.0,
-             max_new_tokens=6),
-    # KV strategies: compression (storage) and combinations
-    Scenario("kl-latest-m4-compress-s16", "tiny-random", P2, "kl", kv_strategy="latest-m4-compress-s16"),
-    Scenario("kl-latest-m4-compress-s32", "tiny-random", P1, "kl", kv_strategy="latest-m4-compress-s32",
-             thresholds=[1e-3, 2e-3, 5e-4, 5e-3], require_kv_effect=True,
-             note="exits on both sides of 8 iterations leave holes in the 32 shared slots, so the lookup matters"),
-    Scenario("latent-diff-compress-s4", "tiny-random", P1, "latent-diff", kv_strategy="compress-s4"),
-    Scenario("kl-compress-s16", "tiny-random", P1, "kl", kv_strategy="compress-s16"),
-    Scenario("entropy-diff-compress-r4", "tiny-random", P2, "entropy-diff", kv_strategy="compress-r4"),
-    Scenario("kl-latest-m4-compress-anchor", "tiny-random", P1, "kl", kv_strategy="latest-m4-compress-anchor",
-             thresholds=[1e-3, 2e-3, 5e-4, 1e-4, 5e-5], require_kv_effect=True,
-             note="exits on both sides of the 8 anchored iterations, so the shared slots have holes"),
-    Scenario("latent-diff-compress-anchor", "tiny-random", P2, "latent-diff", kv_strategy="compress-anchor",
-             thresholds=[3e-3, 1e-3, 5e-3, 3e-4, 1e-2]),
-    Scenario("kl-skip-init1", "tiny-random", P2, "kl", kv_strategy="skip", init_scale=1.0),
-    # samplers and warm start
-    Scenario("kl-latest-m4-sample-full", "tiny-random", P1, "kl", init_scale=1.0, sampler=FULL_SAMPLER,
-             max_new_tokens=12),
-    Scenario("entropy-diff-full-sample-temp", "tiny-random", P2, "entropy-diff", kv_strategy="full",
-             sampler=WARM_SAMPLER),
-    Scenario("latent-diff-warm-start", "tiny-random", P1, "latent-diff", warm_start=True, init_scale=1.0),
-    Scenario("kl-warm-start-sample", "tiny-random", P2, "kl", warm_start=True, sampler=WARM_SAMPLER, init_scale=1.0),
-    # exit rule options
-    Scenario("kl-exit-in-prefill", "tiny-random", P2, "kl", exit_in_prefill=True),
-    Scenario("latent-diff-exit-in-prefill-init1", "tiny-random", P1, "latent-diff", exit_in_prefill=True,
-             init_scale=1.0),
-    Scenario("kl-min3-every2", "tiny-random", P1, "kl", min_steps=3, check_every=2, max_steps=20),
-    Scenario("argmax-min2-every2-max15", "tiny-random", P2, "argmax-stability", min_steps=2, check_every=2,
-             max_steps=15, note="max_steps 15 with checks at 3,5,..,15; a forced exit uses the last state"),
-    Scenario("cosine-every3-max16", "tiny-random", P1, "cosine", check_every=3, max_steps=16, kv_strategy="full",
-             note="check_every 3 and max_steps 16: the last step (16) is checked, 15 would not be"),
-    Scenario("kl-stop-token", "tiny-random", P2, "kl", stop_after=4, max_new_tokens=12,
-             note="stop_token_ids holds the token generated 5th: it is emitted and generation ends"),
-    # the other layout: P=1, R=3, C=1, untied head, no qk_bias ('-m4' = same core layer = modulo R)
-    Scenario("untied-kl-latest-m4", "tiny-random-untied", U1, "kl", require_kv_effect=True),
-    Scenario("untied-kl-full", "tiny-random-untied", U1, "kl", kv_strategy="full"),
-    Scenario("untied-latent-diff-always-last-m4", "tiny-random-untied", U2, "latent-diff",
-             kv_strategy="always-last-m4", init_scale=1.0),
-    Scenario("untied-entropy-latest-m4-compress-s6", "tiny-random-untied", U2, "entropy-diff",
-             kv_strategy="latest-m4-compress-s6"),
-    Scenario("untied-kl-latest-m4-compress-anchor", "tiny-random-untied", U1, "kl",
-             kv_strategy="latest-m4-compress-anchor", thresholds=[5e-5, 2e-5, 1e-5, 1e-4, 5e-6]),
-    Scenario("untied-cosine-compress-r3", "tiny-random-untied", U1, "cosine", kv_strategy="compress-r3"),
-    Scenario("untied-minp-kl-skip-sample", "tiny-random-untied", U2, "minp-kl", kv_strategy="skip",
-             sampler=FULL_SAMPLER, init_scale=1.0),
-    Scenario("untied-argmax-warm-start", "tiny-random-untied", U1, "argmax-stability", warm_start=True,
-             init_scale=1.0),
-]
 
 
 def robustness_problems(res: ref.GenerationResult, sc: Scenario) -> List[str]:

@@ -9,12 +9,14 @@ chat template), special_tokens_map.json, generation_config.json.
 import argparse
 import json
 import os
-import struct
 import sys
 
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(1, os.path.join(HERE, "..", "reference"))  # huginn_format: safetensors I/O shared with tools/reference
+import huginn_format  # noqa: E402
 from tasks import SPECIALS, SPECIAL_IDS  # noqa: E402
 
 # Huginn's chat template, verbatim (one line in the original)
@@ -43,38 +45,11 @@ def bytes_to_unicode():
 
 
 def write_safetensors(path, tensors, metadata):
-    """safetensors: u64 little-endian header size, JSON header (8-byte aligned with spaces), raw little-endian data."""
-    header, offset, blobs = {"__metadata__": metadata}, 0, []
-    for name in sorted(tensors):
-        t = tensors[name].detach().to(torch.float32).contiguous()
-        data = t.numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        offset += len(data)
-        blobs.append(data)
-    raw = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    raw += b" " * ((8 - len(raw) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(raw)))
-        f.write(raw)
-        for b in blobs:
-            f.write(b)
+    """model.safetensors with the tensors in name order (huginn_format writes them as given)."""
+    huginn_format.write_safetensors(path, {name: tensors[name] for name in sorted(tensors)}, metadata)
 
 
-def read_safetensors(path):
-    import numpy as np
-    with open(path, "rb") as f:
-        n = struct.unpack("<Q", f.read(8))[0]
-        header = json.loads(f.read(n))
-        base = 8 + n
-        out = {}
-        for name, info in header.items():
-            if name == "__metadata__":
-                continue
-            a, b = info["data_offsets"]
-            f.seek(base + a)
-            arr = np.frombuffer(f.read(b - a), dtype="<f4").reshape(info["shape"])
-            out[name] = torch.from_numpy(arr.copy())
-    return out
+read_safetensors = huginn_format.read_safetensors
 
 
 def tokenizer_json():

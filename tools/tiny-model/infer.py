@@ -15,72 +15,19 @@ import math
 import os
 import sys
 
-import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(1, os.path.join(HERE, "..", "reference"))  # muninn_rng: the RNG contract shared with Java
 import model as M  # noqa: E402
-
-PHI_LO = 0.0013498980316300946
-MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
-
-
-def _mix64(z):
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
-
-
-def _ndtri(p):
-    """AS241 (PPND16), vectorised; same coefficients as tools/reference/muninn_rng.py."""
-    q = p - 0.5
-    out = np.empty_like(p)
-    c = np.abs(q) <= 0.425
-    r = 0.180625 - q[c] * q[c]
-    num = (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r + 67265.770927008700853) * r
-               + 45921.953931549871457) * r + 13731.693765509461125) * r + 1971.5909503065514427) * r
-             + 133.14166789178437745) * r + 3.387132872796366608)
-    den = (((((((r * 5226.495278852545925 + 28729.085735721942674) * r + 39307.89580009271061) * r
-               + 21213.794301586595867) * r + 5394.1960214247511077) * r + 687.1870074920579083) * r
-             + 42.313330701600911252) * r + 1.0)
-    out[c] = q[c] * num / den
-    t = ~c
-    r = np.where(q[t] < 0, p[t], 1.0 - p[t])
-    r = np.sqrt(-np.log(r))
-    lo = r <= 5.0
-    v = np.empty_like(r)
-    a = r[lo] - 1.6
-    num = (((((((a * 7.7454501427834140764e-4 + 0.0227238449892691845833) * a + 0.24178072517745061177) * a
-               + 1.27045825245236838258) * a + 3.64784832476320460504) * a + 5.7694972214606914055) * a
-             + 4.6303378461565452959) * a + 1.42343711074968357734)
-    den = (((((((a * 1.05075007164441684324e-9 + 5.475938084995344946e-4) * a + 0.0151986665636164571966) * a
-               + 0.14810397642748007459) * a + 0.68976733498510000455) * a + 1.6763848301838038494) * a
-             + 2.05319162663775882187) * a + 1.0)
-    v[lo] = num / den
-    a = r[~lo] - 5.0
-    num = (((((((a * 2.01033439929228813265e-7 + 2.71155556874348757815e-5) * a + 0.0012426609473880784386) * a
-               + 0.026532189526576123093) * a + 0.29656057182850489123) * a + 1.7848265399172913358) * a
-             + 5.4637849111641143699) * a + 6.6579046435011037772)
-    den = (((((((a * 2.04426310338993978564e-15 + 1.4215117583164458887e-7) * a + 1.8463183175100546818e-5) * a
-               + 7.868691311456132591e-4) * a + 0.0148753612908506148525) * a + 0.13692988092273580531) * a
-             + 0.59983220655588793769) * a + 1.0)
-    v[~lo] = num / den
-    out[t] = np.where(q[t] < 0, -v, v)
-    return out
+import muninn_rng  # noqa: E402
 
 
 def counter_rng_state(seed, positions, hidden, init_std, init_scale, embed_scale):
     """s0 rows (len(positions), hidden) exactly as muninn_rng.initial_state_row, vectorised."""
-    if init_scale == 0.0:
-        return torch.zeros(len(positions), hidden)
-    with np.errstate(over="ignore"):
-        h0 = _mix64(np.uint64(seed & 0xFFFFFFFFFFFFFFFF) ^ np.uint64((1 * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF))
-        h1 = _mix64(h0 + np.asarray(positions, dtype=np.uint64))[:, None]
-        h2 = _mix64(h1 + np.arange(hidden, dtype=np.uint64)[None, :])
-    u = ((h2 >> np.uint64(11)).astype(np.float64) + 0.5) * (2.0 ** -53)
-    z = _ndtri(PHI_LO + u * ((1.0 - PHI_LO) - PHI_LO))
-    s0 = (z * (init_std * init_scale)) * embed_scale
-    return torch.from_numpy(s0.astype(np.float32))
+    rows = muninn_rng.initial_states([seed], positions, hidden, init_std, init_scale, embed_scale)[0]
+    return torch.from_numpy(rows)
 
 
 class Generator:

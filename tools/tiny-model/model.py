@@ -9,10 +9,15 @@ Training draws r per optimizer step from a Poisson-lognormal around mean_recurre
 backpropagates only through the last k iterations. Inference with per-token exits lives in infer.py.
 """
 import math
+import os
+import sys
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference"))
+import huginn_format  # noqa: E402  (Huginn's config.json fields, shared with tools/reference)
 
 
 class Config:
@@ -58,44 +63,15 @@ class Config:
     def to_json(self):
         depth = self.n_layers_in_prelude + self.n_layers_in_coda
         eff = depth + self.n_layers_in_recurrent_block * self.mean_recurrence
-        return {
-            "architectures": ["RavenForCausalLM"],
-            "model_type": "huginn_raven",
-            "n_embd": self.n_embd,
-            "n_heads": self.n_heads,
-            "num_key_value_heads": self.n_heads,
-            "head_dim": self.head_dim,
-            "n_layers": self.n_layers,
-            "n_layers_in_prelude": self.n_layers_in_prelude,
-            "n_layers_in_recurrent_block": self.n_layers_in_recurrent_block,
-            "n_layers_in_coda": self.n_layers_in_coda,
-            "intermediate_size": self.intermediate_size,
-            "vocab_size": self.vocab_size,
-            "padded_vocab_size": self.vocab_size,
-            "block_size": self.block_size,
-            "tie_embeddings": True,
-            "tie_word_embeddings": True,
-            "bias": False,
-            "qk_bias": True,
-            "norm_class_name": "RMSNorm_llama",
-            "norm_eps": self.norm_eps,
-            "mlp_class_name": "GatedMLP",
-            "nonlin_name": "SiLU",
-            "block_class_name": "SandwichBlock",
-            "rope_base": self.rope_base,
-            "injection_type": "linear",
-            "state_init": "like-init",
-            "mean_recurrence": self.mean_recurrence,
-            "mean_backprop_depth": self.mean_backprop_depth,
-            "sampling_scheme": "poisson-lognormal-filling",
-            "effective_expected_depth": eff,
-            "init_values": {"std": self.init_std, "embed_scale": self.embed_scale},
-            "test_time_noise": 0,
-            "bos_token_id": self.bos_token_id,
-            "eos_token_id": self.eos_token_id,
-            "pad_token_id": self.pad_token_id,
-            "torch_dtype": "float32",
-        }
+        return huginn_format.config_json(
+            n_embd=self.n_embd, n_heads=self.n_heads,
+            layout=(self.n_layers_in_prelude, self.n_layers_in_recurrent_block, self.n_layers_in_coda),
+            intermediate_size=self.intermediate_size, vocab_size=self.vocab_size, block_size=self.block_size,
+            tied=True, qk_bias=True, norm_eps=self.norm_eps, rope_base=self.rope_base,
+            mean_recurrence=self.mean_recurrence, bos_token_id=self.bos_token_id, eos_token_id=self.eos_token_id,
+            pad_token_id=self.pad_token_id,
+            training={"mean_backprop_depth": self.mean_backprop_depth, "sampling_scheme": "poisson-lognormal-filling",
+                      "effective_expected_depth": eff})
 
 
 FAST_LINEAR = False  # training only: route Linear GEMMs through oneDNN (Debian's torch links a reference BLAS)

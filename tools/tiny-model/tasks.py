@@ -257,13 +257,18 @@ class JumpTask:
                     cells[i] = str(rng.randint(1, self.max_jump))
         return "".join(cells), target
 
-    def example(self, rng, difficulty=None):
+    def rows(self, rng, difficulty=None):
+        """(d, the queries' rows, their answers joined): d drawn when difficulty is None."""
         d = difficulty if difficulty is not None else rng.randint(1, self.max_difficulty)
         rows, answer = [], ""
         for _ in range(self.queries):
             r, t = self.row(rng, d)
             rows.append(r)
             answer += t
+        return d, rows, answer
+
+    def example(self, rng, difficulty=None):
+        d, rows, answer = self.rows(rng, difficulty)
         return {"prompt": "<|begin_text|>" + ",".join(rows) + "=", "answer": answer, "difficulty": d}
 
 
@@ -282,11 +287,6 @@ class InterleavedJumpTask(JumpTask):
     token reads the row it answers at the same distance). Difficulty d = the number of jumps of every row."""
 
     def example(self, rng, difficulty=None):
-        d = difficulty if difficulty is not None else rng.randint(1, self.max_difficulty)
-        rows, answer = [], ""
-        for _ in range(self.queries):
-            r, t = self.row(rng, d)
-            rows.append(r)
-            answer += t
+        d, rows, answer = self.rows(rng, difficulty)
         cells = "".join(rows[j][i] for i in range(self.width) for j in range(self.queries))
         return {"prompt": "<|begin_text|>" + cells + "=", "answer": answer, "difficulty": d}

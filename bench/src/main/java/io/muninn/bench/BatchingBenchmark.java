@@ -1,20 +1,15 @@
 package io.muninn.bench;
 
+import io.muninn.bench.TimedRuns.Result;
+import io.muninn.bench.TimedRuns.Run;
 import io.muninn.model.config.ModelConfig;
 import io.muninn.model.engine.EngineOptions;
 import io.muninn.model.engine.RecurrentDepthEngine;
 import io.muninn.model.exit.ExitCriterion;
 import io.muninn.model.exit.ExitPolicy;
 import io.muninn.model.generate.GenerationParams;
-import io.muninn.model.generate.SingleSequenceGenerator;
 import io.muninn.model.kernel.Nd4jKernels;
 import io.muninn.model.sampling.GreedySampler;
-import io.muninn.model.scheduler.GenerationListener;
-import io.muninn.model.scheduler.SchedulerOptions;
-import io.muninn.model.scheduler.SequenceOutcome;
-import io.muninn.model.scheduler.SequenceRequest;
-import io.muninn.model.scheduler.StepScheduler;
-import io.muninn.model.scheduler.TokenOutput;
 import io.muninn.model.weights.ModelWeights;
 import io.muninn.model.weights.RandomWeights;
 import io.muninn.model.weights.WeightsLoader;
@@ -113,25 +108,25 @@ public final class BatchingBenchmark {
         List<BenchRequest> warm = kl.subList(0, Math.min(batch, kl.size()));
         new StaticBatchRunner(engine, batch, true).run(warm);
         new StaticBatchRunner(engine, batch, false).run(warm);
-        continuous(engine, warm, batch);
-        continuous(engine, fixed.subList(0, Math.min(2, fixed.size())), batch);
+        TimedRuns.continuous(engine, warm, batch);
+        TimedRuns.continuous(engine, fixed.subList(0, Math.min(2, fixed.size())), batch);
 
         System.out.println("| mode | sequences | tokens | seconds | tokens/s | vs static | peak resident MB |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         StaticBatchRunner reference = new StaticBatchRunner(engine, batch, true);
-        Run stat = time("static batching, as the reference (the whole batch computes until its slowest member exits)",
+        Run stat = TimedRuns.time("static batching, as the reference (the whole batch computes until its slowest member exits)",
                 () -> reference.run(kl));
         double staticRate = stat.tokensPerSecond();
         print(stat, staticRate);
         StaticBatchRunner leanRunner = new StaticBatchRunner(engine, batch, false);
-        Run lean = time("static batching, exited members idle", () -> leanRunner.run(kl));
+        Run lean = TimedRuns.time("static batching, exited members idle", () -> leanRunner.run(kl));
         print(lean, staticRate);
-        Result cont = continuousTimed(engine, kl, batch);
+        Result cont = TimedRuns.continuousTimed(engine, kl, batch);
         print(cont.run(), staticRate);
-        Result fixedDepth = continuousTimed(engine, fixed, batch);
+        Result fixedDepth = TimedRuns.continuousTimed(engine, fixed, batch);
         print(fixedDepth.run(), staticRate);
         List<BenchRequest> subset = kl.subList(0, Math.min(singleSequences, kl.size()));
-        Run one = time("one sequence at a time", () -> single(engine, subset));
+        Run one = TimedRuns.time("one sequence at a time", () -> TimedRuns.single(engine, subset));
         print(one, staticRate);
 
         int identical = sameCount(one.tokens(), stat.tokens(), cont.run().tokens());
@@ -224,80 +219,6 @@ public final class BatchingBenchmark {
                 r.seconds(), r.tokensPerSecond(), r.tokensPerSecond() / staticRate,
                 r.peakResidentMb() < 0 ? "n/a" : Long.toString(r.peakResidentMb()));
         System.out.flush();
-    }
-
-    /** One timed mode; {@code peakResidentMb} is the process's peak resident memory during it, -1 if unknown. */
-    record Run(String name, List<int[]> tokens, double seconds, long peakResidentMb) {
-        int tokenCount() {
-            return tokens.stream().mapToInt(t -> t.length).sum();
-        }
-
-        double tokensPerSecond() {
-            return tokenCount() / seconds;
-        }
-    }
-
-    record Result(Run run, double meanSteps, double meanRows, long[] histogram, long steps, long entrySteps) {}
-
-    interface Body {
-        List<int[]> run();
-    }
-
-    static Run time(String name, Body body) {
-        boolean peak = ResidentMemory.resetPeak();
-        long t0 = System.nanoTime();
-        List<int[]> tokens = body.run();
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        return new Run(name, tokens, seconds, peak ? ResidentMemory.peakMb() : -1);
-    }
-
-    static List<int[]> single(RecurrentDepthEngine engine, List<BenchRequest> requests) {
-        SingleSequenceGenerator g = new SingleSequenceGenerator(engine, 64);
-        List<int[]> out = new ArrayList<>();
-        for (BenchRequest r : requests) {
-            out.add(g.generate(r.prompt(), r.params()).tokens());
-        }
-        return out;
-    }
-
-    static Result continuousTimed(RecurrentDepthEngine engine, List<BenchRequest> requests, int batch) {
-        String name = requests.get(0).params().exit().criterion().name().equals("none")
-                ? "continuous, fixed depth" : "continuous step-level batching";
-        boolean peak = ResidentMemory.resetPeak();
-        long t0 = System.nanoTime();
-        Object[] r = continuous(engine, requests, batch);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        long peakMb = peak ? ResidentMemory.peakMb() : -1;
-        @SuppressWarnings("unchecked")
-        List<int[]> tokens = (List<int[]>) r[0];
-        StepScheduler scheduler = (StepScheduler) r[1];
-        return new Result(new Run(name, tokens, seconds, peakMb), scheduler.stats().meanStepsPerToken(),
-                scheduler.stats().meanRows(), scheduler.stats().stepsHistogram(), scheduler.stats().steps(),
-                scheduler.stats().entrySteps());
-    }
-
-    private static Object[] continuous(RecurrentDepthEngine engine, List<BenchRequest> requests, int batch) {
-        Map<String, int[]> done = new HashMap<>();
-        GenerationListener listener = new GenerationListener() {
-            @Override
-            public void onToken(TokenOutput token) {}
-
-            @Override
-            public void onFinished(SequenceOutcome outcome) {
-                done.put(outcome.requestId(), outcome.tokens());
-            }
-        };
-        StepScheduler scheduler = new StepScheduler(engine, new SchedulerOptions(4096, batch, 64,
-                io.muninn.model.scheduler.AdmissionPolicy.RESERVE_WORST_CASE), listener, null, System::currentTimeMillis);
-        for (BenchRequest r : requests) {
-            scheduler.submit(SequenceRequest.of(r.id(), r.prompt(), r.params()));
-        }
-        scheduler.runToCompletion();
-        List<int[]> out = new ArrayList<>();
-        for (BenchRequest r : requests) {
-            out.add(done.get(r.id()));
-        }
-        return new Object[] {out, scheduler};
     }
 
     /** Sequences whose tokens agree in all three modes (batch shapes change float rounding, never the algorithm). */

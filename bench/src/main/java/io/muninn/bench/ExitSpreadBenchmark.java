@@ -57,7 +57,7 @@ public final class ExitSpreadBenchmark {
             RecurrentDepthEngine engine = new RecurrentDepthEngine(
                     RandomWeights.createWithSpread(c, 20261123L, 1.0 / Math.sqrt(hidden), coupling, spread),
                     new Nd4jKernels(), new EngineOptions("latest-m4", maxSteps, budget, 16));
-            BatchingBenchmark.Result result = BatchingBenchmark.continuousTimed(engine, requests, batch);
+            TimedRuns.Result result = TimedRuns.continuousTimed(engine, requests, batch);
             long[] h = result.histogram();
             long tokens = java.util.Arrays.stream(h).sum();
             StringBuilder counts = new StringBuilder();

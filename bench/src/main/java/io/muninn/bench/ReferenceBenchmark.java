@@ -1,9 +1,6 @@
 package io.muninn.bench;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import io.muninn.bench.ReferenceTable.Row;
 import io.muninn.model.config.ConfigReader;
 import io.muninn.model.config.ModelConfig;
 import io.muninn.model.engine.RecurrentDepthEngine;
@@ -13,7 +10,6 @@ import io.muninn.model.weights.ModelWeights;
 import io.muninn.model.weights.WeightsLoader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -36,15 +31,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * Muninn/PyTorch tokens-per-second ratios at batch 16 (the fixed-depth ratio last). Asserts nothing.
  */
 public final class ReferenceBenchmark {
-    static final String TORCH_MISSING =
-            "PyTorch is missing: apt-get update && apt-get install -y python3-torch libopenblas0-pthread";
-    static final String SCRIPT = "tools/reference/bench_reference.py";
-    /** What bench_reference.py writes into a complete checkpoint directory, last. */
-    static final String MARKER = "bench-checkpoint.json";
-    /** bench_reference.py's CHECKPOINT_FORMAT, VOCAB and default seed: a cached checkpoint must match them. */
-    static final int CHECKPOINT_FORMAT = 1;
-    static final int VOCAB = 65536;
-    static final long CHECKPOINT_SEED = 20261123L;
     static final int PYTORCH_BATCH = 16;
     static final int[] MUNINN_BATCHES = {16, 64};
     static final double THRESHOLD = 5e-4;
@@ -87,80 +73,66 @@ public final class ReferenceBenchmark {
             out.print(HELP);
             return 0;
         }
-        Map<String, String> defaults = new HashMap<>(Map.of("--hidden", "1024", "--sequences", "32",
-                "--max-new-tokens", "16", "--prompt-length", "12", "--threads", "2", "--checkpoint", "",
-                "--python", "/usr/bin/python3"));
-        Map<String, String> opts = BenchArgs.parse(args, defaults);
-        int hidden = Integer.parseInt(opts.get("--hidden"));
-        int sequences = Integer.parseInt(opts.get("--sequences"));
-        int maxNew = Integer.parseInt(opts.get("--max-new-tokens"));
-        int promptLength = Integer.parseInt(opts.get("--prompt-length"));
-        int threads = Integer.parseInt(opts.get("--threads"));
-        String python = opts.get("--python");
-        if (hidden < 64 || hidden % 64 != 0) {
-            throw new IllegalArgumentException("--hidden must be a positive multiple of 64 (head dim 64) but was " + hidden);
-        }
-        if (sequences < 1 || maxNew < 1 || promptLength < 1 || threads < 1) {
-            throw new IllegalArgumentException("--sequences, --max-new-tokens, --prompt-length and --threads must be >= 1");
-        }
-        if (!torchAvailable(python)) {
-            out.println(TORCH_MISSING);
+        Settings s = Settings.parse(args);
+        if (!ReferencePython.torchAvailable(s.python())) {
+            out.println(ReferencePython.TORCH_MISSING);
             return 1;
         }
-        Path root = repoRoot();
-        Path script = root.resolve(SCRIPT);
-        Path checkpoint = opts.get("--checkpoint").isEmpty()
-                ? root.resolve("bench/target/reference-checkpoint/h" + hidden) : Path.of(opts.get("--checkpoint"));
-        Path work = root.resolve("bench/target/reference-run/h" + hidden);
+        Path root = ReferencePython.repoRoot();
+        Path script = root.resolve(ReferencePython.SCRIPT);
+        Path checkpoint = s.checkpoint().isEmpty()
+                ? root.resolve("bench/target/reference-checkpoint/h" + s.hidden()) : Path.of(s.checkpoint());
+        Path work = root.resolve("bench/target/reference-run/h" + s.hidden());
         Files.createDirectories(work);
 
-        boolean reused = checkpointMatches(checkpoint, hidden);
+        boolean reused = ReferencePython.checkpointMatches(checkpoint, s.hidden());
         if (!reused) {
-            python(List.of(python, script.toString(), "write-checkpoint", "--out", checkpoint.toString(),
-                    "--hidden", Integer.toString(hidden), "--seed", Long.toString(CHECKPOINT_SEED)), threads);
-            if (!checkpointMatches(checkpoint, hidden)) {
-                throw new IllegalStateException("bench_reference.py wrote " + checkpoint + " but its " + MARKER
-                        + " does not describe a hidden-" + hidden + " checkpoint");
+            ReferencePython.run(List.of(s.python(), script.toString(), "write-checkpoint", "--out",
+                    checkpoint.toString(), "--hidden", Integer.toString(s.hidden()), "--seed",
+                    Long.toString(ReferencePython.CHECKPOINT_SEED)), s.threads());
+            if (!ReferencePython.checkpointMatches(checkpoint, s.hidden())) {
+                throw new IllegalStateException("bench_reference.py wrote " + checkpoint + " but its "
+                        + ReferencePython.MARKER + " does not describe a hidden-" + s.hidden() + " checkpoint");
             }
         }
         ModelConfig config = ConfigReader.read(checkpoint.resolve(ConfigReader.FILE_NAME));
         int maxSteps = config.meanRecurrence();
-        List<BenchRequest> kl = BatchingBenchmark.requests(config, null, sequences, promptLength, maxNew,
-                new ExitPolicy(ExitCriterion.of("kl", THRESHOLD), 0, maxSteps, 1, true), 1.0);
-        List<BenchRequest> fixed = BatchingBenchmark.requests(config, null, sequences, promptLength, maxNew,
-                ExitPolicy.fixedSteps(maxSteps), 1.0);
+        List<BenchRequest> kl = BatchingBenchmark.requests(config, null, s.sequences(), s.promptLength(),
+                s.maxNewTokens(), new ExitPolicy(ExitCriterion.of("kl", THRESHOLD), 0, maxSteps, 1, true), 1.0);
+        List<BenchRequest> fixed = BatchingBenchmark.requests(config, null, s.sequences(), s.promptLength(),
+                s.maxNewTokens(), ExitPolicy.fixedSteps(maxSteps), 1.0);
         Path prompts = work.resolve("prompts.jsonl");
-        Files.writeString(prompts, promptsJsonl(kl), StandardCharsets.UTF_8);
+        Files.writeString(prompts, ReferencePython.promptsJsonl(kl), StandardCharsets.UTF_8);
 
         out.printf(Locale.ROOT, "command: muninn bench reference %s%n", String.join(" ", args));
         out.printf(Locale.ROOT, "machine: %d cores; threads %d; OMP_WAIT_POLICY %s (inherited by the Python child)%n",
-                Runtime.getRuntime().availableProcessors(), threads,
+                Runtime.getRuntime().availableProcessors(), s.threads(),
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset"));
         out.printf(Locale.ROOT, "checkpoint: %s (%s; hidden %d, %d heads, MLP %d, vocab %d, %d/%d/%d layers)%n",
-                checkpoint, reused ? "reused" : "written", hidden, config.numHeads(), config.intermediateSize(),
+                checkpoint, reused ? "reused" : "written", s.hidden(), config.numHeads(), config.intermediateSize(),
                 config.vocabSize(), config.preludeLayers(), config.coreLayers(), config.codaLayers());
         out.printf(Locale.ROOT, "workload: %d sequences x %d tokens, random prompts of %d tokens (%s), greedy; "
-                + "kl < %s, max %d steps, latest-m4, exit in prefill%n", sequences, maxNew, promptLength, prompts,
-                THRESHOLD, maxSteps);
+                + "kl < %s, max %d steps, latest-m4, exit in prefill%n", s.sequences(), s.maxNewTokens(),
+                s.promptLength(), prompts, THRESHOLD, maxSteps);
         out.flush();
 
-        List<PythonRun> pytorch = new ArrayList<>();
+        List<ReferencePython.Run> pytorch = new ArrayList<>();
         for (String mode : List.of("fixed", "kl")) {
             Path json = work.resolve("pytorch-" + mode + ".json");
             Files.deleteIfExists(json);
-            python(List.of(python, script.toString(), "generate", "--model", checkpoint.toString(), "--prompts",
-                    prompts.toString(), "--batch", Integer.toString(PYTORCH_BATCH), "--threads",
-                    Integer.toString(threads), "--mode", mode, "--max-new-tokens", Integer.toString(maxNew),
-                    "--max-steps", Integer.toString(maxSteps), "--threshold", Double.toString(THRESHOLD),
-                    "--json", json.toString()), threads);
-            pytorch.add(PythonRun.parse(Files.readString(json, StandardCharsets.UTF_8)));
+            ReferencePython.run(List.of(s.python(), script.toString(), "generate", "--model", checkpoint.toString(),
+                    "--prompts", prompts.toString(), "--batch", Integer.toString(PYTORCH_BATCH), "--threads",
+                    Integer.toString(s.threads()), "--mode", mode, "--max-new-tokens",
+                    Integer.toString(s.maxNewTokens()), "--max-steps", Integer.toString(maxSteps), "--threshold",
+                    Double.toString(THRESHOLD), "--json", json.toString()), s.threads());
+            pytorch.add(ReferencePython.Run.parse(Files.readString(json, StandardCharsets.UTF_8)));
         }
-        PythonRun pyFixed = pytorch.get(0);
-        PythonRun pyKl = pytorch.get(1);
+        ReferencePython.Run pyFixed = pytorch.get(0);
+        ReferencePython.Run pyKl = pytorch.get(1);
 
-        out.println(setNd4jThreads(threads));
+        out.println(setNd4jThreads(s.threads()));
         ModelWeights weights = WeightsLoader.load(checkpoint);
-        int longest = promptLength + maxNew;
+        int longest = s.promptLength() + s.maxNewTokens();
         List<Row> rows = new ArrayList<>();
         rows.add(Row.of(pyFixed, "pytorch, static batches, fixed depth"));
         rows.add(Row.of(pyKl, "pytorch, static batches, kl exit"));
@@ -169,14 +141,14 @@ public final class ReferenceBenchmark {
         for (int batch : MUNINN_BATCHES) {
             RecurrentDepthEngine engine = BatchingBenchmark.engine(weights, maxSteps, longest, batch + 1);
             // warm-up (not timed): the JIT and this batch size's step arenas, a few tokens of each mode
-            int warmNew = Math.min(maxNew, 2);
-            BatchingBenchmark.continuousTimed(engine, BatchingBenchmark.requests(config, null,
-                    Math.min(sequences, batch), promptLength, warmNew, kl.get(0).params().exit(), 1.0), batch);
-            BatchingBenchmark.continuousTimed(engine, BatchingBenchmark.requests(config, null,
-                    Math.min(sequences, 2), promptLength, warmNew, fixed.get(0).params().exit(), 1.0), batch);
-            BatchingBenchmark.Result f = BatchingBenchmark.continuousTimed(engine, fixed, batch);
+            int warmNew = Math.min(s.maxNewTokens(), 2);
+            TimedRuns.continuousTimed(engine, BatchingBenchmark.requests(config, null,
+                    Math.min(s.sequences(), batch), s.promptLength(), warmNew, kl.get(0).params().exit(), 1.0), batch);
+            TimedRuns.continuousTimed(engine, BatchingBenchmark.requests(config, null,
+                    Math.min(s.sequences(), 2), s.promptLength(), warmNew, fixed.get(0).params().exit(), 1.0), batch);
+            TimedRuns.Result f = TimedRuns.continuousTimed(engine, fixed, batch);
             rows.add(Row.of(f, "muninn, continuous, fixed depth", batch, pyFixed.tokens()));
-            BatchingBenchmark.Result k = BatchingBenchmark.continuousTimed(engine, kl, batch);
+            TimedRuns.Result k = TimedRuns.continuousTimed(engine, kl, batch);
             rows.add(Row.of(k, "muninn, continuous, kl exit", batch, pyKl.tokens()));
             if (batch == PYTORCH_BATCH) {
                 muninnFixed16 = f.run().tokensPerSecond();
@@ -187,158 +159,40 @@ public final class ReferenceBenchmark {
         }
 
         out.println();
-        for (String line : table(rows)) {
+        for (String line : ReferenceTable.table(rows)) {
             out.println(line);
         }
         out.printf(Locale.ROOT, "pytorch kl: token rounds last %.2f steps on average (the batch's slowest member) "
                 + "against %.2f steps per token%n", pyKl.meanRoundSteps(), pyKl.meanStepsPerToken());
         out.println("peak resident MB: Muninn's is the JVM's peak during the run (VmHWM reset before it); PyTorch's "
                 + "is its process's ru_maxrss, loading included");
-        out.println(ratioLine("kl-exit", muninnKl16, pyKl.tokensPerSecond()));
-        out.println(ratioLine("fixed-depth", muninnFixed16, pyFixed.tokensPerSecond()));
+        out.println(ReferenceTable.ratioLine("kl-exit", muninnKl16, pyKl.tokensPerSecond()));
+        out.println(ReferenceTable.ratioLine("fixed-depth", muninnFixed16, pyFixed.tokensPerSecond()));
         out.flush();
         return 0;
     }
 
-    /** One line of the table. {@code matching} is null for PyTorch's own rows. */
-    record Row(String run, int batch, int tokens, double seconds, double tokensPerSecond, double meanSteps,
-            double peakMb, String matching) {
+    /** The options, checked. {@code checkpoint} is empty for the default folder. */
+    record Settings(int hidden, int sequences, int maxNewTokens, int promptLength, int threads, String checkpoint,
+            String python) {
 
-        static Row of(PythonRun p, String name) {
-            return new Row(name, p.batch(), p.tokenCount(), p.wallSeconds(), p.tokensPerSecond(),
-                    p.meanStepsPerToken(), p.peakRssMb(), null);
-        }
-
-        static Row of(BatchingBenchmark.Result r, String name, int batch, List<int[]> pytorchTokens) {
-            BatchingBenchmark.Run run = r.run();
-            return new Row(name, batch, run.tokenCount(), run.seconds(), run.tokensPerSecond(), r.meanSteps(),
-                    run.peakResidentMb(), sameTokens(run.tokens(), pytorchTokens));
-        }
-    }
-
-    static List<String> table(List<Row> rows) {
-        List<String> lines = new ArrayList<>();
-        lines.add("| run | batch | tokens | seconds | tokens/s | mean steps per token | peak resident MB "
-                + "| same tokens as PyTorch |");
-        lines.add("|---|---:|---:|---:|---:|---:|---:|---|");
-        for (Row r : rows) {
-            lines.add(String.format(Locale.ROOT, "| %s | %d | %d | %.2f | %.2f | %.2f | %s | %s |", r.run(), r.batch(),
-                    r.tokens(), r.seconds(), r.tokensPerSecond(), r.meanSteps(),
-                    r.peakMb() < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", r.peakMb()),
-                    r.matching() == null ? "-" : r.matching()));
-        }
-        return lines;
-    }
-
-    /** "k of n (p%)": sequences whose whole token list equals PyTorch's for the same prompt and mode. */
-    static String sameTokens(List<int[]> muninn, List<int[]> pytorch) {
-        int n = Math.min(muninn.size(), pytorch.size());
-        int same = 0;
-        for (int i = 0; i < n; i++) {
-            if (Arrays.equals(muninn.get(i), pytorch.get(i))) {
-                same++;
+        static Settings parse(String[] args) {
+            Map<String, String> defaults = new HashMap<>(Map.of("--hidden", "1024", "--sequences", "32",
+                    "--max-new-tokens", "16", "--prompt-length", "12", "--threads", "2", "--checkpoint", "",
+                    "--python", "/usr/bin/python3"));
+            Map<String, String> opts = BenchArgs.parse(args, defaults);
+            Settings s = new Settings(Integer.parseInt(opts.get("--hidden")), Integer.parseInt(opts.get("--sequences")),
+                    Integer.parseInt(opts.get("--max-new-tokens")), Integer.parseInt(opts.get("--prompt-length")),
+                    Integer.parseInt(opts.get("--threads")), opts.get("--checkpoint"), opts.get("--python"));
+            if (s.hidden < 64 || s.hidden % 64 != 0) {
+                throw new IllegalArgumentException("--hidden must be a positive multiple of 64 (head dim 64) but was "
+                        + s.hidden);
             }
-        }
-        return String.format(Locale.ROOT, "%d of %d (%.0f%%)", same, n, n == 0 ? 0.0 : 100.0 * same / n);
-    }
-
-    static String ratioLine(String what, double muninnRate, double pytorchRate) {
-        return String.format(Locale.ROOT, "muninn/pytorch %s tokens-per-second ratio: %.2f", what, muninnRate / pytorchRate);
-    }
-
-    /** JSON lines of {@code {"id", "prompt_ids", "seed"}}: what bench_reference.py generate reads. */
-    static String promptsJsonl(List<BenchRequest> requests) {
-        StringBuilder sb = new StringBuilder();
-        for (BenchRequest r : requests) {
-            JsonObject o = new JsonObject();
-            o.addProperty("id", r.id());
-            JsonArray ids = new JsonArray();
-            for (int t : r.prompt()) {
-                ids.add(t);
+            if (s.sequences < 1 || s.maxNewTokens < 1 || s.promptLength < 1 || s.threads < 1) {
+                throw new IllegalArgumentException(
+                        "--sequences, --max-new-tokens, --prompt-length and --threads must be >= 1");
             }
-            o.add("prompt_ids", ids);
-            o.addProperty("seed", r.params().seed());
-            sb.append(o).append('\n');
-        }
-        return sb.toString();
-    }
-
-    /** What bench_reference.py generate reports. */
-    record PythonRun(String mode, int batch, int threads, List<int[]> tokens, List<int[]> exitSteps,
-            double wallSeconds, double tokensPerSecond, double meanStepsPerToken, double meanRoundSteps,
-            double peakRssMb) {
-
-        int tokenCount() {
-            return tokens.stream().mapToInt(t -> t.length).sum();
-        }
-
-        static PythonRun parse(String json) {
-            JsonObject o = JsonParser.parseString(json).getAsJsonObject();
-            List<int[]> tokens = new ArrayList<>();
-            List<int[]> exits = new ArrayList<>();
-            for (JsonElement e : o.getAsJsonArray("sequences")) {
-                tokens.add(ints(e.getAsJsonObject().getAsJsonArray("tokens")));
-                exits.add(ints(e.getAsJsonObject().getAsJsonArray("exit_steps")));
-            }
-            return new PythonRun(o.get("mode").getAsString(), o.get("batch").getAsInt(), o.get("threads").getAsInt(),
-                    tokens, exits, o.get("wall_seconds").getAsDouble(), o.get("tokens_per_second").getAsDouble(),
-                    o.get("mean_steps_per_token").getAsDouble(), o.get("mean_round_steps").getAsDouble(),
-                    o.get("peak_rss_mb").getAsDouble());
-        }
-
-        private static int[] ints(JsonArray a) {
-            int[] out = new int[a.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = a.get(i).getAsInt();
-            }
-            return out;
-        }
-    }
-
-    /** Whether {@code dir} holds a complete checkpoint that bench_reference.py wrote for this hidden size. */
-    static boolean checkpointMatches(Path dir, int hidden) {
-        Path marker = dir.resolve(MARKER);
-        if (!Files.isRegularFile(marker) || !Files.isRegularFile(dir.resolve("model.safetensors"))
-                || !Files.isRegularFile(dir.resolve(ConfigReader.FILE_NAME))) {
-            return false;
-        }
-        try {
-            JsonObject m = JsonParser.parseString(Files.readString(marker, StandardCharsets.UTF_8)).getAsJsonObject();
-            return m.get("format").getAsInt() == CHECKPOINT_FORMAT && m.get("hidden").getAsInt() == hidden
-                    && m.get("vocab").getAsInt() == VOCAB && m.get("seed").getAsLong() == CHECKPOINT_SEED;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** Whether {@code python -c "import torch"} succeeds; false also when there is no such program. */
-    static boolean torchAvailable(String python) throws InterruptedException {
-        try {
-            Process p = new ProcessBuilder(python, "-c", "import torch")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(300, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return false;
-            }
-            return p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Runs a bench_reference.py command with this process's environment (OMP_WAIT_POLICY and the malloc settings
-     * bin/muninn exports included) and the thread count in OMP_NUM_THREADS / OPENBLAS_NUM_THREADS; its progress
-     * goes to stderr.
-     */
-    private static void python(List<String> command, int threads) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
-        pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
-        int code = pb.start().waitFor();
-        if (code != 0) {
-            throw new IllegalStateException("exit code " + code + " from " + String.join(" ", command));
+            return s;
         }
     }
 
@@ -353,24 +207,5 @@ public final class ReferenceBenchmark {
         return String.format(Locale.ROOT, "muninn: ND4J BLAS threads %d, ND4J threads %d (OMP_NUM_THREADS %s)",
                 Nd4j.factory().blas().getMaxThreads(), Nd4j.getEnvironment().maxThreads(),
                 System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"));
-    }
-
-    /** The repository root: the first folder above this class's location (or the working directory) with the script. */
-    static Path repoRoot() {
-        List<Path> starts = new ArrayList<>();
-        try {
-            starts.add(Path.of(ReferenceBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
-        } catch (Exception e) {
-            // no code source (unusual class loader): the working directory below still applies
-        }
-        starts.add(Path.of("").toAbsolutePath());
-        for (Path start : starts) {
-            for (Path d = start; d != null; d = d.getParent()) {
-                if (Files.isRegularFile(d.resolve(SCRIPT))) {
-                    return d;
-                }
-            }
-        }
-        throw new UncheckedIOException(new IOException("cannot find " + SCRIPT + " above " + starts));
     }
 }

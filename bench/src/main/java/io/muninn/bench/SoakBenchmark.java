@@ -73,8 +73,7 @@ public final class SoakBenchmark {
             reader.start();
             var pool = PipelineBenchmark.prompts("pool-", 256, s.promptLength(), s.maxNewTokens(),
                     Math.min(model.vocabSize(), 256));
-            try (consumer; SoakMonitor monitor = new SoakMonitor(rest, jobId, rest.vertexId(jobId, "Kafka prompts"),
-                    rest.vertexId(jobId, "Recurrent-depth generation"), ledger::produced, s.sampleMs());
+            try (consumer; SoakMonitor monitor = new SoakMonitor(rest, jobId, ledger::produced, s.sampleMs());
                     SoakProducer producer = new SoakProducer(kafka.bootstrapServers(), config.promptsTopic(), ledger,
                             pool, s.rate(), s.backlog())) {
                 SoakProducer.Check healthy = () -> {
@@ -100,11 +99,12 @@ public final class SoakBenchmark {
                 JsonNode checkpoints = rest.get("/jobs/" + jobId + "/checkpoints");
                 JsonNode restarts = rest.get("/jobs/" + jobId + "/metrics?get=numRestarts");
                 SoakLedger.Tally tally = ledger.tally();
-                SoakVerdict verdict = new SoakVerdict(tally, s.maxActive(), monitor.peakActive(), s.maxWaiting(),
-                        monitor.peakWaiting(), heapEnd - heapWarm, s.maxHeapGrowthMb());
-                report(out, s, tally, warmup, seconds, producer, consumer, monitor, heapWarm, heapEnd, checkpoints,
+                SoakMonitor.Readings seen = monitor.readings();
+                SoakVerdict verdict = new SoakVerdict(tally, s.maxActive(), seen.peakActive(), s.maxWaiting(),
+                        seen.peakWaiting(), heapEnd - heapWarm, s.maxHeapGrowthMb());
+                report(out, s, tally, warmup, seconds, producer, consumer, seen, heapWarm, heapEnd, checkpoints,
                         startupFailures, restarts);
-                if (producer.heldShare() == 0 && monitor.peakSourceBackpressureMs() < 100) {
+                if (producer.heldShare() == 0 && seen.peakSourceBackpressureMs() < 100) {
                     out.println("note: the producer was never held back and the source hardly backpressured: the "
                             + "model kept up, so this run did not test backpressure; raise --rate");
                 }
@@ -183,7 +183,7 @@ public final class SoakBenchmark {
     }
 
     private static void report(PrintStream out, SoakSettings s, SoakLedger.Tally t, int warmup, double seconds,
-            SoakProducer producer, SoakConsumer consumer, SoakMonitor m, double heapWarm, double heapEnd,
+            SoakProducer producer, SoakConsumer consumer, SoakMonitor.Readings m, double heapWarm, double heapEnd,
             JsonNode checkpoints, long startupFailures, JsonNode restarts) {
         JsonNode counts = checkpoints.path("counts");
         JsonNode e2e = checkpoints.path("summary").path("end_to_end_duration");

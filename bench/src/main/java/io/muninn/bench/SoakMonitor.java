@@ -1,5 +1,6 @@
 package io.muninn.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.List;
@@ -23,6 +24,9 @@ final class SoakMonitor implements AutoCloseable {
     static final String ACTIVE = ".muninn.activeSequences";
     static final String WAITING = ".muninn.waitingSequences";
     static final String BACKPRESSURED = ".backPressuredTimeMsPerSecond";
+    /** The soak job's vertices, by the names GenerateJob gives them. */
+    static final String SOURCE = "Kafka prompts";
+    static final String OPERATOR = "Recurrent-depth generation";
 
     private final FlinkRest rest;
     private final String jobId;
@@ -50,12 +54,13 @@ final class SoakMonitor implements AutoCloseable {
     private volatile String lastFailure;
     private final Map<Long, String> failedCheckpoints = new ConcurrentHashMap<>();
 
-    SoakMonitor(FlinkRest rest, String jobId, String sourceVertex, String operatorVertex, IntSupplier produced,
-            long periodMs) {
+    /** Starts sampling the soak job's source ({@value #SOURCE}) and operator ({@value #OPERATOR}) vertices. */
+    SoakMonitor(FlinkRest rest, String jobId, IntSupplier produced, long periodMs)
+            throws IOException, InterruptedException {
         this.rest = rest;
         this.jobId = jobId;
-        this.sourceVertex = sourceVertex;
-        this.operatorVertex = operatorVertex;
+        this.sourceVertex = rest.vertexId(jobId, SOURCE);
+        this.operatorVertex = rest.vertexId(jobId, OPERATOR);
         this.produced = produced;
         timer.scheduleWithFixedDelay(this::sample, 0, periodMs, TimeUnit.MILLISECONDS);
     }
@@ -104,55 +109,22 @@ final class SoakMonitor implements AutoCloseable {
         }
     }
 
-    long peakHeapBytes() {
-        return peakHeapBytes;
-    }
+    /**
+     * What the monitor has seen so far: the largest values, the sampled means of the operator's gauges (-1 before
+     * its first sample), failed checkpoints seen in the REST history counted by failure message, and how many
+     * samples ran and failed (with the last failure, or null).
+     */
+    record Readings(long peakHeapBytes, int peakActive, int peakWaiting, double meanActive, double meanWaiting,
+            double peakSourceBackpressureMs, long peakInKafka, long peakInNetwork,
+            Map<String, Integer> failedCheckpoints, long samples, long failedSamples, String lastFailure) {}
 
-    int peakActive() {
-        return peakActive;
-    }
-
-    int peakWaiting() {
-        return peakWaiting;
-    }
-
-    double meanActive() {
-        return operatorSamples == 0 ? -1 : activeSum / operatorSamples;
-    }
-
-    double meanWaiting() {
-        return operatorSamples == 0 ? -1 : waitingSum / operatorSamples;
-    }
-
-    double peakSourceBackpressureMs() {
-        return peakSourceBackpressureMs;
-    }
-
-    long peakInKafka() {
-        return peakInKafka;
-    }
-
-    long peakInNetwork() {
-        return peakInNetwork;
-    }
-
-    /** Failed checkpoints seen in the REST history, counted by failure message. */
-    Map<String, Integer> failedCheckpoints() {
-        Map<String, Integer> out = new TreeMap<>();
-        failedCheckpoints.values().forEach(message -> out.merge(message, 1, Integer::sum));
-        return out;
-    }
-
-    long samples() {
-        return samples;
-    }
-
-    long failedSamples() {
-        return failedSamples;
-    }
-
-    String lastFailure() {
-        return lastFailure;
+    Readings readings() {
+        Map<String, Integer> failures = new TreeMap<>();
+        failedCheckpoints.values().forEach(message -> failures.merge(message, 1, Integer::sum));
+        double samplesSeen = operatorSamples;
+        return new Readings(peakHeapBytes, peakActive, peakWaiting, samplesSeen == 0 ? -1 : activeSum / samplesSeen,
+                samplesSeen == 0 ? -1 : waitingSum / samplesSeen, peakSourceBackpressureMs, peakInKafka, peakInNetwork,
+                failures, samples, failedSamples, lastFailure);
     }
 
     @Override

@@ -31,7 +31,7 @@ class ReferenceBenchmarkTest {
 
     @Test
     void parsesWhatBenchReferencePyWrites() {
-        ReferenceBenchmark.PythonRun run = ReferenceBenchmark.PythonRun.parse(PYTHON_JSON);
+        ReferencePython.Run run = ReferencePython.Run.parse(PYTHON_JSON);
         assertThat(run.mode()).isEqualTo("kl");
         assertThat(run.batch()).isEqualTo(16);
         assertThat(run.threads()).isEqualTo(2);
@@ -47,11 +47,11 @@ class ReferenceBenchmarkTest {
 
     @Test
     void tableHasOneRowPerRunAndMarksPyTorchsOwnRows() {
-        ReferenceBenchmark.PythonRun py = ReferenceBenchmark.PythonRun.parse(PYTHON_JSON);
-        List<String> lines = ReferenceBenchmark.table(List.of(
-                ReferenceBenchmark.Row.of(py, "pytorch, static batches, kl exit"),
-                new ReferenceBenchmark.Row("muninn, continuous, kl exit", 64, 6, 0.75, 8.0, 15.1666, 1059, "2 of 2 (100%)"),
-                new ReferenceBenchmark.Row("muninn, no /proc", 16, 6, 1.0, 6.0, 32, -1, "1 of 2 (50%)")));
+        ReferencePython.Run py = ReferencePython.Run.parse(PYTHON_JSON);
+        List<String> lines = ReferenceTable.table(List.of(
+                ReferenceTable.Row.of(py, "pytorch, static batches, kl exit"),
+                new ReferenceTable.Row("muninn, continuous, kl exit", 64, 6, 0.75, 8.0, 15.1666, 1059, "2 of 2 (100%)"),
+                new ReferenceTable.Row("muninn, no /proc", 16, 6, 1.0, 6.0, 32, -1, "1 of 2 (50%)")));
         assertThat(lines).containsExactly(
                 "| run | batch | tokens | seconds | tokens/s | mean steps per token | peak resident MB | same tokens as PyTorch |",
                 "|---|---:|---:|---:|---:|---:|---:|---|",
@@ -63,16 +63,16 @@ class ReferenceBenchmarkTest {
     @Test
     void sameTokensComparesWholeSequences() {
         List<int[]> pytorch = List.of(new int[] {1, 2}, new int[] {3, 4}, new int[] {5, 6});
-        assertThat(ReferenceBenchmark.sameTokens(List.of(new int[] {1, 2}, new int[] {3, 9}, new int[] {5, 6}), pytorch))
+        assertThat(ReferenceTable.sameTokens(List.of(new int[] {1, 2}, new int[] {3, 9}, new int[] {5, 6}), pytorch))
                 .isEqualTo("2 of 3 (67%)");
-        assertThat(ReferenceBenchmark.sameTokens(List.of(), List.of())).isEqualTo("0 of 0 (0%)");
+        assertThat(ReferenceTable.sameTokens(List.of(), List.of())).isEqualTo("0 of 0 (0%)");
     }
 
     @Test
     void ratioLinesReadMuninnOverPyTorch() {
-        assertThat(ReferenceBenchmark.ratioLine("fixed-depth", 6.0, 4.0))
+        assertThat(ReferenceTable.ratioLine("fixed-depth", 6.0, 4.0))
                 .isEqualTo("muninn/pytorch fixed-depth tokens-per-second ratio: 1.50");
-        assertThat(ReferenceBenchmark.ratioLine("kl-exit", 1.0, 3.0))
+        assertThat(ReferenceTable.ratioLine("kl-exit", 1.0, 3.0))
                 .isEqualTo("muninn/pytorch kl-exit tokens-per-second ratio: 0.33");
     }
 
@@ -80,7 +80,7 @@ class ReferenceBenchmarkTest {
     void promptFileCarriesIdsPromptsAndSeeds() {
         var requests = BatchingBenchmark.requests(RandomWeights.config(64, 512, 256, 32), null, 3, 12, 4,
                 ExitPolicy.fixedSteps(32), 1.0);
-        String[] lines = ReferenceBenchmark.promptsJsonl(requests).split("\n");
+        String[] lines = ReferencePython.promptsJsonl(requests).split("\n");
         assertThat(lines).hasSize(3);
         for (int i = 0; i < 3; i++) {
             JsonObject o = JsonParser.parseString(lines[i]).getAsJsonObject();
@@ -96,30 +96,31 @@ class ReferenceBenchmarkTest {
 
     @Test
     void aCachedCheckpointIsReusedOnlyWhenCompleteAndOfTheSameShape(@TempDir Path dir) throws Exception {
-        assertThat(ReferenceBenchmark.checkpointMatches(dir, 128)).isFalse();
+        assertThat(ReferencePython.checkpointMatches(dir, 128)).isFalse();
         Files.writeString(dir.resolve("config.json"), "{}");
         Files.write(dir.resolve("model.safetensors"), new byte[8]);
-        assertThat(ReferenceBenchmark.checkpointMatches(dir, 128)).as("no marker: writing was interrupted").isFalse();
-        Files.writeString(dir.resolve(ReferenceBenchmark.MARKER),
+        assertThat(ReferencePython.checkpointMatches(dir, 128)).as("no marker: writing was interrupted").isFalse();
+        Files.writeString(dir.resolve(ReferencePython.MARKER),
                 "{\"format\": 1, \"hidden\": 128, \"vocab\": 65536, \"seed\": 20261123, \"coupling\": 0.28, \"spread\": 3.0}");
-        assertThat(ReferenceBenchmark.checkpointMatches(dir, 128)).isTrue();
-        assertThat(ReferenceBenchmark.checkpointMatches(dir, 1024)).isFalse();
+        assertThat(ReferencePython.checkpointMatches(dir, 128)).isTrue();
+        assertThat(ReferencePython.checkpointMatches(dir, 1024)).isFalse();
         Files.delete(dir.resolve("model.safetensors"));
-        assertThat(ReferenceBenchmark.checkpointMatches(dir, 128)).isFalse();
+        assertThat(ReferencePython.checkpointMatches(dir, 128)).isFalse();
         Files.write(dir.resolve("model.safetensors"), new byte[8]);
-        Files.writeString(dir.resolve(ReferenceBenchmark.MARKER), "{\"format\": 0, \"hidden\": 128}");
-        assertThat(ReferenceBenchmark.checkpointMatches(dir, 128)).as("older format").isFalse();
-        Files.writeString(dir.resolve(ReferenceBenchmark.MARKER), "not json");
-        assertThat(ReferenceBenchmark.checkpointMatches(dir, 128)).isFalse();
+        Files.writeString(dir.resolve(ReferencePython.MARKER), "{\"format\": 0, \"hidden\": 128}");
+        assertThat(ReferencePython.checkpointMatches(dir, 128)).as("older format").isFalse();
+        Files.writeString(dir.resolve(ReferencePython.MARKER), "not json");
+        assertThat(ReferencePython.checkpointMatches(dir, 128)).isFalse();
     }
 
     @Test
     void javaSideConstantsAgreeWithTheScript() throws Exception {
-        String script = Files.readString(ReferenceBenchmark.repoRoot().resolve(ReferenceBenchmark.SCRIPT));
-        assertThat(script).contains("CHECKPOINT_FORMAT = " + ReferenceBenchmark.CHECKPOINT_FORMAT + " ");
-        assertThat(script).contains("VOCAB = " + ReferenceBenchmark.VOCAB + "\n");
-        assertThat(script).contains("MARKER = \"" + ReferenceBenchmark.MARKER + "\"");
-        assertThat(script).contains("\"--seed\", type=int, default=" + ReferenceBenchmark.CHECKPOINT_SEED + ")");
+        String script = Files.readString(ReferencePython.repoRoot().resolve(ReferencePython.SCRIPT));
+        String checkpoint = Files.readString(ReferencePython.repoRoot().resolve(ReferencePython.CHECKPOINT_MODULE));
+        assertThat(checkpoint).contains("CHECKPOINT_FORMAT = " + ReferencePython.CHECKPOINT_FORMAT + " ");
+        assertThat(checkpoint).contains("VOCAB = " + ReferencePython.VOCAB + "\n");
+        assertThat(checkpoint).contains("MARKER = \"" + ReferencePython.MARKER + "\"");
+        assertThat(script).contains("\"--seed\", type=int, default=" + ReferencePython.CHECKPOINT_SEED + ")");
     }
 
     @Test

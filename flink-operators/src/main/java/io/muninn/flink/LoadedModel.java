@@ -24,14 +24,16 @@ public final class LoadedModel implements AutoCloseable {
     public final Path directory;
     public final SharedWeights.Lease weights;
 
-    private LoadedModel(Path directory, ModelConfig config, RecurrentDepthEngine engine, MuninnTokenizer tokenizer,
-            int maxSteps, SharedWeights.Lease weights) {
+    /** Builds the engine and reads the tokenizer over the leased weights; the caller closes the lease if this throws. */
+    private LoadedModel(Path directory, SharedWeights.Lease lease, GenerationSettings settings) {
+        ModelWeights shared = lease.weights();
         this.directory = directory;
-        this.config = config;
-        this.engine = engine;
-        this.tokenizer = tokenizer;
-        this.maxSteps = maxSteps;
-        this.weights = weights;
+        this.weights = lease;
+        this.config = shared.config();
+        this.maxSteps = settings.maxSteps() > 0 ? settings.maxSteps() : config.meanRecurrence();
+        this.engine = new RecurrentDepthEngine(shared, Backends.standard(), new EngineOptions(settings.kvStrategy(),
+                maxSteps, settings.kvBudgetBytes(), settings.kvBlockTokens()));
+        this.tokenizer = Files.exists(directory.resolve("tokenizer.json")) ? MuninnTokenizer.load(directory) : null;
     }
 
     /** Call it on the task thread after binding it to its device: the weights are shared per device. */
@@ -39,13 +41,7 @@ public final class LoadedModel implements AutoCloseable {
         Path dir = Path.of(settings.modelPath());
         SharedWeights.Lease lease = SharedWeights.jvmWide().acquire(dir);
         try {
-            ModelWeights weights = lease.weights();
-            int maxSteps = settings.maxSteps() > 0 ? settings.maxSteps() : weights.config().meanRecurrence();
-            var options = new EngineOptions(settings.kvStrategy(), maxSteps, settings.kvBudgetBytes(),
-                    settings.kvBlockTokens());
-            var engine = new RecurrentDepthEngine(weights, Backends.standard(), options);
-            MuninnTokenizer tokenizer = Files.exists(dir.resolve("tokenizer.json")) ? MuninnTokenizer.load(dir) : null;
-            return new LoadedModel(dir, weights.config(), engine, tokenizer, maxSteps, lease);
+            return new LoadedModel(dir, lease, settings);
         } catch (RuntimeException | Error e) {
             lease.close();
             throw e;

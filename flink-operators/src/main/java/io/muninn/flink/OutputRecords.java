@@ -1,6 +1,5 @@
 package io.muninn.flink;
 
-import io.muninn.flink.state.SequenceState;
 import io.muninn.model.scheduler.SequenceOutcome;
 import io.muninn.model.scheduler.TokenOutput;
 import io.muninn.model.tokenizer.MuninnTokenizer;
@@ -14,7 +13,17 @@ import java.util.Locale;
 
 /** Builds the wire records the operator emits from what the scheduler delivers. */
 final class OutputRecords {
-    private OutputRecords() {}
+    private final MuninnTokenizer tokenizer;
+    private final boolean relaxing;
+
+    /**
+     * @param tokenizer decodes a completion's text; null for empty text
+     * @param relaxing  whether the operator has a latency target, so completions report the depth stage
+     */
+    OutputRecords(MuninnTokenizer tokenizer, boolean relaxing) {
+        this.tokenizer = tokenizer;
+        this.relaxing = relaxing;
+    }
 
     static TokenEvent token(TokenOutput t, long nowMs) {
         return TokenEvent.newBuilder()
@@ -29,9 +38,7 @@ final class OutputRecords {
                 .build();
     }
 
-    /** @param relaxing whether the operator has a latency target, so the completion reports the depth stage */
-    static Completion completion(SequenceOutcome o, SequenceState s, long admittedAtMs, MuninnTokenizer tokenizer,
-            long nowMs, boolean relaxing) {
+    Completion completion(SequenceOutcome o, RequestFacts f, long nowMs) {
         List<Integer> ids = new ArrayList<>(o.tokens().length);
         List<Integer> steps = new ArrayList<>(o.exitSteps().length);
         for (int i = 0; i < o.tokens().length; i++) {
@@ -40,7 +47,7 @@ final class OutputRecords {
         }
         long total = o.totalSteps();
         String message = o.message() == null || o.message().isEmpty() ? null : o.message();
-        long queued = admittedAtMs < 0 ? nowMs - s.acceptedAtMs() : admittedAtMs - s.acceptedAtMs();
+        long queued = f.admittedAtMs < 0 ? nowMs - f.acceptedAtMs : f.admittedAtMs - f.acceptedAtMs;
         return Completion.newBuilder()
                 .setRequestId(o.requestId())
                 .setText(tokenizer == null ? "" : tokenizer.decode(o.tokens(), true))
@@ -53,11 +60,11 @@ final class OutputRecords {
                 .setTotalSteps(total)
                 .setMeanSteps(ids.isEmpty() ? 0 : (double) total / ids.size())
                 .setQueuedMs(Math.max(0, queued))
-                .setFirstTokenMs(s.firstTokenAtMs() < 0 ? null : s.firstTokenAtMs() - s.acceptedAtMs())
-                .setTotalMs(nowMs - s.acceptedAtMs())
+                .setFirstTokenMs(f.firstTokenAtMs < 0 ? null : f.firstTokenAtMs - f.acceptedAtMs)
+                .setTotalMs(nowMs - f.acceptedAtMs)
                 .setCompletedAtMs(nowMs)
-                .setMetadata(s.request().getMetadata())
-                .setBudgetBound(s.request().getGeneration().getTotalStepsBudget() == null ? null : o.budgetBound())
+                .setMetadata(f.request.getMetadata())
+                .setBudgetBound(f.request.getGeneration().getTotalStepsBudget() == null ? null : o.budgetBound())
                 .setDepthStage(relaxing ? o.depthStage() : null)
                 .build();
     }

@@ -7,7 +7,10 @@ import io.muninn.model.scheduler.AdmissionPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -65,24 +68,21 @@ public final class RecurrentDepthGeneration {
                 tokens.getSideOutput(RecurrentDepthOperator.REJECTED));
     }
 
-    /** Collects and checks the operator's settings; {@link #build()} says what is wrong and how to fix it. */
+    /**
+     * Collects and checks the operator's settings; {@link #build()} says what is wrong and how to fix it. The
+     * settings are {@link MuninnOptions}' options, held in one {@link Configuration}: a setter sets its option, an
+     * option never set keeps its default.
+     */
     public static final class Builder {
-        private String model;
-        private String kvStrategy = MuninnOptions.KV_STRATEGY.defaultValue();
-        private long kvBudget = MuninnOptions.KV_BUDGET.defaultValue().getBytes();
-        private int kvBlockTokens = MuninnOptions.KV_BLOCK_TOKENS.defaultValue();
-        private int maxSteps = MuninnOptions.MAX_STEPS.defaultValue();
-        private int maxActive = MuninnOptions.MAX_ACTIVE_SEQUENCES.defaultValue();
-        private int maxWaiting = MuninnOptions.MAX_WAITING_SEQUENCES.defaultValue();
-        private int maxRows = MuninnOptions.MAX_ROWS_PER_STEP.defaultValue();
-        private Integer prefillChunk; // null: the default, capped at the rows per step
-        private int maxNewTokens = MuninnOptions.MAX_NEW_TOKENS.defaultValue();
-        private AdmissionPolicy admission = MuninnOptions.ADMISSION.defaultValue();
-        private boolean exitInPrefill = MuninnOptions.EXIT_IN_PREFILL.defaultValue();
-        private Duration tpotTarget; // null: no latency target
-        private Duration tpotWindow = MuninnOptions.LATENCY_WINDOW.defaultValue();
-        private Duration stageDwell = MuninnOptions.LATENCY_DWELL.defaultValue();
-        private int maxStage = MuninnOptions.LATENCY_MAX_STAGE.defaultValue();
+        /** The options {@link #configure} takes from a job's configuration. */
+        private static final List<ConfigOption<?>> OPTIONS = List.of(MuninnOptions.MODEL, MuninnOptions.KV_STRATEGY,
+                MuninnOptions.KV_BUDGET, MuninnOptions.KV_BLOCK_TOKENS, MuninnOptions.MAX_STEPS,
+                MuninnOptions.MAX_ACTIVE_SEQUENCES, MuninnOptions.MAX_WAITING_SEQUENCES,
+                MuninnOptions.MAX_ROWS_PER_STEP, MuninnOptions.PREFILL_CHUNK, MuninnOptions.MAX_NEW_TOKENS, MuninnOptions.ADMISSION,
+                MuninnOptions.EXIT_IN_PREFILL, MuninnOptions.LATENCY_TPOT_TARGET, MuninnOptions.LATENCY_WINDOW,
+                MuninnOptions.LATENCY_DWELL, MuninnOptions.LATENCY_MAX_STAGE);
+
+        private final Configuration options = new Configuration();
 
         private Builder() {}
 
@@ -92,150 +92,161 @@ public final class RecurrentDepthGeneration {
          * setters override.
          */
         public Builder configure(ReadableConfig config) {
-            config.getOptional(MuninnOptions.MODEL).ifPresent(this::setModel);
-            config.getOptional(MuninnOptions.KV_STRATEGY).ifPresent(this::setKvStrategy);
-            config.getOptional(MuninnOptions.KV_BUDGET).ifPresent(this::setKvBudget);
-            config.getOptional(MuninnOptions.KV_BLOCK_TOKENS).ifPresent(this::setKvBlockTokens);
-            config.getOptional(MuninnOptions.MAX_STEPS).ifPresent(this::setMaxSteps);
-            config.getOptional(MuninnOptions.MAX_ACTIVE_SEQUENCES).ifPresent(this::setMaxActiveSequences);
-            config.getOptional(MuninnOptions.MAX_WAITING_SEQUENCES).ifPresent(this::setMaxWaitingSequences);
-            config.getOptional(MuninnOptions.MAX_ROWS_PER_STEP).ifPresent(this::setMaxRowsPerStep);
-            config.getOptional(MuninnOptions.PREFILL_CHUNK).ifPresent(this::setPrefillChunk);
-            config.getOptional(MuninnOptions.MAX_NEW_TOKENS).ifPresent(this::setMaxNewTokens);
-            config.getOptional(MuninnOptions.ADMISSION).ifPresent(this::setAdmission);
-            config.getOptional(MuninnOptions.EXIT_IN_PREFILL).ifPresent(this::setExitInPrefill);
-            config.getOptional(MuninnOptions.LATENCY_TPOT_TARGET).ifPresent(this::setTpotTarget);
-            config.getOptional(MuninnOptions.LATENCY_WINDOW).ifPresent(w -> this.tpotWindow = w);
-            config.getOptional(MuninnOptions.LATENCY_DWELL).ifPresent(d -> this.stageDwell = d);
-            config.getOptional(MuninnOptions.LATENCY_MAX_STAGE).ifPresent(s -> this.maxStage = s);
+            OPTIONS.forEach(option -> copy(config, option));
+            return this;
+        }
+
+        private <T> void copy(ReadableConfig config, ConfigOption<T> option) {
+            config.getOptional(option).ifPresent(value -> set(option, value));
+        }
+
+        /**
+         * Sets one option. Null unsets an option without a default ({@link MuninnOptions#MODEL},
+         * {@link MuninnOptions#LATENCY_TPOT_TARGET}) and is refused for the others.
+         */
+        private <T> Builder set(ConfigOption<T> option, T value) {
+            if (value != null) {
+                options.set(option, value);
+            } else if (!option.hasDefaultValue()) {
+                options.removeConfig(option);
+            } else {
+                throw new IllegalArgumentException(option.key() + " must not be null");
+            }
             return this;
         }
 
         /** The time per output token to hold ({@link MuninnOptions#LATENCY_TPOT_TARGET}); null for none. */
         public Builder setTpotTarget(Duration target) {
-            this.tpotTarget = target;
-            return this;
+            return set(MuninnOptions.LATENCY_TPOT_TARGET, target);
         }
 
         /** How the latency target measures and moves: {@link MuninnOptions#LATENCY_WINDOW} and the others. */
         public Builder setLatencyControl(Duration window, Duration dwell, int maxStage) {
-            this.tpotWindow = window;
-            this.stageDwell = dwell;
-            this.maxStage = maxStage;
-            return this;
+            set(MuninnOptions.LATENCY_WINDOW, window);
+            set(MuninnOptions.LATENCY_DWELL, dwell);
+            return set(MuninnOptions.LATENCY_MAX_STAGE, maxStage);
         }
 
+        /** The model directory ({@link MuninnOptions#MODEL}); required. */
         public Builder setModel(String directory) {
-            this.model = directory;
-            return this;
+            return set(MuninnOptions.MODEL, directory);
         }
 
         public Builder setModel(Path directory) {
             return setModel(directory.toString());
         }
 
+        /** How the KV cache is kept and looked up ({@link MuninnOptions#KV_STRATEGY}). */
         public Builder setKvStrategy(String strategy) {
-            this.kvStrategy = strategy;
-            return this;
+            return set(MuninnOptions.KV_STRATEGY, strategy);
         }
 
+        /** The KV pool's size ({@link MuninnOptions#KV_BUDGET}). */
         public Builder setKvBudget(MemorySize budget) {
-            this.kvBudget = budget.getBytes();
-            return this;
+            return set(MuninnOptions.KV_BUDGET, budget);
         }
 
+        /** Positions per KV block ({@link MuninnOptions#KV_BLOCK_TOKENS}). */
         public Builder setKvBlockTokens(int tokens) {
-            this.kvBlockTokens = tokens;
-            return this;
+            return set(MuninnOptions.KV_BLOCK_TOKENS, tokens);
         }
 
         /** The default for requests that do not say ({@link MuninnOptions#EXIT_IN_PREFILL}). */
         public Builder setExitInPrefill(boolean exitInPrefill) {
-            this.exitInPrefill = exitInPrefill;
-            return this;
+            return set(MuninnOptions.EXIT_IN_PREFILL, exitInPrefill);
         }
 
+        /** The recurrence cap per token, 0 for the model's mean recurrence ({@link MuninnOptions#MAX_STEPS}). */
         public Builder setMaxSteps(int steps) {
-            this.maxSteps = steps;
-            return this;
+            return set(MuninnOptions.MAX_STEPS, steps);
         }
 
+        /** Sequences stepped together at most ({@link MuninnOptions#MAX_ACTIVE_SEQUENCES}). */
         public Builder setMaxActiveSequences(int n) {
-            this.maxActive = n;
-            return this;
+            return set(MuninnOptions.MAX_ACTIVE_SEQUENCES, n);
         }
 
+        /** Requests held waiting before backpressure ({@link MuninnOptions#MAX_WAITING_SEQUENCES}). */
         public Builder setMaxWaitingSequences(int n) {
-            this.maxWaiting = n;
-            return this;
+            return set(MuninnOptions.MAX_WAITING_SEQUENCES, n);
         }
 
+        /** Rows in one recurrence step at most ({@link MuninnOptions#MAX_ROWS_PER_STEP}). */
         public Builder setMaxRowsPerStep(int rows) {
-            this.maxRows = rows;
-            return this;
+            return set(MuninnOptions.MAX_ROWS_PER_STEP, rows);
         }
 
+        /**
+         * Prompt rows per prefill chunk ({@link MuninnOptions#PREFILL_CHUNK}); never set, its default capped at the
+         * rows per step.
+         */
         public Builder setPrefillChunk(int rows) {
-            this.prefillChunk = rows;
-            return this;
+            return set(MuninnOptions.PREFILL_CHUNK, rows);
         }
 
+        /** The default and cap of a request's new tokens ({@link MuninnOptions#MAX_NEW_TOKENS}). */
         public Builder setMaxNewTokens(int n) {
-            this.maxNewTokens = n;
-            return this;
+            return set(MuninnOptions.MAX_NEW_TOKENS, n);
         }
 
+        /** What admitting a sequence reserves ({@link MuninnOptions#ADMISSION}). */
         public Builder setAdmission(AdmissionPolicy policy) {
-            this.admission = policy;
-            return this;
+            return set(MuninnOptions.ADMISSION, policy);
         }
 
         public RecurrentDepthGeneration build() {
+            String model = options.get(MuninnOptions.MODEL);
+            String kvStrategy = options.get(MuninnOptions.KV_STRATEGY);
+            long kvBudget = options.get(MuninnOptions.KV_BUDGET).getBytes();
+            int kvBlockTokens = options.get(MuninnOptions.KV_BLOCK_TOKENS);
+            int maxSteps = options.get(MuninnOptions.MAX_STEPS);
+            int maxRows = options.get(MuninnOptions.MAX_ROWS_PER_STEP);
+            Duration tpotTarget = options.get(MuninnOptions.LATENCY_TPOT_TARGET);
             if (model == null || model.isBlank()) {
                 throw new IllegalArgumentException("a model directory is required: call setModel(dir) or set "
                         + MuninnOptions.MODEL.key());
             }
             if (!Files.exists(Path.of(model, "config.json"))) {
-                throw new IllegalArgumentException(String.format("%s must be a model directory holding config.json "
-                        + "but %s has none (on a cluster the directory must exist where the job is built and on "
-                        + "every task manager)", MuninnOptions.MODEL.key(), model));
+                throw new InvalidSettingException(MuninnOptions.MODEL, model, " ", String.format("must be a model "
+                        + "directory holding config.json but %s has none (on a cluster the directory must exist where "
+                        + "the job is built and on every task manager)", model), null);
             }
             ModelConfig config;
             try {
                 config = ConfigReader.read(Path.of(model, ConfigReader.FILE_NAME));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException(String.format("%s: cannot read %s: %s", MuninnOptions.MODEL.key(),
-                        Path.of(model, ConfigReader.FILE_NAME), e.getMessage()), e);
+                throw new InvalidSettingException(MuninnOptions.MODEL, model, ": ",
+                        String.format("cannot read %s: %s", Path.of(model, ConfigReader.FILE_NAME), e.getMessage()), e);
             }
             KvStrategy strategy;
             try {
                 // against the model's own layout: -mN must name its core block (latest-m1 on a one-layer core)
                 strategy = KvStrategy.parse(kvStrategy, config.coreLayers());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(MuninnOptions.KV_STRATEGY.key() + ": " + e.getMessage(), e);
+                throw new InvalidSettingException(MuninnOptions.KV_STRATEGY, kvStrategy, ": ", e.getMessage(), e);
             }
-            positive(MuninnOptions.KV_BUDGET.key(), kvBudget);
-            positive(MuninnOptions.KV_BLOCK_TOKENS.key(), kvBlockTokens);
+            positive(MuninnOptions.KV_BUDGET, kvBudget);
+            positive(MuninnOptions.KV_BLOCK_TOKENS, kvBlockTokens);
             if (maxSteps < 0) {
-                throw new IllegalArgumentException(String.format(
-                        "%s must be >= 0 (0 = the model's mean_recurrence) but was %s", MuninnOptions.MAX_STEPS.key(), maxSteps));
+                throw new InvalidSettingException(MuninnOptions.MAX_STEPS, maxSteps, " ",
+                        "must be >= 0 (0 = the model's mean_recurrence) but was " + maxSteps, null);
             }
-            positive(MuninnOptions.MAX_ACTIVE_SEQUENCES.key(), maxActive);
-            positive(MuninnOptions.MAX_WAITING_SEQUENCES.key(), maxWaiting);
-            positive(MuninnOptions.MAX_ROWS_PER_STEP.key(), maxRows);
-            positive(MuninnOptions.MAX_NEW_TOKENS.key(), maxNewTokens);
-            int chunk = prefillChunk != null ? prefillChunk : Math.min(MuninnOptions.PREFILL_CHUNK.defaultValue(), maxRows);
+            positive(MuninnOptions.MAX_ACTIVE_SEQUENCES, options.get(MuninnOptions.MAX_ACTIVE_SEQUENCES));
+            positive(MuninnOptions.MAX_WAITING_SEQUENCES, options.get(MuninnOptions.MAX_WAITING_SEQUENCES));
+            positive(MuninnOptions.MAX_ROWS_PER_STEP, maxRows);
+            positive(MuninnOptions.MAX_NEW_TOKENS, options.get(MuninnOptions.MAX_NEW_TOKENS));
+            int chunk = options.getOptional(MuninnOptions.PREFILL_CHUNK)
+                    .orElse(Math.min(MuninnOptions.PREFILL_CHUNK.defaultValue(), maxRows));
             if (chunk < 1 || chunk > maxRows) {
-                throw new IllegalArgumentException(String.format("%s must be in [1, %s] (%s) but was %s",
-                        MuninnOptions.PREFILL_CHUNK.key(), maxRows, MuninnOptions.MAX_ROWS_PER_STEP.key(), chunk));
+                throw new InvalidSettingException(MuninnOptions.PREFILL_CHUNK, chunk, " ", String.format(
+                        "must be in [1, %s] (%s) but was %s", maxRows, MuninnOptions.MAX_ROWS_PER_STEP.key(), chunk), null);
             }
-            if (admission == null) {
-                throw new IllegalArgumentException(MuninnOptions.ADMISSION.key() + " must not be null");
-            }
-            var settings = new GenerationSettings(model, strategy.name(), kvBudget, kvBlockTokens, maxSteps, maxActive,
-                    maxWaiting, maxRows, chunk, maxNewTokens, admission, exitInPrefill,
-                    tpotTarget == null ? 0 : tpotTarget.toNanos(), tpotWindow.toNanos(), stageDwell.toNanos(),
-                    maxStage);
+            var settings = new GenerationSettings(model, strategy.name(), kvBudget, kvBlockTokens, maxSteps,
+                    options.get(MuninnOptions.MAX_ACTIVE_SEQUENCES), options.get(MuninnOptions.MAX_WAITING_SEQUENCES),
+                    maxRows, chunk, options.get(MuninnOptions.MAX_NEW_TOKENS), options.get(MuninnOptions.ADMISSION),
+                    options.get(MuninnOptions.EXIT_IN_PREFILL), tpotTarget == null ? 0 : tpotTarget.toNanos(),
+                    options.get(MuninnOptions.LATENCY_WINDOW).toNanos(),
+                    options.get(MuninnOptions.LATENCY_DWELL).toNanos(), options.get(MuninnOptions.LATENCY_MAX_STAGE));
             if (tpotTarget != null) {
                 if (tpotTarget.isNegative() || tpotTarget.isZero()) {
                     throw new IllegalArgumentException(String.format("%s must be > 0 but was %s",
@@ -252,9 +263,9 @@ public final class RecurrentDepthGeneration {
             return new RecurrentDepthGeneration(settings);
         }
 
-        private static void positive(String key, long value) {
+        private static void positive(ConfigOption<?> option, long value) {
             if (value < 1) {
-                throw new IllegalArgumentException(String.format("%s must be >= 1 but was %s", key, value));
+                throw new InvalidSettingException(option, value, " ", "must be >= 1 but was " + value, null);
             }
         }
     }

@@ -2,34 +2,22 @@ package io.muninn.flink;
 
 import io.muninn.flink.state.SequenceState;
 import io.muninn.flink.state.SequenceStateSerializer;
-import io.muninn.model.generate.FinishReason;
 import io.muninn.model.kernel.Accelerator;
-import io.muninn.model.scheduler.GenerationListener;
 import io.muninn.model.scheduler.LatencyTarget;
 import io.muninn.model.scheduler.LatencyTargetController;
+import io.muninn.model.scheduler.RequestLifecycle;
 import io.muninn.model.scheduler.SchedulerOptions;
-import io.muninn.model.scheduler.SequenceOutcome;
-import io.muninn.model.scheduler.SequenceProgress;
 import io.muninn.model.scheduler.StepReport;
 import io.muninn.model.scheduler.StepScheduler;
-import io.muninn.model.scheduler.TokenOutput;
 import io.muninn.schemas.Cancellation;
 import io.muninn.schemas.Completion;
 import io.muninn.schemas.RejectedRecord;
 import io.muninn.schemas.TokenEvent;
 import io.muninn.schemas.codec.Rejection;
 import io.muninn.schemas.codec.RejectionException;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -37,7 +25,6 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.InternalTimer;
-import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.api.operators.Triggerable;
@@ -51,17 +38,19 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>Input: an accepted request is tokenized, checked against the model, stored in keyed state as a
- *       {@link SequenceState} and queued; a request that cannot run goes to {@link #REJECTED}.
+ *       {@link SequenceState} and submitted to the scheduler, whose {@link RequestLifecycle} is from then on the one
+ *       place the request lives; the operator's own facts about it ({@link RequestFacts}) hang off that lifecycle. A
+ *       request that cannot run goes to {@link #REJECTED}.
  *   <li>The step loop is a mailbox mail that runs one micro-batch and re-enqueues itself while work remains, so
  *       input records and checkpoint barriers are processed between steps and no thread of our own exists. While
  *       more than {@code maxWaitingSequences} requests wait, {@code processElement} yields to the mailbox (runs
  *       steps) instead of returning, so backpressure reaches the source instead of an unbounded queue.
  *   <li>Each exited token leaves at once as a {@link TokenEvent} on the main output; each finished request as a
- *       {@link Completion} on {@link #COMPLETIONS}, and its state is cleared.
+ *       {@link Completion} on {@link #COMPLETIONS}, and its state is cleared ({@link RecordDelivery}).
  *   <li>Checkpoints: generated tokens are written to keyed state for every sequence that changed, in
  *       {@link #snapshotState}, so state always matches what was emitted before the barrier. On restore every key
- *       of the state is read back and its sequence is rebuilt by replay, a bounded slice per step mail, so barriers,
- *       timers and input are handled during a restore; the KV cache is never in state.
+ *       of the state is read back and its sequence is rebuilt by replay ({@link SequenceRestore}), a bounded slice
+ *       per step mail, so barriers, timers and input are handled during a restore; the KV cache is never in state.
  *   <li>A cancel record ({@code cancel: true}) ends its live request with {@code CANCELLED} at once.
  *   <li>Deadlines are processing-time timers; bounded inputs are drained in {@link #endInput()}.
  * </ul>
@@ -81,31 +70,12 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
     private final transient MailboxExecutor mailbox;
 
     private transient ValueState<SequenceState> sequences;
-    private transient InternalTimerService<VoidNamespace> deadlines;
+    private transient KeyedSequences keyed;
     private transient LoadedModel model;
     private transient RequestResolver resolver;
     private transient StepScheduler scheduler;
-    private transient Listener listener;
     private transient OperatorMetrics metrics;
-    /** Live requests: their state as last written, the admission time, whether tokens came since. */
-    private transient Map<String, Live> live;
-    private transient Map<String, Long> restoring;
-    private transient long restoreStartedAt;
     private transient boolean stepQueued;
-
-    private static final class Live {
-        SequenceState state;
-        long firstTokenAt;
-        long admittedAt = -1;
-        /** Monotonic nanos of its last token on this instance, for the TPOT metric; -1 before one. */
-        long lastTokenNanos = -1;
-        boolean dirty;
-
-        Live(SequenceState state) {
-            this.state = state;
-            this.firstTokenAt = state.firstTokenAtMs();
-        }
-    }
 
     RecurrentDepthOperator(StreamOperatorParameters<TokenEvent> parameters, GenerationSettings settings) {
         super(parameters);
@@ -134,55 +104,17 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
         resolver = new RequestResolver(model, settings.maxNewTokens(), settings.exitInPrefill());
         var options = new SchedulerOptions(settings.maxRowsPerStep(), settings.maxActiveSequences(),
                 Math.min(settings.prefillChunk(), settings.maxRowsPerStep()), settings.admission());
-        listener = new Listener();
+        keyed = new KeyedSequences(this, sequences,
+                getInternalTimerService(DEADLINE_TIMERS, VoidNamespaceSerializer.INSTANCE, this));
+        RecordDelivery delivery = new RecordDelivery(output, keyed, this::now,
+                new OutputRecords(model.tokenizer, settings.tpotTargetNanos() > 0));
         LatencyTarget target = settings.latencyTarget();
-        scheduler = new StepScheduler(model.engine, options, listener, model.tokenizer,
-                () -> getProcessingTimeService().getCurrentProcessingTime(),
+        scheduler = new StepScheduler(model.engine, options, delivery, model.tokenizer, this::now,
                 target == null ? null : new LatencyTargetController(target, System::nanoTime));
         metrics = new OperatorMetrics(getMetricGroup(), scheduler, model.weights);
-        deadlines = getInternalTimerService(DEADLINE_TIMERS, VoidNamespaceSerializer.INSTANCE, this);
-        live = new HashMap<>();
-        restoring = new HashMap<>();
-        restoreSequences();
+        delivery.bind(scheduler, metrics);
+        SequenceRestore.restore(keyed.readAll(STATE_NAME), resolver, scheduler, delivery, now());
         queueStep();
-    }
-
-    /** Reads every key of this subtask's state back and queues its sequence, oldest first. */
-    private void restoreSequences() throws Exception {
-        List<String> keys;
-        KeyedStateBackend<String> backend = getKeyedStateBackend();
-        try (Stream<String> stream = backend.getKeys(STATE_NAME, VoidNamespace.INSTANCE)) {
-            keys = stream.collect(Collectors.toList());
-        }
-        List<SequenceState> states = new ArrayList<>(keys.size());
-        for (String key : keys) {
-            setCurrentKey(key);
-            SequenceState s = sequences.value();
-            if (s != null) {
-                states.add(s);
-            }
-        }
-        states.sort(Comparator.comparingLong(SequenceState::acceptedAtMs).thenComparing(SequenceState::requestId));
-        restoreStartedAt = now();
-        for (SequenceState s : states) {
-            live.put(s.requestId(), new Live(s));
-            try {
-                scheduler.restore(resolver.sequence(s.request(), s.promptTokens()), s.progress());
-            } catch (RejectionException e) {
-                // the job's settings changed under the checkpoint (a lower max_steps, another model): end the
-                // request with an error completion rather than fail the job on every restart
-                var p = s.progress();
-                listener.onFinished(new SequenceOutcome(s.requestId(), FinishReason.ERROR, p.tokens(), p.exitSteps(),
-                        p.criterionValues(), s.promptTokens().length, "cannot resume after restore: " + e.getMessage()));
-                continue;
-            }
-            if (s.progress().size() > 0) {
-                restoring.put(s.requestId(), restoreStartedAt);
-            }
-        }
-        if (!states.isEmpty()) {
-            LOG.info("Restored {} sequences ({} with generated tokens to replay)", states.size(), restoring.size());
-        }
     }
 
     @Override
@@ -194,19 +126,15 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
             return;
         }
         try {
-            if (live.containsKey(id) || sequences.value() != null) {
+            if (scheduler.isLive(id) || keyed.currentExists()) {
                 throw new RejectionException("request_id", "request_id '%s' is already running; a request id may "
                         + "be reused only after its completion", id);
             }
             int[] prompt = resolver.promptTokens(in.request);
             var request = resolver.sequence(in.request, prompt);
-            SequenceState state = SequenceState.accepted(in.request, prompt, now());
-            sequences.update(state);
-            live.put(id, new Live(state));
-            if (request.deadlineMillis() != Long.MAX_VALUE) {
-                deadlines.registerProcessingTimeTimer(VoidNamespace.INSTANCE, request.deadlineMillis());
-            }
-            scheduler.submit(request);
+            long now = now();
+            keyed.accept(SequenceState.accepted(in.request, prompt, now), request.deadlineMillis());
+            scheduler.submit(request).attach(new RequestFacts(in.request, now, -1));
         } catch (RejectionException e) {
             reject(in, e.rejection().withRequestId(id));
             return;
@@ -219,7 +147,7 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
 
     /**
      * A cancel record: ends the live request {@code id} (waiting, active or restored) with {@code CANCELLED} now.
-     * The scheduler frees its KV blocks and slot, and the listener emits its completion with the tokens so far,
+     * The scheduler frees its KV blocks and slot, and the delivery emits its completion with the tokens so far,
      * clears its keyed state and deletes its deadline timer, so no later checkpoint holds it. A cancel for a request
      * that is not live (unknown, finished, cancelled already) is ignored and counted, never rejected.
      */
@@ -283,22 +211,16 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
         }
     }
 
+    /** Writes the durable state of every live request that produced tokens since the last checkpoint. */
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        Map<String, SequenceProgress> progress = null;
-        for (Map.Entry<String, Live> e : live.entrySet()) {
-            Live l = e.getValue();
-            if (!l.dirty) {
-                continue;
+        for (RequestLifecycle l : scheduler.lifecycles()) {
+            RequestFacts f = l.attachment(RequestFacts.class);
+            if (f.dirty) {
+                keyed.write(l.id(), f.durable(l));
+                f.dirty = false;
             }
-            if (progress == null) {
-                progress = scheduler.progress();
-            }
-            l.state = l.state.withProgress(progress.get(e.getKey()), l.firstTokenAt);
-            setCurrentKey(e.getKey());
-            sequences.update(l.state);
-            l.dirty = false;
         }
     }
 
@@ -312,60 +234,5 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
 
     private long now() {
         return getProcessingTimeService().getCurrentProcessingTime();
-    }
-
-    /** Delivers the scheduler's tokens and completions; runs on the task thread inside a step or a timer. */
-    private final class Listener implements GenerationListener {
-        @Override
-        public void onAdmitted(String requestId) {
-            live.get(requestId).admittedAt = now();
-        }
-
-        @Override
-        public void onToken(TokenOutput token) {
-            long now = now();
-            Live l = live.get(token.requestId());
-            if (l.firstTokenAt < 0) {
-                l.firstTokenAt = now;
-                metrics.onFirstToken(now - l.state.acceptedAtMs());
-            }
-            long nanos = System.nanoTime();
-            if (l.lastTokenNanos >= 0) {
-                metrics.onTokenGap(nanos - l.lastTokenNanos);
-            }
-            l.lastTokenNanos = nanos;
-            l.dirty = true;
-            Long restoredAt = restoring.remove(token.requestId());
-            if (restoredAt != null && restoring.isEmpty()) {
-                metrics.onReplayDone(now - restoreStartedAt);
-            }
-            metrics.onToken(token.exitStep(), token.converged());
-            output.collect(new StreamRecord<>(OutputRecords.token(token, now)));
-        }
-
-        @Override
-        public void onFinished(SequenceOutcome outcome) {
-            long now = now();
-            String id = outcome.requestId();
-            Live l = live.remove(id);
-            if (restoring.remove(id) != null && restoring.isEmpty()) {
-                metrics.onReplayDone(now - restoreStartedAt);
-            }
-            SequenceState state = l.state.withProgress(l.state.progress(), l.firstTokenAt);
-            output.collect(COMPLETIONS, new StreamRecord<>(
-                    OutputRecords.completion(outcome, state, l.admittedAt, model.tokenizer, now,
-                            settings.tpotTargetNanos() > 0)));
-            metrics.onCompletion(outcome.reason());
-            Object key = getCurrentKey();
-            setCurrentKey(id);
-            sequences.clear();
-            long deadline = state.request().getDeadlineMs() == null ? Long.MAX_VALUE : state.request().getDeadlineMs();
-            if (deadline != Long.MAX_VALUE) {
-                deadlines.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, deadline);
-            }
-            if (key != null) {
-                setCurrentKey(key);
-            }
-        }
     }
 }

@@ -56,13 +56,20 @@ class DepthOperatorTest {
     void anInfeasibleBudgetIsRejectedNamingTheField() throws Exception {
         try (OperatorHarness h = OperatorHarness.fresh(TestRequests.settings(4))) {
             h.send(fixedDepth("short", 4, 3L, false));
+            // min_steps 3 reserves three steps for every token
+            PromptRequest deep = fixedDepth("deep", 10, 29L, false);
+            deep.getGeneration().setMinSteps(3);
+            h.send(deep);
+            h.send(fixedDepth("negative", 1, -1L, false));
             h.runUntilIdle();
 
-            RejectedRecord r = h.rejected().get(0);
-            assertThat(r.getRequestId()).isEqualTo("short");
-            assertThat(r.getField()).isEqualTo("generation.total_steps_budget");
-            assertThat(r.getReason()).isEqualTo("generation.total_steps_budget must be >= 4 "
-                    + "(max(1, min_steps) 1 x max_new_tokens 4) but was 3");
+            assertThat(h.rejected()).extracting(RejectedRecord::getRequestId)
+                    .containsExactly("short", "deep", "negative");
+            assertThat(h.rejected()).extracting(RejectedRecord::getField).containsOnly("generation.total_steps_budget");
+            assertThat(h.rejected()).extracting(RejectedRecord::getReason).containsExactly(
+                    "generation.total_steps_budget must be >= 4 (max(1, min_steps) 1 x max_new_tokens 4) but was 3",
+                    "generation.total_steps_budget must be >= 30 (max(1, min_steps) 3 x max_new_tokens 10) but was 29",
+                    "generation.total_steps_budget must be >= 1 but was -1");
             assertThat(h.completions()).isEmpty();
         }
     }
@@ -94,6 +101,29 @@ class DepthOperatorTest {
             assertThat(h.tokens()).extracting(TokenEvent::getTokenId).as("the strict request as without a target")
                     .isEqualTo(strictTokens);
             assertThat(completion(h, "strict").getDepthStage()).as("no target: not reported").isNull();
+        }
+    }
+
+    @Test
+    void aRestoreKeepsTheStageItsEarlierTokensRanUnder() throws Exception {
+        var relaxing = TestRequests.tinyRandom().setMaxActiveSequences(4).setTpotTarget(Duration.ofNanos(1))
+                .setLatencyControl(Duration.ofHours(1), Duration.ZERO, 4).build().settings();
+        // a target no gap reaches: the restored operator never relaxes
+        var calm = TestRequests.tinyRandom().setMaxActiveSequences(4).setTpotTarget(Duration.ofHours(1))
+                .setLatencyControl(Duration.ofHours(1), Duration.ZERO, 4).build().settings();
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState state;
+        try (OperatorHarness h = OperatorHarness.fresh(relaxing)) {
+            h.send(fixedDepth("relaxed", 12, null, false));
+            while (exitSteps(h, "relaxed").size() < 6) {
+                assertThat(h.step()).as("still generating").isTrue();
+            }
+            assertThat(exitSteps(h, "relaxed").get(5)).as("stage 4 by now").isEqualTo(8);
+            state = h.snapshot();
+        }
+        try (OperatorHarness h = OperatorHarness.restored(calm, state)) {
+            h.runUntilIdle();
+            assertThat(exitSteps(h, "relaxed")).as("the tokens after the restore, as asked").containsOnly(16);
+            assertThat(completion(h, "relaxed").getDepthStage()).isEqualTo(4);
         }
     }
 }

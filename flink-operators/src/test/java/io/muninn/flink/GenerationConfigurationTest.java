@@ -40,6 +40,20 @@ class GenerationConfigurationTest {
     }
 
     @Test
+    void nullUnsetsAnOptionWithoutDefaultAndIsRefusedForTheOthers() {
+        GenerationSettings s = TestRequests.tinyRandom().setTpotTarget(java.time.Duration.ofMillis(20))
+                .setTpotTarget(null).build().settings();
+        assertThat(s.tpotTargetNanos()).as("null: no latency target").isZero();
+
+        assertThatThrownBy(() -> TestRequests.tinyRandom().setAdmission(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("muninn.admission must not be null");
+        assertThatThrownBy(() -> TestRequests.tinyRandom().setModel((String) null).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("a model directory is required");
+    }
+
+    @Test
     void everyOptionComesFromFlinkConfigurationAndSettersOverrideIt() {
         Configuration conf = Configuration.fromMap(Map.ofEntries(
                 Map.entry("muninn.model", TestRequests.TINY_TRAINED.toString()),

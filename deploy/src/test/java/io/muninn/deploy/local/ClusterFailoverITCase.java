@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.muninn.schemas.Completion;
 import io.muninn.schemas.PromptRequest;
 import io.muninn.schemas.TokenEvent;
-import io.muninn.schemas.codec.SingleObjectEncoding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +12,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -38,28 +32,22 @@ import org.junit.jupiter.api.TestMethodOrder;
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFailoverITCase {
-    private static final Path MODEL = Path.of("../models/huginn-tiny-chains").toAbsolutePath().normalize();
+    private static final Path MODEL = ClusterJobs.MODEL;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
 
     private static LocalCluster cluster;
 
     @BeforeAll
     static void startCluster() throws IOException {
-        Path runDir = Path.of("target/cluster-it").toAbsolutePath();
-        deleteRecursively(runDir);
-        ClusterLayout layout = new ClusterLayout(ClusterLayout.findRepoRoot(Path.of("")), runDir);
         // One slot per TaskManager: each holds one of the job's two subtasks, and the killed one's work can only
         // resume once its replacement registered. The gpu external resource is configured as on GPU hosts; this
         // machine has no GPU, so the discovery script hands out indexes 0 and 1 instead of asking nvidia-smi.
-        cluster = LocalCluster.start(layout, ClusterPorts.free(), new LocalCluster.Options(2, 1, "1600m", true, "0,1"));
+        cluster = ClusterJobs.start("cluster-it", new LocalCluster.Options(2, 1, "1600m", true, "0,1"));
     }
 
     @AfterAll
     static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-            assertThat(LocalCluster.running(cluster.layout())).as("processes left running").isEmpty();
-        }
+        ClusterJobs.stop(cluster);
     }
 
     @Test
@@ -168,43 +156,22 @@ class ClusterFailoverITCase {
     }
 
     private static List<String> topics(String prefix) {
-        List<String> topics = List.of(prefix + "-prompts", prefix + "-tokens", prefix + "-completions", prefix + "-rejected");
-        cluster.createTopics(2, topics);
-        return topics;
+        return ClusterJobs.topics(cluster, prefix);
     }
 
     private static String submit(List<String> topics, int parallelism, String savepoint, String... extra) {
-        List<String> args = LocalClusterCommand.generateArgs(cluster.ports(), MODEL, topics, topics.get(0),
-                JumpPrompts.MAX_STEPS);
-        args.addAll(List.of("--checkpoint-interval", "PT1S"));
-        args.addAll(List.of(extra));
-        return cluster.cli().run(cluster.layout().jobJar(), parallelism, savepoint, args);
+        return ClusterJobs.submit(cluster, topics, parallelism, savepoint, extra);
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.ports().bootstrapServers());
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return ClusterJobs.producer(cluster);
     }
 
     private static CommittedOutput output(List<String> topics) {
-        return new CommittedOutput(cluster.ports().bootstrapServers(), topics.get(1), topics.get(2), topics.get(3));
+        return ClusterJobs.output(cluster, topics);
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, List<PromptRequest> prompts) {
-        for (PromptRequest p : prompts) {
-            producer.send(new ProducerRecord<>(topic, p.getRequestId().getBytes(), SingleObjectEncoding.encode(p)));
-        }
-        producer.flush();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
-        }
+        ClusterJobs.send(producer, topic, prompts);
     }
 }

@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param promptTokens   the prompt's token ids, fixed at acceptance (so a tokenizer change cannot alter a restore)
  * @param acceptedAtMs   processing time at which the operator accepted it
  * @param firstTokenAtMs processing time of its first token; -1 before that
- * @param progress       generated tokens, their exit steps and criterion values
+ * @param progress       generated tokens, their exit steps and criterion values, and the highest latency relaxation
+ *                       stage they ran under
  */
 public record SequenceState(PromptRequest request, int[] promptTokens, long acceptedAtMs, long firstTokenAtMs,
         SequenceProgress progress) {
@@ -40,10 +41,6 @@ public record SequenceState(PromptRequest request, int[] promptTokens, long acce
         return request.getRequestId();
     }
 
-    public SequenceState withProgress(SequenceProgress next, long firstTokenAt) {
-        return new SequenceState(request, promptTokens, acceptedAtMs, firstTokenAt, next);
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof SequenceState s
@@ -53,7 +50,8 @@ public record SequenceState(PromptRequest request, int[] promptTokens, long acce
                 && firstTokenAtMs == s.firstTokenAtMs
                 && Arrays.equals(progress.tokens(), s.progress.tokens())
                 && Arrays.equals(progress.exitSteps(), s.progress.exitSteps())
-                && Arrays.equals(progress.criterionValues(), s.progress.criterionValues());
+                && Arrays.equals(progress.criterionValues(), s.progress.criterionValues())
+                && progress.depthStage() == s.progress.depthStage();
     }
 
     @Override

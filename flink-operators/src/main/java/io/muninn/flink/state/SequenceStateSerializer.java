@@ -18,11 +18,15 @@ import org.apache.flink.core.memory.DataOutputView;
  * {@code PromptRequest} schema is read through the schema history like any other old record.
  *
  * <p>Format 1: request (length-prefixed single-object bytes), prompt token ids, accepted and first-token times,
- * then per generated token its id, exit step and criterion value.
+ * then per generated token its id, exit step and criterion value. Format 2 (written now) adds, after the tokens, the
+ * highest latency relaxation stage the tokens ran under, so a completion's {@code depth_stage} covers the whole
+ * request across restores; format 1 is still read, with stage 0.
  */
 public final class SequenceStateSerializer extends TypeSerializer<SequenceState> {
     private static final long serialVersionUID = 1L;
-    static final int FORMAT = 1;
+    static final int FORMAT = 2;
+    /** The oldest format this serializer still reads. */
+    static final int OLDEST_FORMAT = 1;
 
     private transient SingleObjectReader<PromptRequest> reader;
 
@@ -72,15 +76,16 @@ public final class SequenceStateSerializer extends TypeSerializer<SequenceState>
             out.writeInt(p.exitSteps()[i]);
             out.writeDouble(p.criterionValues()[i]);
         }
+        out.writeInt(p.depthStage());
     }
 
     @Override
     public SequenceState deserialize(DataInputView in) throws IOException {
         int format = in.readInt();
-        if (format != FORMAT) {
+        if (format < OLDEST_FORMAT || format > FORMAT) {
             throw new IOException(String.format(
-                    "sequence state has format %s but this Muninn reads format %s; restore with the Muninn version "
-                            + "that wrote it, or start without state", format, FORMAT));
+                    "sequence state has format %s but this Muninn reads format %s to %s; restore with the Muninn "
+                            + "version that wrote it, or start without state", format, OLDEST_FORMAT, FORMAT));
         }
         byte[] bytes = new byte[in.readInt()];
         in.readFully(bytes);
@@ -102,7 +107,9 @@ public final class SequenceStateSerializer extends TypeSerializer<SequenceState>
             steps[i] = in.readInt();
             values[i] = in.readDouble();
         }
-        return new SequenceState(request, prompt, accepted, firstToken, new SequenceProgress(tokens, steps, values));
+        int depthStage = format >= 2 ? in.readInt() : 0;
+        return new SequenceState(request, prompt, accepted, firstToken,
+                new SequenceProgress(tokens, steps, values, depthStage));
     }
 
     @Override

@@ -69,6 +69,24 @@ class SequenceStateSerializerTest {
     }
 
     @Test
+    void carriesTheDepthStageAndStillReadsFormatOneWithStageZero() throws IOException {
+        SequenceState plain = withTokens(3);
+        var p = plain.progress();
+        SequenceState relaxed = new SequenceState(plain.request(), plain.promptTokens(), 10L, 20L,
+                new SequenceProgress(p.tokens(), p.exitSteps(), p.criterionValues(), 3));
+        assertThat(serializer.deserialize(new DataInputDeserializer(bytes(relaxed))).progress().depthStage())
+                .isEqualTo(3);
+
+        // format 1 is format 2 without the trailing stage
+        byte[] two = bytes(relaxed);
+        byte[] one = java.util.Arrays.copyOf(two, two.length - 4);
+        one[3] = 1;
+        SequenceState old = serializer.deserialize(new DataInputDeserializer(one));
+        assertThat(old).isEqualTo(plain);
+        assertThat(old.progress().depthStage()).isZero();
+    }
+
+    @Test
     void refusesAnUnknownFormatNamingBothVersions() throws IOException {
         byte[] b = bytes(withTokens(1));
         b[3] = 9;

@@ -6,7 +6,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.muninn.flink.RecurrentDepthGeneration;
 import io.muninn.schemas.Completion;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.client.deployment.ClusterClientJobClientAdapter;
@@ -99,7 +97,7 @@ class AnnotateJobITCase {
         }
         assertThat(overRest).isEqualTo(RECORDS);
 
-        List<String> rows = committedLines(dir.resolve("out/annotations"));
+        List<String> rows = CommittedFiles.lines(dir.resolve("out/annotations"));
         Set<String> ids = new HashSet<>();
         for (String row : rows) {
             JsonObject o = JsonParser.parseString(row).getAsJsonObject();
@@ -108,7 +106,7 @@ class AnnotateJobITCase {
             assertThat(o.has("answer") && o.has("steps_per_token") && o.has("mean_steps") && o.has("n")).isTrue();
         }
         assertThat(ids).hasSize(RECORDS);
-        List<String> rejected = committedLines(dir.resolve("out/rejected"));
+        List<String> rejected = CommittedFiles.lines(dir.resolve("out/rejected"));
         assertThat(rejected).hasSize(2);
         assertThat(String.join("\n", rejected)).contains("has no field 'cells'", "not valid JSON");
     }
@@ -133,7 +131,7 @@ class AnnotateJobITCase {
         JobExecutionResult result = env.execute("annotate-csv-it");
 
         java.util.Map<String, JsonObject> rows = new java.util.TreeMap<>();
-        for (String row : committedLines(dir.resolve("out/annotations"))) {
+        for (String row : CommittedFiles.lines(dir.resolve("out/annotations"))) {
             JsonObject o = JsonParser.parseString(row).getAsJsonObject();
             rows.put(o.get("request_id").getAsString(), o);
         }
@@ -145,7 +143,7 @@ class AnnotateJobITCase {
         assertThat(rows.values()).allSatisfy(o -> assertThat(o.has("answer") && o.has("mean_steps")).isTrue());
         assertThat((Long) result.getAccumulatorResult(ToAnnotation.RECORDS)).isEqualTo(4);
 
-        List<String> rejected = committedLines(dir.resolve("out/rejected"));
+        List<String> rejected = CommittedFiles.lines(dir.resolve("out/rejected"));
         assertThat(rejected).hasSize(1);
         JsonObject r = JsonParser.parseString(rejected.get(0)).getAsJsonObject();
         assertThat(r.get("field").getAsString()).isEqualTo("note");
@@ -159,17 +157,6 @@ class AnnotateJobITCase {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static List<String> committedLines(Path dir) throws IOException {
-        List<String> out = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
-                    .toList()) {
-                out.addAll(Files.readAllLines(f));
-            }
-        }
-        return out;
     }
 
     /** Throws once, after {@code failAfter} completions of this subtask and a completed checkpoint. */

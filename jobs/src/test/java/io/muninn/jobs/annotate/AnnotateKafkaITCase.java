@@ -47,7 +47,7 @@ class AnnotateKafkaITCase {
             assertThat(rows).hasSize(20);
             assertThat(rows.stream().map(r -> JsonParser.parseString(new String(r.value())).getAsJsonObject()
                     .get("request_id").getAsString())).doesNotHaveDuplicates().hasSize(20);
-            assertThat(AnnotateJobITCase.committedLines(dir.resolve("rejected"))).singleElement().asString()
+            assertThat(CommittedFiles.lines(dir.resolve("rejected"))).singleElement().asString()
                     .contains("has no field 'cells'");
         }
     }

@@ -7,30 +7,14 @@ import java.util.Arrays;
  * the start of the file's data section (after the 8-byte length and the header), {@code [begin, end)}, and has
  * been checked to hold exactly {@code dtype × shape}.
  */
-public final class TensorInfo {
-    private final String name;
-    private final Dtype dtype;
-    private final long[] shape;
-    private final long begin;
-    private final long end;
+public record TensorInfo(String name, Dtype dtype, long[] shape, long begin, long end) {
 
-    TensorInfo(String name, Dtype dtype, long[] shape, long begin, long end) {
-        this.name = name;
-        this.dtype = dtype;
-        this.shape = shape.clone();
-        this.begin = begin;
-        this.end = end;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public Dtype dtype() {
-        return dtype;
+    public TensorInfo {
+        shape = shape.clone();
     }
 
     /** A copy of the shape, outermost dimension first (row-major, as PyTorch stores it). */
+    @Override
     public long[] shape() {
         return shape.clone();
     }
@@ -38,14 +22,6 @@ public final class TensorInfo {
     /** The number of elements: the product of the shape (1 for a scalar). */
     public long elementCount() {
         return elementCount(shape);
-    }
-
-    public long begin() {
-        return begin;
-    }
-
-    public long end() {
-        return end;
     }
 
     /** The shape as {@code [64, 128]}, the form every message uses. */

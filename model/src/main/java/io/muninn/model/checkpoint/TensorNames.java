@@ -44,19 +44,17 @@ public final class TensorNames {
 
     /** The three stacks of {@code SandwichBlock}s. */
     public enum Stack {
-        PRELUDE("transformer.prelude"),
-        CORE("transformer.core_block"),
-        CODA("transformer.coda");
-
-        private final String prefix;
-
-        Stack(String prefix) {
-            this.prefix = prefix;
-        }
+        PRELUDE,
+        CORE,
+        CODA;
 
         /** The key prefix, e.g. {@code transformer.core_block}. */
         public String prefix() {
-            return prefix;
+            return switch (this) {
+                case PRELUDE -> "transformer.prelude";
+                case CORE -> "transformer.core_block";
+                case CODA -> "transformer.coda";
+            };
         }
     }
 

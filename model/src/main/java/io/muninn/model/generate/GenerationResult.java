@@ -6,6 +6,11 @@ package io.muninn.model.generate;
  */
 public record GenerationResult(int[] tokens, int[] exitSteps, double[] criterionValues, FinishReason finishReason) {
 
+    /** The result of a sequence whose tokens are in {@code record}, copied once. */
+    public static GenerationResult of(TokenRecord record, FinishReason finishReason) {
+        return new GenerationResult(record.tokens(), record.exitSteps(), record.criterionValues(), finishReason);
+    }
+
     /** Mean recurrence steps per generated token. */
     public double meanSteps() {
         double sum = 0;

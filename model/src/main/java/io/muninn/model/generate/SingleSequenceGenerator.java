@@ -3,7 +3,6 @@ package io.muninn.model.generate;
 import io.muninn.model.engine.RecurrentDepthEngine;
 import io.muninn.model.engine.Sequence;
 import io.muninn.model.engine.StepEntry;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -32,19 +31,15 @@ public final class SingleSequenceGenerator {
         Sequence seq = engine.newSequence(params.seed(), params.initScale(), params.warmStart());
         try {
             StepEntry last = prefill(seq, prompt, params);
-            List<Integer> tokens = new ArrayList<>();
-            List<Integer> steps = new ArrayList<>();
-            List<Double> values = new ArrayList<>();
+            TokenRecord record = new TokenRecord();
             while (true) {
-                int token = params.sampler().sample(last.lastLogits(), params.seed(), tokens.size());
-                tokens.add(token);
-                steps.add(last.exitStep());
-                values.add(last.criterionValue());
+                int token = params.sampler().sample(last.lastLogits(), params.seed(), record.size());
+                record.append(token, last.exitStep(), last.criterionValue());
                 if (params.stopTokens().contains(token)) {
-                    return result(tokens, steps, values, FinishReason.STOP);
+                    return GenerationResult.of(record, FinishReason.STOP);
                 }
-                if (tokens.size() == params.maxNewTokens()) {
-                    return result(tokens, steps, values, FinishReason.LENGTH);
+                if (record.size() == params.maxNewTokens()) {
+                    return GenerationResult.of(record, FinishReason.LENGTH);
                 }
                 last = runToExit(engine.decode(seq, token, params.exit()));
             }
@@ -69,13 +64,5 @@ public final class SingleSequenceGenerator {
             engine.step(batch);
         }
         return entry;
-    }
-
-    private static GenerationResult result(List<Integer> tokens, List<Integer> steps, List<Double> values, FinishReason reason) {
-        return new GenerationResult(
-                tokens.stream().mapToInt(Integer::intValue).toArray(),
-                steps.stream().mapToInt(Integer::intValue).toArray(),
-                values.stream().mapToDouble(Double::doubleValue).toArray(),
-                reason);
     }
 }

@@ -6,22 +6,27 @@ import io.muninn.model.engine.Sequence;
 import io.muninn.model.engine.StepEntry;
 import io.muninn.model.exit.ExitPolicy;
 import io.muninn.model.exit.Relaxation;
+import io.muninn.model.generate.TokenRecord;
 import io.muninn.model.tokenizer.StreamingDetokenizer;
 import java.util.Arrays;
 
 /**
- * An admitted sequence: its engine state, what it generated, and its one piece of work in flight: a forward call, or
- * the next slice of a lockstep replay. It moves through prefill chunks, then (after a restore or a preemption) a
- * lockstep replay in slices or, where that is not exact, replay calls with recorded exit steps, then decode rows.
+ * The admitted part of a {@link RequestLifecycle}: its engine state and its one piece of work in flight, a forward
+ * call or the next slice of a lockstep replay. It reads what the request generated from the lifecycle's
+ * {@link TokenRecord} (never a copy of its own) and lives from admission until the request finishes or is preempted.
+ * It moves through prefill chunks, then (after a restore or a preemption) a lockstep replay in slices or, where that
+ * is not exact, replay calls with recorded exit steps, then decode rows.
  */
 final class ActiveSequence {
+    final RequestLifecycle lifecycle;
     final SequenceRequest request;
     final Sequence sequence;
     final long reservedBytes;
     final long admittedAt;
     private final StreamingDetokenizer detokenizer;
     private final int replayUpTo;
-    SequenceProgress progress;
+    /** The lifecycle's record of generated tokens; the scheduler appends to it. */
+    private final TokenRecord progress;
     private int promptEntered;
     private int replayed;
     /** The forward call in flight; null while a lockstep replay runs. */
@@ -35,22 +40,21 @@ final class ActiveSequence {
     private ExitPolicy tokenPolicy;
     /** The relaxation stage the token in flight runs under; 0 for strict requests. */
     int tokenStage;
-    /** Monotonic nanos of the last released token, for TPOT; -1 before the first since admission. */
-    long lastTokenNanos = -1;
 
-    ActiveSequence(SequenceRequest request, Sequence sequence, SequenceProgress progress, long reservedBytes,
-            long admittedAt, StreamingDetokenizer detokenizer) {
-        this.request = request;
+    ActiveSequence(RequestLifecycle lifecycle, Sequence sequence, long reservedBytes, long admittedAt,
+            StreamingDetokenizer detokenizer) {
+        this.lifecycle = lifecycle;
+        this.request = lifecycle.request();
         this.sequence = sequence;
-        this.progress = progress;
+        this.progress = lifecycle.record();
         this.reservedBytes = reservedBytes;
         this.admittedAt = admittedAt;
         this.detokenizer = detokenizer;
         // every generated token but the last has entered the model; the last one is decoded normally
         this.replayUpTo = Math.max(0, progress.size() - 1);
         if (detokenizer != null) {
-            for (int t : progress.tokens()) {
-                detokenizer.accept(t);
+            for (int i = 0; i < progress.size(); i++) {
+                detokenizer.accept(progress.token(i));
             }
         }
     }
@@ -70,8 +74,8 @@ final class ActiveSequence {
         boolean replaying = progress.size() > 0;
         if (replaying && promptEntered == 0 && engine.lockstepReplayExact(sequence, replayUpTo)) {
             // lockstep replay (model/README.md, "Replay"): all known positions in lockstep, each to its recorded exit step, a slice per step
-            replay = engine.startLockstepReplay(sequence, prompt, Arrays.copyOf(progress.tokens(), replayUpTo),
-                    Arrays.copyOf(progress.exitSteps(), replayUpTo + 1), policy, prefillChunk);
+            replay = engine.startLockstepReplay(sequence, prompt, progress.tokens(replayUpTo),
+                    progress.exitSteps(replayUpTo + 1), policy, prefillChunk);
             promptEntered = prompt.length;
             replayed = replayUpTo;
             current = null;
@@ -89,20 +93,20 @@ final class ActiveSequence {
                 tokenPolicy = tokenPolicy(stage);
             }
             current = replaying
-                    ? engine.replayPrefill(sequence, chunk, progress.exitSteps()[0], policy)
+                    ? engine.replayPrefill(sequence, chunk, progress.exitStep(0), policy)
                     : engine.prefill(sequence, chunk, last, tokenPolicy);
             currentProducesToken = last && !replaying;
             currentIsReplayCall = replaying;
             promptEntered = to;
         } else if (replayed < replayUpTo) {
-            current = engine.replayDecode(sequence, progress.tokens()[replayed],
-                    progress.exitSteps()[replayed + 1], policy);
+            current = engine.replayDecode(sequence, progress.token(replayed),
+                    progress.exitStep(replayed + 1), policy);
             currentProducesToken = false;
             currentIsReplayCall = true;
             replayed++;
         } else {
             tokenPolicy = tokenPolicy(stage);
-            current = engine.decode(sequence, progress.tokens()[progress.size() - 1], tokenPolicy);
+            current = engine.decode(sequence, progress.lastToken(), tokenPolicy);
             currentProducesToken = true;
         }
     }
@@ -114,11 +118,7 @@ final class ActiveSequence {
         tokenStage = depth.strictDepth() ? 0 : stage;
         ExitPolicy p = Relaxation.apply(asked, tokenStage);
         if (depth.hasBudget()) {
-            long spent = 0;
-            for (int s : progress.exitSteps()) {
-                spent += s;
-            }
-            p = p.withStepCap(StepBudget.cap(depth.totalStepsBudget(), spent, progress.size(),
+            p = p.withStepCap(StepBudget.cap(depth.totalStepsBudget(), progress.stepsSpent(), progress.size(),
                     request.params().maxNewTokens(), asked));
         }
         return p;
@@ -138,6 +138,11 @@ final class ActiveSequence {
             replay = null;
             startNext(engine, prefillChunk, stats, stage);
         }
+    }
+
+    /** Whether its KV cache is still being rebuilt from its record: a lockstep replay, or replay calls. */
+    boolean isRebuilding() {
+        return replay != null || currentIsReplayCall;
     }
 
     /** Whether a lockstep replay is in progress (the sequence has no forward call in flight). */

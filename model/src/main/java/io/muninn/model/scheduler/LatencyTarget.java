@@ -19,15 +19,9 @@ public record LatencyTarget(long targetTpotNanos, long windowNanos, long dwellNa
     public static final double DEFAULT_RESTORE_BELOW = 0.8;
 
     public LatencyTarget {
-        if (targetTpotNanos < 1) {
-            throw new IllegalArgumentException("TPOT target must be > 0 ns but was " + targetTpotNanos);
-        }
-        if (windowNanos < 1) {
-            throw new IllegalArgumentException("TPOT window must be > 0 ns but was " + windowNanos);
-        }
-        if (dwellNanos < 0) {
-            throw new IllegalArgumentException("stage dwell must be >= 0 ns but was " + dwellNanos);
-        }
+        nanos("TPOT target", targetTpotNanos, false);
+        nanos("TPOT window", windowNanos, false);
+        nanos("stage dwell", dwellNanos, true);
         if (!(restoreBelow > 0 && restoreBelow < 1)) {
             throw new IllegalArgumentException("restore fraction must be in (0, 1) but was " + restoreBelow);
         }
@@ -41,5 +35,12 @@ public record LatencyTarget(long targetTpotNanos, long windowNanos, long dwellNa
     public static LatencyTarget of(long targetTpotNanos) {
         return new LatencyTarget(targetTpotNanos, DEFAULT_WINDOW_NANOS, DEFAULT_DWELL_NANOS, DEFAULT_RESTORE_BELOW,
                 Relaxation.MAX_STAGE);
+    }
+
+    private static void nanos(String what, long value, boolean zeroAllowed) {
+        if (value < (zeroAllowed ? 0 : 1)) {
+            throw new IllegalArgumentException(
+                    what + " must be " + (zeroAllowed ? ">= 0" : "> 0") + " ns but was " + value);
+        }
     }
 }

@@ -13,8 +13,10 @@ import io.muninn.model.generate.FinishReason;
  * @param promptTokens    prompt length
  * @param message         for errors, what went wrong; otherwise empty
  * @param budgetBound     whether its step budget capped a token ({@link StepBudget#anyBound}); false without one
- * @param depthStage      the highest latency relaxation stage any of its tokens ran under since it was last
- *                        restored from a snapshot; 0 when none (always for {@code strict_depth})
+ * @param depthStage      the highest latency relaxation stage any of its tokens ran under, restored tokens included
+ *                        ({@link SequenceProgress#depthStage}); 0 when none (always for {@code strict_depth})
+ *
+ * <p>Built once, when the request ends, from its {@link RequestLifecycle}'s token record.
  */
 public record SequenceOutcome(String requestId, FinishReason reason, int[] tokens, int[] exitSteps,
         double[] criterionValues, int promptTokens, String message, boolean budgetBound, int depthStage) {

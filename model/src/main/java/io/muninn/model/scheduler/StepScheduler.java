@@ -5,10 +5,7 @@ import io.muninn.model.engine.StepEntry;
 import io.muninn.model.generate.FinishReason;
 import io.muninn.model.tokenizer.MuninnTokenizer;
 import io.muninn.model.tokenizer.StreamingDetokenizer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +18,9 @@ import java.util.function.LongSupplier;
  * exit criterion fired at once through the {@link GenerationListener}, while harder tokens keep iterating. So the
  * hardware never waits for the slowest token, unlike the reference, which iterates "until the entire batch finishes".
  *
- * <p>Admission is in arrival order and bounded by active sequences and the KV budget ({@link AdmissionPolicy}).
+ * <p>Each request is one {@link RequestLifecycle} from {@link #submit} to its {@code onFinished}, kept in one table
+ * ({@link LifecycleTable}) and holding its generated tokens once. Admission ({@link Admission}) is in arrival order
+ * and bounded by active sequences and the KV budget ({@link AdmissionPolicy}).
  * Sequences can be restored from their {@link SequenceProgress} and continue exactly as if never interrupted; their
  * KV is rebuilt by replay a slice per step (a lockstep replay slice iterates at most {@code prefillChunk} positions
  * once, counted against the row limit), so no step is longer than a step's worth of compute.
@@ -33,15 +32,10 @@ public final class StepScheduler {
     private final GenerationListener listener;
     private final MuninnTokenizer tokenizer;
     private final LongSupplier clockMillis;
-    private final Deque<Pending> waiting = new ArrayDeque<>();
-    private final List<ActiveSequence> active = new ArrayList<>();
-    private final Map<String, Object> live = new HashMap<>();
+    private final LifecycleTable table = new LifecycleTable();
+    private final Admission admission;
     private final SchedulerStats stats;
     private final DepthControl depth;
-    private long reservedBytes;
-    private long admissions;
-
-    private record Pending(SequenceRequest request, SequenceProgress progress) {}
 
     /**
      * @param tokenizer   turns tokens into text pieces; null to deliver empty text
@@ -64,24 +58,21 @@ public final class StepScheduler {
         this.listener = listener;
         this.tokenizer = tokenizer;
         this.clockMillis = clockMillis;
+        this.admission = new Admission(engine, options);
         this.stats = new SchedulerStats(engine.options().maxSteps());
     }
 
-    /** Queues a new sequence. Ids must be unique among live sequences. */
-    public void submit(SequenceRequest request) {
-        restore(request, SequenceProgress.NONE);
+    /** Queues a new sequence and returns its lifecycle. Ids must be unique among live sequences. */
+    public RequestLifecycle submit(SequenceRequest request) {
+        return restore(request, SequenceProgress.NONE);
     }
 
     /**
-     * Queues a sequence that already generated {@code progress}: on admission it is rebuilt by replay and then
-     * continues exactly as an uninterrupted run would.
+     * Queues a sequence that already generated {@code progress} and returns its lifecycle: on admission it is rebuilt
+     * by replay and then continues exactly as an uninterrupted run would.
      */
-    public void restore(SequenceRequest request, SequenceProgress progress) {
-        if (live.containsKey(request.id())) {
-            throw new IllegalArgumentException("request_id '" + request.id() + "' is already active");
-        }
-        live.put(request.id(), request);
-        waiting.addLast(new Pending(request, progress));
+    public RequestLifecycle restore(SequenceRequest request, SequenceProgress progress) {
+        return table.add(request, progress);
     }
 
     /** Ends a live sequence with reason {@code cancelled}; false if it is not live. */
@@ -98,26 +89,34 @@ public final class StepScheduler {
     }
 
     public boolean isLive(String requestId) {
-        return live.containsKey(requestId);
+        return table.live(requestId) != null;
+    }
+
+    /**
+     * The lifecycle of {@code requestId}: live, or finished while its {@code onFinished} is being delivered (so a
+     * listener can read what it attached); null otherwise.
+     */
+    public RequestLifecycle lifecycle(String requestId) {
+        return table.get(requestId);
     }
 
     public boolean hasWork() {
-        return !active.isEmpty() || !waiting.isEmpty();
+        return !table.admitted().isEmpty() || table.waitingCount() > 0;
     }
 
     public int activeCount() {
-        return active.size();
+        return table.admitted().size();
     }
 
     public int waitingCount() {
-        return waiting.size();
+        return table.waitingCount();
     }
 
     /** Admitted sequences whose lockstep replay is still in progress (restored or preempted, not yet stepping). */
     public int replayingCount() {
         int n = 0;
-        for (ActiveSequence a : active) {
-            n += a.isReplaying() ? 1 : 0;
+        for (RequestLifecycle l : table.admitted()) {
+            n += l.admitted().isReplaying() ? 1 : 0;
         }
         return n;
     }
@@ -131,14 +130,16 @@ public final class StepScheduler {
         return depth.stage();
     }
 
+    /** Every live sequence's lifecycle: the waiting ones in queue order, then the admitted ones. */
+    public List<RequestLifecycle> lifecycles() {
+        return table.live();
+    }
+
     /** The progress of every live sequence, for snapshots; sequences not yet admitted report theirs as queued. */
     public Map<String, SequenceProgress> progress() {
         Map<String, SequenceProgress> out = new HashMap<>();
-        for (Pending p : waiting) {
-            out.put(p.request().id(), p.progress());
-        }
-        for (ActiveSequence a : active) {
-            out.put(a.request.id(), a.progress);
+        for (RequestLifecycle l : table.live()) {
+            out.put(l.id(), l.progress());
         }
         return out;
     }
@@ -150,9 +151,9 @@ public final class StepScheduler {
         admit();
         // after admission: a sequence just admitted takes blocks in this step too, so the demand is checked with it
         int preempted = options.admission() == AdmissionPolicy.PREEMPT_RECOMPUTE ? preemptUnderPressure() : 0;
-        List<ActiveSequence> batch = formBatch();
+        List<ActiveSequence> batch = MicroBatch.form(table.admitted(), options.maxRowsPerStep());
         if (batch.isEmpty()) {
-            return new StepReport(0, 0, 0, active.size(), waiting.size(), engine.pool().bytesInUse(), preempted);
+            return report(0, 0, 0, preempted);
         }
         List<StepEntry> entries = new ArrayList<>(batch.size());
         List<ActiveSequence> replaying = new ArrayList<>();
@@ -177,7 +178,11 @@ public final class StepScheduler {
             a.runReplaySlice(engine, options.prefillChunk(), stats, depth.stage());
         }
         stats.recordStep(rows, batch.size());
-        return new StepReport(batch.size(), rows, tokens, active.size(), waiting.size(), engine.pool().bytesInUse(), preempted);
+        return report(batch.size(), rows, tokens, preempted);
+    }
+
+    private StepReport report(int entries, int rows, int tokens, int preempted) {
+        return new StepReport(entries, rows, tokens, activeCount(), waitingCount(), engine.pool().bytesInUse(), preempted);
     }
 
     /** Steps until every submitted sequence has finished. */
@@ -188,64 +193,22 @@ public final class StepScheduler {
     }
 
     private void admit() {
-        while (!waiting.isEmpty() && active.size() < options.maxActiveSequences()) {
-            Pending head = waiting.peekFirst();
-            SequenceRequest r = head.request();
-            long need = engine.worstCaseKvBytes(r.prompt().length + r.params().maxNewTokens());
-            long budget = engine.pool().totalBytes();
-            if (need > budget) {
-                waiting.pollFirst();
-                finish(r, head.progress(), FinishReason.ERROR, String.format(
-                        "request needs up to %s bytes of KV cache (prompt %s + max_new_tokens %s tokens at up to %s steps)"
-                                + " but the engine's KV budget is %s bytes",
-                        need, r.prompt().length, r.params().maxNewTokens(), r.params().exit().maxSteps(), budget));
+        while (table.waitingCount() > 0 && activeCount() < options.maxActiveSequences()) {
+            RequestLifecycle head = table.headOfQueue();
+            String neverFits = admission.neverFits(head.request());
+            if (neverFits != null) {
+                end(head, FinishReason.ERROR, neverFits);
                 continue;
             }
-            boolean fits = options.admission() == AdmissionPolicy.RESERVE_WORST_CASE
-                    ? reservedBytes + need <= budget
-                    : engine.worstCaseKvBytes(r.prompt().length + head.progress().size() + 1)
-                            <= budget - engine.pool().bytesInUse();
-            if (!fits) {
+            if (!admission.fitsNow(head)) {
                 return; // strict arrival order: nothing overtakes the head, so nothing starves
             }
-            waiting.pollFirst();
-            long reserved = options.admission() == AdmissionPolicy.RESERVE_WORST_CASE ? need : 0;
-            reservedBytes += reserved;
             StreamingDetokenizer detok = tokenizer == null ? null : StreamingDetokenizer.skippingSpecialTokens(tokenizer);
-            var params = r.params();
-            ActiveSequence a = new ActiveSequence(r, engine.newSequence(params.seed(), params.initScale(), params.warmStart()),
-                    head.progress(), reserved, admissions++, detok);
-            active.add(a);
-            live.put(r.id(), a);
-            listener.onAdmitted(r.id());
+            ActiveSequence a = admission.admit(head, detok);
+            table.admitHead(a);
+            listener.onAdmitted(head.id());
             a.startNext(engine, options.prefillChunk(), stats, depth.stage());
         }
-    }
-
-    /**
-     * The micro-batch: entries skipped longest first, then in-flight entries (replay slices among them) before new
-     * ones, decode rows before prefill chunks, older sequences first, up to the row limit. An entry left out waits a
-     * step with its state intact.
-     */
-    private List<ActiveSequence> formBatch() {
-        List<ActiveSequence> order = new ArrayList<>(active);
-        order.sort(Comparator.comparingInt((ActiveSequence a) -> -a.skippedSteps)
-                .thenComparing(ActiveSequence::isNew)
-                .thenComparing(a -> !a.isDecodeRow())
-                .thenComparingLong(a -> a.admittedAt));
-        List<ActiveSequence> batch = new ArrayList<>();
-        int rows = 0;
-        for (ActiveSequence a : order) {
-            // a prompt that must be one chunk may exceed the row limit: it then runs in a micro-batch of its own
-            if (rows + a.nextRows() <= options.maxRowsPerStep() || batch.isEmpty()) {
-                batch.add(a);
-                rows += a.nextRows();
-                a.skippedSteps = 0;
-            } else {
-                a.skippedSteps++; // the longest-skipped entry goes first next time, so no entry starves
-            }
-        }
-        return batch;
     }
 
     /** Handles an exited entry; returns true when it released a token. */
@@ -255,17 +218,18 @@ public final class StepScheduler {
             a.startNext(engine, options.prefillChunk(), stats, depth.stage());
             return false;
         }
+        RequestLifecycle l = a.lifecycle;
         SequenceRequest r = a.request;
-        int index = a.progress.size();
+        int index = l.generated();
         int token = r.params().sampler().sample(e.lastLogits(), r.params().seed(), index);
-        a.progress = a.progress.append(token, e.exitStep(), e.criterionValue());
+        l.onToken(token, e.exitStep(), e.criterionValue(), a.tokenStage, depth.nanoTime());
         stats.recordToken(e.exitStep());
-        depth.onToken(a);
+        depth.onToken(l);
         listener.onToken(new TokenOutput(r.id(), index, token, a.text(token), e.exitStep(), e.converged(), e.criterionValue()));
         if (r.params().stopTokens().contains(token)) {
-            end(r.id(), FinishReason.STOP, "");
-        } else if (a.progress.size() >= r.params().maxNewTokens()) {
-            end(r.id(), FinishReason.LENGTH, "");
+            end(l, FinishReason.STOP, "");
+        } else if (l.generated() >= r.params().maxNewTokens()) {
+            end(l, FinishReason.LENGTH, "");
         } else {
             a.startNext(engine, options.prefillChunk(), stats, depth.stage());
         }
@@ -273,79 +237,50 @@ public final class StepScheduler {
     }
 
     private void expireDeadlines() {
-        long now = clockMillis.getAsLong();
-        List<String> expired = new ArrayList<>();
-        for (Pending p : waiting) {
-            if (now >= p.request().deadlineMillis()) {
-                expired.add(p.request().id());
-            }
-        }
-        for (ActiveSequence a : active) {
-            if (now >= a.request.deadlineMillis()) {
-                expired.add(a.request.id());
-            }
-        }
-        for (String id : expired) {
-            end(id, FinishReason.DEADLINE, "");
+        for (RequestLifecycle l : table.expired(clockMillis.getAsLong())) {
+            end(l, FinishReason.DEADLINE, "");
         }
     }
 
-    /** Ends a live sequence wherever it is (waiting or active). */
     private boolean end(String id, FinishReason reason, String message) {
-        Object where = live.get(id);
-        if (where == null) {
-            return false;
+        RequestLifecycle l = table.live(id);
+        if (l != null) {
+            end(l, reason, message);
         }
-        if (where instanceof ActiveSequence a) {
-            active.remove(a);
-            engine.release(a.sequence);
-            reservedBytes -= a.reservedBytes;
-            finish(a.request, a.progress, reason, message);
-        } else {
-            Pending pending = null;
-            for (Pending p : waiting) {
-                if (p.request().id().equals(id)) {
-                    pending = p;
-                }
-            }
-            waiting.remove(pending);
-            finish(pending.request(), pending.progress(), reason, message);
-        }
-        return true;
+        return l != null;
     }
 
-    private void finish(SequenceRequest r, SequenceProgress p, FinishReason reason, String message) {
-        live.remove(r.id());
-        listener.onFinished(depth.outcome(r, p, reason, message));
+    /**
+     * Ends a live sequence wherever it is (waiting or admitted): frees what admission gave it, and delivers its
+     * outcome while it is still findable by {@link #lifecycle}; then forgets it.
+     */
+    private void end(RequestLifecycle l, FinishReason reason, String message) {
+        table.unlink(l);
+        if (l.admitted() != null) {
+            admission.release(l.admitted());
+        }
+        SequenceOutcome outcome = l.finish(reason, message);
+        try {
+            listener.onFinished(outcome);
+        } finally {
+            table.forget(l);
+        }
     }
 
     /**
      * Preempts the most recently admitted sequences until the next step's worst-case block demand fits the free
-     * pool. A preempted sequence releases its cache and goes back to the head of the queue with its progress; it is
+     * pool. A preempted sequence releases its cache and goes back to the head of the queue with its record; it is
      * rebuilt by replay when readmitted.
      */
     private int preemptUnderPressure() {
         int preempted = 0;
-        while (active.size() > 1 && blocksNeededNextStep() > engine.pool().freeBlocks()) {
-            ActiveSequence victim = active.get(active.size() - 1);
-            active.remove(victim);
-            engine.release(victim.sequence);
-            waiting.addFirst(new Pending(victim.request, victim.progress));
-            live.put(victim.request.id(), victim.request);
+        while (activeCount() > 1 && admission.underPressure(table.admitted())) {
+            RequestLifecycle victim = table.admitted().get(activeCount() - 1);
+            admission.release(victim.admitted());
+            table.requeue(victim);
             preempted++;
             stats.recordPreemption();
         }
         return preempted;
-    }
-
-    private long blocksNeededNextStep() {
-        var config = engine.config();
-        int bt = engine.pool().blockTokens();
-        long blocks = 0;
-        for (ActiveSequence a : active) {
-            int slots = config.coreLayers() + config.codaLayers() + (a.startsPositions() ? config.preludeLayers() : 0);
-            blocks += (long) slots * ((a.nextRows() + bt - 1) / bt + 1);
-        }
-        return blocks;
     }
 }

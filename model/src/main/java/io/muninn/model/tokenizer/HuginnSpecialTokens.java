@@ -10,14 +10,14 @@ import java.util.List;
 public final class HuginnSpecialTokens {
 
     /** Begins every document in pretraining; the chat template's {@code bos_token}. */
-    public static final String BEGIN_TEXT = "<|begin_text|>";
+    public static final String BEGIN_TEXT = special("begin_text");
     /** Ends a text; the chat template ends a conversation without a generation prompt with it. */
-    public static final String END_TEXT = "<|end_text|>";
-    public static final String BEGIN_HEADER = "<|begin_header|>";
-    public static final String END_HEADER = "<|end_header|>";
+    public static final String END_TEXT = special("end_text");
+    public static final String BEGIN_HEADER = special("begin_header");
+    public static final String END_HEADER = special("end_header");
     /** Ends a chat turn. */
-    public static final String END_TURN = "<|end_turn|>";
-    public static final String PAD = "<|pad|>";
+    public static final String END_TURN = special("end_turn");
+    public static final String PAD = special("pad");
 
     /**
      * Tokens at which the reference always stops generating ({@code _get_stops}: ids 65504, 65505, 65508), to
@@ -26,4 +26,9 @@ public final class HuginnSpecialTokens {
     public static final List<String> ALWAYS_STOP = List.of(BEGIN_TEXT, END_TEXT, END_TURN);
 
     private HuginnSpecialTokens() {}
+
+    /** Huginn writes every special token as {@code <|name|>}. */
+    private static String special(String name) {
+        return "<|" + name + "|>";
+    }
 }

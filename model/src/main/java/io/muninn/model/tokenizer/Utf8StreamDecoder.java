@@ -51,7 +51,7 @@ final class Utf8StreamDecoder {
                     return out.toString();
                 }
                 int next = buffer[i + k] & 0xFF;
-                if (next < lowest(lead, k) || next > highest(lead, k)) {
+                if (!continues(lead, k, next)) {
                     break;
                 }
                 codePoint = (codePoint << 6) | (next & 0x3F);
@@ -95,24 +95,22 @@ final class Utf8StreamDecoder {
         return 0;
     }
 
-    /** The lowest byte allowed at position {@code k} (1..3); E0, ED, F0 and F4 narrow the second byte. */
-    private static int lowest(int lead, int k) {
-        if (k == 1 && lead == 0xE0) {
-            return 0xA0;
+    /**
+     * Whether {@code next} may stand at position {@code k} (1..3) of a sequence led by {@code lead}: 80..BF, except
+     * the second byte after E0 (A0..BF), ED (80..9F), F0 (90..BF) and F4 (80..8F) (Unicode Table 3-7).
+     */
+    private static boolean continues(int lead, int k, int next) {
+        int lowest = 0x80;
+        int highest = 0xBF;
+        if (k == 1) {
+            switch (lead) {
+                case 0xE0 -> lowest = 0xA0;
+                case 0xED -> highest = 0x9F;
+                case 0xF0 -> lowest = 0x90;
+                case 0xF4 -> highest = 0x8F;
+                default -> { }
+            }
         }
-        if (k == 1 && lead == 0xF0) {
-            return 0x90;
-        }
-        return 0x80;
-    }
-
-    private static int highest(int lead, int k) {
-        if (k == 1 && lead == 0xED) {
-            return 0x9F;
-        }
-        if (k == 1 && lead == 0xF4) {
-            return 0x8F;
-        }
-        return 0xBF;
+        return next >= lowest && next <= highest;
     }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -201,22 +202,22 @@ public final class JsonRecordReader<T extends SpecificRecord> {
     private static final String LONG_RANGE = "an integer in [-9223372036854775808, 9223372036854775807]";
 
     private static int intValue(JsonReader in, String path) throws IOException, RejectionException {
-        expect(in, JsonToken.NUMBER, path, INT_RANGE);
-        String literal = in.nextString();
-        try {
-            return new BigDecimal(literal).intValueExact();
-        } catch (ArithmeticException | NumberFormatException e) {
-            throw new RejectionException(path, "%s must be %s but was %s", path, INT_RANGE, Shown.text(literal));
-        }
+        return integer(in, path, INT_RANGE, BigDecimal::intValueExact);
     }
 
     private static long longValue(JsonReader in, String path) throws IOException, RejectionException {
-        expect(in, JsonToken.NUMBER, path, LONG_RANGE);
+        return integer(in, path, LONG_RANGE, BigDecimal::longValueExact);
+    }
+
+    /** A JSON number that {@code exact} converts without losing anything (no fraction, in {@code range}). */
+    private static <T> T integer(JsonReader in, String path, String range, Function<BigDecimal, T> exact)
+            throws IOException, RejectionException {
+        expect(in, JsonToken.NUMBER, path, range);
         String literal = in.nextString();
         try {
-            return new BigDecimal(literal).longValueExact();
+            return exact.apply(new BigDecimal(literal));
         } catch (ArithmeticException | NumberFormatException e) {
-            throw new RejectionException(path, "%s must be %s but was %s", path, LONG_RANGE, Shown.text(literal));
+            throw new RejectionException(path, "%s must be %s but was %s", path, range, Shown.text(literal));
         }
     }
 
