@@ -64,7 +64,7 @@ public class CoreStepBenchmark {
             for (int i = 0; i < CONTEXT; i++) {
                 prompt[i] = (r * 31 + i * 7) % 256;
             }
-            StepEntry prefill = engine.replay(seq, prompt, true, 1, never);
+            StepEntry prefill = engine.replayPrefill(seq, prompt, 1, never);
             engine.step(List.of(prefill));
             entries.add(engine.decode(seq, 5, never));
         }

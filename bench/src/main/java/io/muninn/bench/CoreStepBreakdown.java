@@ -60,7 +60,7 @@ final class CoreStepBreakdown {
             for (int i = 0; i < CONTEXT; i++) {
                 prompt[i] = (r * 31 + i * 7) % VOCAB;
             }
-            engine.step(List.of(engine.replay(seq, prompt, true, 1, never)));
+            engine.step(List.of(engine.replayPrefill(seq, prompt, 1, never)));
             entries.add(engine.decode(seq, 5, never));
         }
         engine.step(entries); // the prelude and the first iteration, outside the measurement

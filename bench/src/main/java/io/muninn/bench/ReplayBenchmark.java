@@ -58,9 +58,9 @@ public final class ReplayBenchmark {
             engine.replayLockstep(lockstep, prompt, Arrays.copyOf(tokens, generated - 1), Arrays.copyOf(steps, generated), policy);
             long t1 = System.nanoTime();
             Sequence calls = engine.newSequence(5, 1.0, false);
-            run(engine, engine.replay(calls, prompt, true, steps[0], policy));
+            run(engine, engine.replayPrefill(calls, prompt, steps[0], policy));
             for (int i = 0; i < generated - 1; i++) {
-                run(engine, engine.replay(calls, new int[] {tokens[i]}, false, steps[i + 1], policy));
+                run(engine, engine.replayDecode(calls, tokens[i], steps[i + 1], policy));
             }
             long t2 = System.nanoTime();
             engine.release(lockstep);

@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * The end of a step for the entries that exit or check logits: coda and head over all of them at once, the logit
- * checks batched where the logits lie ({@link StepLogits#check}), and, for the entries that exit, their logits (when
- * wanted) and exit latent to the heap and their backend memory freed.
+ * checks batched where the logits lie ({@link StepLogits#check}), each checked entry's exit decided
+ * ({@link ExitRule#decide}), and, for the entries that exit, their logits (when their kind produces any) and exit
+ * latent to the heap and their backend memory freed.
  */
 final class ExitTail {
     private final StepModel model;
@@ -25,17 +26,12 @@ final class ExitTail {
     void run(MicroBatch batch) {
         List<Integer> headRows = new ArrayList<>();
         for (int i = 0; i < batch.entries.size(); i++) {
-            StepEntry e = batch.entries.get(i);
             Segment s = batch.segments.get(i);
-            if (e.logitsWanted == StepEntry.Logits.ALL_ROWS) {
-                for (int r = 0; r < s.rows(); r++) {
-                    headRows.add(s.rowOffset() + r);
-                }
-            } else if (e.logitsWanted == StepEntry.Logits.LAST_ROW) {
-                headRows.add(s.rowOffset() + s.rows() - 1);
+            for (int r = s.rows() - logitRows(batch.entries.get(i)); r < s.rows(); r++) {
+                headRows.add(s.rowOffset() + r); // the entry's last rows, as many as its kind wants
             }
         }
-        StepLogits logits = model.tail(batch.blocks(e -> e.state), batch.positions, batch.segments,
+        StepLogits logits = model.tail(batch.blocks(e -> e.running().state()), batch.positions, batch.segments,
                 headRows.stream().mapToInt(Integer::intValue).toArray()); // (rows, V), null when no rows
         int[] firstRow = new int[batch.entries.size()]; // each entry's first row in logits
         for (int i = 0, row = 0; i < batch.entries.size(); i++) {
@@ -46,24 +42,19 @@ final class ExitTail {
         long started = StepTimer.start();
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry e = batch.entries.get(i);
-            if (e.phase == StepEntry.Phase.EXITED) { // only an exiting entry's logits reach the heap
+            if (e.exited()) { // only an exiting entry's logits reach the heap
                 float[][] rows = new float[logitRows(e)][];
                 for (int r = 0; r < rows.length; r++) {
                     rows[r] = logits.row(firstRow[i] + r);
                 }
-                e.logits = rows.length > 0 ? rows : null;
-                finish(e);
+                e.finish(rows.length > 0 ? rows : null);
             }
         }
         StepTimer.stop(Part.COPIES, started);
     }
 
     private static int logitRows(StepEntry e) {
-        return switch (e.logitsWanted) {
-            case ALL_ROWS -> e.rows();
-            case LAST_ROW -> 1;
-            case NONE -> 0;
-        };
+        return e.call().kind().logitRows(e.rows());
     }
 
     /** The logit checks of this step, all at once; their logits are read where they are, in the backend's memory. */
@@ -73,9 +64,9 @@ final class ExitTail {
         List<Integer> rows = new ArrayList<>();
         for (int i = 0; i < batch.entries.size(); i++) {
             StepEntry e = batch.entries.get(i);
-            if (e.logitCheckPending) {
+            if (e.logitCheckDue()) {
                 checked.add(e);
-                checks.add(new ExitCheck(e.policy.criterion(), e.memory));
+                checks.add(new ExitCheck(e.call().policy().criterion(), e.running().memory()));
                 rows.add(firstRow[i] + logitRows(e) - 1);
             }
         }
@@ -86,24 +77,9 @@ final class ExitTail {
         double[] values = logits.check(checks, rows.stream().mapToInt(Integer::intValue).toArray());
         for (int i = 0; i < checked.size(); i++) {
             StepEntry e = checked.get(i);
-            e.logitCheckPending = false;
-            e.criterionValue = values[i];
-            if (e.policy.criterion().exits(values[i])) {
-                e.converged = true;
-                e.phase = StepEntry.Phase.EXITED;
-            }
+            e.recordCheck(values[i]);
+            ExitRule.decide(e, true);
         }
         StepTimer.stop(Part.EXIT_CRITERION, started);
-    }
-
-    private void finish(StepEntry e) {
-        e.exitStep = e.iterations;
-        if (e.sequence.warmStart() && (e.logitsWanted != StepEntry.Logits.NONE || e.forcedExitStep > 0)) {
-            e.sequence.warmLatent(e.state.rowToHeap(e.rows() - 1));
-        }
-        e.freeBlocks(); // the entry's backend memory is freed as it exits
-        if (e.sequence.inFlight == e) {
-            e.sequence.inFlight = null;
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.muninn.model.engine;
 
 import io.muninn.model.backend.StepModel;
+import java.util.Arrays;
 
 /**
  * A sequence's lockstep replay in bounded slices ({@link RecurrentDepthEngine#startLockstepReplay}): the backend's
@@ -18,6 +19,24 @@ public final class LockstepReplay {
     LockstepReplay(Sequence seq, StepModel.ReplayPass pass) {
         this.seq = seq;
         this.pass = pass;
+    }
+
+    /**
+     * The recorded exit step of every position: the prefill's ({@code exitSteps[0]}) for each of the
+     * {@code promptLength} prompt positions, then {@code exitSteps[1 + i]} for generated token {@code i}; each must be
+     * in [1, {@code maxSteps}].
+     */
+    static int[] exitStepPerPosition(int promptLength, int[] exitSteps, int maxSteps) {
+        for (int i = 0; i < exitSteps.length; i++) {
+            if (exitSteps[i] < 1 || exitSteps[i] > maxSteps) {
+                throw new IllegalArgumentException(String.format(
+                        "recorded exit step %s must be in [1, %s] but was %s", i, maxSteps, exitSteps[i]));
+            }
+        }
+        int[] steps = new int[promptLength + exitSteps.length - 1];
+        Arrays.fill(steps, 0, promptLength, exitSteps[0]);
+        System.arraycopy(exitSteps, 1, steps, promptLength, exitSteps.length - 1);
+        return steps;
     }
 
     /** Whether every position is rebuilt (the sequence then continues with a decode row of its next token). */

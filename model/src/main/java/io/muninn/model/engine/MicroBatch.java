@@ -16,14 +16,15 @@ final class MicroBatch {
         this.entries = List.copyOf(entries);
         int rows = 0;
         for (StepEntry e : this.entries) {
-            segments.add(new Segment(e.sequence.kv(), rows, e.rows(), e.firstPosition));
-            rows += e.rows();
+            StepEntry.Call call = e.call();
+            segments.add(new Segment(call.sequence().kv(), rows, call.rows(), call.firstPosition()));
+            rows += call.rows();
         }
         positions = new int[rows];
         int r = 0;
         for (StepEntry e : this.entries) {
             for (int i = 0; i < e.rows(); i++) {
-                positions[r++] = e.firstPosition + i;
+                positions[r++] = e.call().firstPosition() + i;
             }
         }
     }
@@ -36,8 +37,9 @@ final class MicroBatch {
         int[] out = new int[positions.length];
         int r = 0;
         for (StepEntry e : entries) {
-            System.arraycopy(e.tokens, 0, out, r, e.tokens.length);
-            r += e.tokens.length;
+            int[] tokens = e.call().tokens();
+            System.arraycopy(tokens, 0, out, r, tokens.length);
+            r += tokens.length;
         }
         return out;
     }

@@ -3,37 +3,19 @@ package io.muninn.model.engine;
 import io.muninn.model.kv.SequenceKv;
 
 /**
- * The engine's per-sequence decode state: its seed, its initial-state options, its KV cache and, with warm start,
- * the raw latent its last token exited with. Small and mutable; owned by one scheduler thread.
+ * The engine's per-sequence decode state: where its recurrence starts ({@link InitialState}), its KV cache, its
+ * forward call in flight and, with warm start, the raw latent its last token exited with. Small and mutable; owned
+ * by one scheduler thread.
  */
 public final class Sequence {
-    private final long seed;
-    private final double initScale;
-    private final boolean warmStart;
+    private final InitialState initialState;
     private final SequenceKv kv;
     private float[] warmLatent;
-    StepEntry inFlight; // the latest forward call, until it exits (its backend memory is freed on release)
+    private StepEntry inFlight; // the latest forward call, until it exits (its backend memory is freed on release)
 
-    Sequence(long seed, double initScale, boolean warmStart, SequenceKv kv) {
-        if (!(initScale >= 0) || Double.isInfinite(initScale)) {
-            throw new IllegalArgumentException("init_scale must be a finite number >= 0 but was " + initScale);
-        }
-        this.seed = seed;
-        this.initScale = initScale;
-        this.warmStart = warmStart;
+    Sequence(InitialState initialState, SequenceKv kv) {
+        this.initialState = initialState;
         this.kv = kv;
-    }
-
-    public long seed() {
-        return seed;
-    }
-
-    public double initScale() {
-        return initScale;
-    }
-
-    public boolean warmStart() {
-        return warmStart;
     }
 
     /** Positions that have entered a forward call. */
@@ -41,6 +23,12 @@ public final class Sequence {
         return kv.length();
     }
 
+    /** Where each of its calls' recurrence starts: its seed, {@code init_scale} and whether it starts warm. */
+    public InitialState initialState() {
+        return initialState;
+    }
+
+    /** Its KV cache; it takes pool blocks as the sequence grows, and {@link RecurrentDepthEngine#release} returns them. */
     public SequenceKv kv() {
         return kv;
     }
@@ -56,5 +44,25 @@ public final class Sequence {
     /** Restores the warm-start latent (after replay or from state). */
     public void warmLatent(float[] latent) {
         this.warmLatent = latent;
+    }
+
+    /** {@code entry} is now the sequence's call in flight. */
+    void callStarted(StepEntry entry) {
+        inFlight = entry;
+    }
+
+    /** {@code entry} exited; it is no longer the call in flight. */
+    void callExited(StepEntry entry) {
+        if (inFlight == entry) {
+            inFlight = null;
+        }
+    }
+
+    /** Frees the backend memory of the call in flight, if one has not exited; that call must not be stepped again. */
+    void abandonCallInFlight() {
+        if (inFlight != null) {
+            inFlight.freeBlocks();
+            inFlight = null;
+        }
     }
 }

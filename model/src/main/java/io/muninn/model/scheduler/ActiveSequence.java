@@ -93,13 +93,13 @@ final class ActiveSequence {
                 tokenPolicy = tokenPolicy(stage);
             }
             current = replaying
-                    ? engine.replay(sequence, chunk, true, progress.exitStep(0), policy)
+                    ? engine.replayPrefill(sequence, chunk, progress.exitStep(0), policy)
                     : engine.prefill(sequence, chunk, last, tokenPolicy);
             currentProducesToken = last && !replaying;
             currentIsReplayCall = replaying;
             promptEntered = to;
         } else if (replayed < replayUpTo) {
-            current = engine.replay(sequence, new int[] {progress.token(replayed)}, false,
+            current = engine.replayDecode(sequence, progress.token(replayed),
                     progress.exitStep(replayed + 1), policy);
             currentProducesToken = false;
             currentIsReplayCall = true;
