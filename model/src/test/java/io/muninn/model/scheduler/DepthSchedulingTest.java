@@ -96,6 +96,27 @@ class DepthSchedulingTest {
     }
 
     @Test
+    void theLastStageCapsAtTheDepthUnrelaxedTokensUsedNotAtHalfOfMaxSteps() {
+        AtomicLong nanos = new AtomicLong();
+        var latency = new LatencyTargetController(new LatencyTarget(1, 1_000_000_000L, 0, 0.5, 4),
+                () -> nanos.addAndGet(1_000));
+        SchedulerHarness h = harness(latency);
+        // the strict request's tokens run unrelaxed at 2 steps: the depth in use, far below max_steps 8
+        h.scheduler.submit(new SequenceRequest("strict", new int[] {3, 4}, fixed(2, 40), Long.MAX_VALUE,
+                new DepthLimits(DepthLimits.NO_BUDGET, true)));
+        h.scheduler.submit(new SequenceRequest("relaxed", new int[] {3, 4}, fixed(8, 12), Long.MAX_VALUE,
+                DepthLimits.NONE));
+        h.runToCompletion(500);
+
+        SequenceOutcome relaxed = h.listener.finished.get("relaxed");
+        assertThat(h.listener.finished.get("strict").exitSteps()).containsOnly(2);
+        assertThat(relaxed.exitSteps()[0]).as("before any gap was measured").isEqualTo(8);
+        assertThat(relaxed.exitSteps()[relaxed.exitSteps().length - 1])
+                .as("stage 4 caps at the window's p75, 2, below ceil(8/2)").isEqualTo(2);
+        assertThat(relaxed.depthStage()).isEqualTo(4);
+    }
+
+    @Test
     void aLooserKlThresholdEndsTheSameTokenSoonerForTheRequestThatDidNotOptOut() {
         AtomicLong nanos = new AtomicLong();
         // stages 1-2 only: the threshold grows (x4, x16), the step cap stays
