@@ -71,18 +71,25 @@ class DepthSchedulingTest {
         assertThat(restored.budgetBound()).isTrue();
     }
 
-    @Test
-    void aRelaxedStageShortensOnlyTheTokensOfRequestsThatDidNotOptOut() {
+    /**
+     * Runs a request "relaxed" and a strict one "strict" (the same prompt) to completion under a controller whose
+     * stage rises each micro-batch to the last: every token gap is over a 1 ns target and there is no dwell.
+     */
+    private static SchedulerHarness relaxedToTheLastStage(GenerationParams relaxed, GenerationParams strict) {
         AtomicLong nanos = new AtomicLong();
-        // every token gap is over a 1 ns target and there is no dwell: the stage rises each micro-batch to the cap
         var latency = new LatencyTargetController(new LatencyTarget(1, 1_000_000_000L, 0, 0.5, 4),
                 () -> nanos.addAndGet(1_000));
         SchedulerHarness h = harness(latency);
-        h.scheduler.submit(new SequenceRequest("relaxed", new int[] {3, 4}, fixed(8, 12), Long.MAX_VALUE,
-                DepthLimits.NONE));
-        h.scheduler.submit(new SequenceRequest("strict", new int[] {3, 4}, fixed(8, 12), Long.MAX_VALUE,
+        h.scheduler.submit(new SequenceRequest("relaxed", new int[] {3, 4}, relaxed, Long.MAX_VALUE, DepthLimits.NONE));
+        h.scheduler.submit(new SequenceRequest("strict", new int[] {3, 4}, strict, Long.MAX_VALUE,
                 new DepthLimits(DepthLimits.NO_BUDGET, true)));
         h.runToCompletion(500);
+        return h;
+    }
+
+    @Test
+    void aRelaxedStageShortensOnlyTheTokensOfRequestsThatDidNotOptOut() {
+        SchedulerHarness h = relaxedToTheLastStage(fixed(8, 12), fixed(8, 12));
 
         SequenceOutcome relaxed = h.listener.finished.get("relaxed");
         SequenceOutcome strict = h.listener.finished.get("strict");
@@ -97,16 +104,8 @@ class DepthSchedulingTest {
 
     @Test
     void theLastStageCapsAtTheDepthUnrelaxedTokensUsedNotAtHalfOfMaxSteps() {
-        AtomicLong nanos = new AtomicLong();
-        var latency = new LatencyTargetController(new LatencyTarget(1, 1_000_000_000L, 0, 0.5, 4),
-                () -> nanos.addAndGet(1_000));
-        SchedulerHarness h = harness(latency);
         // the strict request's tokens run unrelaxed at 2 steps: the depth in use, far below max_steps 8
-        h.scheduler.submit(new SequenceRequest("strict", new int[] {3, 4}, fixed(2, 40), Long.MAX_VALUE,
-                new DepthLimits(DepthLimits.NO_BUDGET, true)));
-        h.scheduler.submit(new SequenceRequest("relaxed", new int[] {3, 4}, fixed(8, 12), Long.MAX_VALUE,
-                DepthLimits.NONE));
-        h.runToCompletion(500);
+        SchedulerHarness h = relaxedToTheLastStage(fixed(8, 12), fixed(2, 40));
 
         SequenceOutcome relaxed = h.listener.finished.get("relaxed");
         assertThat(h.listener.finished.get("strict").exitSteps()).containsOnly(2);
