@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The depth benchmark's starting point, found as {@code bench serving} finds its own: the SLO (absolute where given,
- * else a multiple of the unloaded TTFT and TPOT, the median of up to three requests served alone), and the base rate,
+ * else a multiple of the unloaded TTFT and TPOT, {@link UnloadedLatency}), and the base rate,
  * the highest rate at which step-level batching without the controller meets it: {@code --rate} where given, else the
  * highest of {@code --load-factors} x the closed-loop step-level rate (every request at time 0) whose run meets the
  * SLO, or the lowest factor's rate when none does (said so in the output).
@@ -23,23 +23,12 @@ final class DepthCalibration {
         ServingRun closed = ServingBenchmark.serve(plain, requests, new long[requests.size()]);
         double stepsPerToken = plain.stepsPerToken();
         double capacity = ServingSummary.of("closed", 0, closed.timings(), new Slo(1, 1, 1), -1).requestsPerSecond();
-        int k = Math.min(3, requests.size());
-        double[] ttft = new double[k];
-        double[] tpot = new double[k];
-        for (int i = 0; i < k; i++) {
-            RequestTiming t = ServingBenchmark.serve(plain, List.of(requests.get(i)), new long[1]).timings().get(0);
-            ttft[i] = t.ttftMs();
-            tpot[i] = t.tpotMs();
-        }
-        double ttft0 = ServingSummary.percentile(ttft, 50);
-        double tpot0 = ServingSummary.percentile(tpot, 50);
-        double ttftMs = o.get("--slo-ttft-ms").equals("auto") ? Double.parseDouble(o.get("--slo-ttft-scale")) * ttft0
-                : Double.parseDouble(o.get("--slo-ttft-ms"));
-        double tpotMs = !o.get("--slo-tpot-ms").equals("auto") ? Double.parseDouble(o.get("--slo-tpot-ms"))
-                : Double.isNaN(tpot0) ? ttftMs : Double.parseDouble(o.get("--slo-tpot-scale")) * tpot0;
-        Slo slo = new Slo(ttftMs, tpotMs, Double.parseDouble(o.get("--slo-attainment")));
+        UnloadedLatency unloaded = UnloadedLatency.measure(plain, requests, RunClock.WALL);
+        Slo slo = unloaded.slo(Double.parseDouble(o.get("--slo-ttft-scale")), Double.parseDouble(o.get("--slo-tpot-scale")),
+                ServingBenchmark.auto(o.get("--slo-ttft-ms")), ServingBenchmark.auto(o.get("--slo-tpot-ms")),
+                Double.parseDouble(o.get("--slo-attainment")));
         out.printf(Locale.ROOT, "closed loop (warm-up): %.3g req/s, %.2f steps per token; unloaded (median of %d): TTFT %.1f ms, TPOT %.1f ms%n",
-                capacity, stepsPerToken, k, ttft0, tpot0);
+                capacity, stepsPerToken, unloaded.requests(), unloaded.ttftMs(), unloaded.tpotMs());
         out.printf(Locale.ROOT, "SLO: TTFT <= %.1f ms and TPOT <= %.1f ms for at least %.0f%% of the requests%n", slo.ttftMs(),
                 slo.tpotMs(), 100 * slo.attainment());
         if (!o.get("--rate").equals("auto")) {

@@ -37,19 +37,27 @@ public final class ServingBenchmark {
     /** What one model's sweep needs from the command line. */
     record Settings(int requests, int batch, ServingMix.Range promptLength, ServingMix.Range newTokens, ExitPolicy exit,
             boolean keepComputing, double[] rates, double[] loadFactors, double ttftScale, double tpotScale, double ttftMs,
-            double tpotMs, double attainment, double staticTimeoutMs, long seed) {}
+            double tpotMs, double attainment, double staticTimeoutMs, long seed, RunClock clock) {
+
+        /** The same settings with other load factors (each model's sweep has its own). */
+        Settings withLoadFactors(double[] factors) {
+            return new Settings(requests, batch, promptLength, newTokens, exit, keepComputing, rates, factors, ttftScale,
+                    tpotScale, ttftMs, tpotMs, attainment, staticTimeoutMs, seed, clock);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> defaults = new HashMap<>();
-        defaults.putAll(Map.of("--model", "models/huginn-tiny-chains", "--models", "tiny,random", "--requests", "32",
+        defaults.putAll(Map.of("--model", "models/huginn-tiny-chains", "--models", "tiny,random", "--requests", "64",
                 "--batch", "16", "--prompt-lengths", "4:32", "--new-tokens", "2:16", "--threshold", "5e-4",
                 "--max-steps", "32", "--exit-in-prefill", Boolean.toString(ExitPolicy.DEFAULT_EXIT_IN_PREFILL),
                 "--members-keep-computing", "true"));
-        defaults.putAll(Map.of("--rates", "auto", "--load-factors", "0.3,0.45,0.6,0.75,0.9,1.05,1.2", "--slo-ttft-scale", "5",
+        defaults.putAll(Map.of("--rates", "auto", "--load-factors", "0.3,0.45,0.6,0.75,0.9,1.05,1.2,1.35,1.5", "--slo-ttft-scale", "5",
                 "--slo-tpot-scale", "3", "--slo-ttft-ms", "auto", "--slo-tpot-ms", "auto", "--slo-attainment", "0.9",
                 "--static-timeout-ms", "auto", "--seed", "20261205", "--plot", "none"));
         defaults.putAll(Map.of("--random-hidden", "256", "--random-coupling", "0.28", "--random-spread", "3.0",
-                "--pipeline", "true", "--pipeline-rate", "auto", "--checkpoint-ms", "200"));
+                "--random-load-factors", "0.1,0.15,0.2,0.25,0.3,0.4,0.5",
+                "--pipeline", "true", "--pipeline-rate", "auto", "--checkpoint-ms", "200", "--clock", "wall"));
         Map<String, String> o = BenchArgs.parse(args, defaults);
         int maxSteps = Integer.parseInt(o.get("--max-steps"));
         Settings settings = new Settings(Integer.parseInt(o.get("--requests")), Integer.parseInt(o.get("--batch")),
@@ -61,7 +69,7 @@ public final class ServingBenchmark {
                 doubles("--load-factors", o.get("--load-factors")), Double.parseDouble(o.get("--slo-ttft-scale")),
                 Double.parseDouble(o.get("--slo-tpot-scale")), auto(o.get("--slo-ttft-ms")), auto(o.get("--slo-tpot-ms")),
                 Double.parseDouble(o.get("--slo-attainment")), auto(o.get("--static-timeout-ms")),
-                Long.parseLong(o.get("--seed")));
+                Long.parseLong(o.get("--seed")), RunClock.parse("--clock", o.get("--clock")));
         if (settings.batch() < 1) {
             throw new IllegalArgumentException("--batch must be >= 1 but was " + settings.batch());
         }
@@ -72,8 +80,8 @@ public final class ServingBenchmark {
             }
         }
         System.out.printf(Locale.ROOT, "command: muninn bench serving %s%n", String.join(" ", args));
-        System.out.printf(Locale.ROOT, "machine: %d cores, ND4J %s threads%n", Runtime.getRuntime().availableProcessors(),
-                System.getenv().getOrDefault("OMP_NUM_THREADS", "default"));
+        System.out.printf(Locale.ROOT, "machine: %d cores, ND4J %s threads; clock: %s%n", Runtime.getRuntime().availableProcessors(),
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "default"), settings.clock().name().toLowerCase(Locale.ROOT));
 
         List<ModelResult> results = new ArrayList<>();
         Path model = Path.of(o.get("--model"));
@@ -95,7 +103,9 @@ public final class ServingBenchmark {
             var setup = new BatchingBenchmark.Setup("random-h" + hidden, RandomWeights.createWithSpread(rc, 20261123L,
                     1.0 / Math.sqrt(hidden), Double.parseDouble(o.get("--random-coupling")),
                     Double.parseDouble(o.get("--random-spread"))), settings.exit().criterion().threshold(), 1.0, null);
-            results.add(sweep(setup, requests(setup, settings), settings));
+            // its SLO boundary lies far lower than the tiny model's (bench/README.md, "Rates")
+            Settings random = settings.withLoadFactors(doubles("--random-load-factors", o.get("--random-load-factors")));
+            results.add(sweep(setup, requests(setup, random), random));
         }
         if (!o.get("--plot").equals("none")) {
             for (ModelResult r : results) {
@@ -153,11 +163,13 @@ public final class ServingBenchmark {
                 s.keepComputing() ? "exited members keep computing" : "exited members idle");
         ServingMode step = new StepLevelMode(engine, s.batch());
         // closed loop, every request at time 0: the warm-up, and the step-level capacity that scales the rates
-        ServingRun closed = serve(step, requests, new long[requests.size()]);
+        ServingRun closed = serve(step, requests, new long[requests.size()], s.clock());
         ServingSummary capacity = ServingSummary.of("closed", 0, closed.timings(), new Slo(1, 1, 1), -1);
         List<BenchRequest> warm = requests.subList(0, Math.min(s.batch(), requests.size()));
-        ServingRun warmToken = serve(new TokenLevelMode(engine, s.batch(), s.keepComputing()), warm, new long[warm.size()]);
-        ServingRun warmStatic = serve(new StaticMode(engine, s.batch(), 0, s.keepComputing()), warm, new long[warm.size()]);
+        ServingRun warmToken = serve(new TokenLevelMode(engine, s.batch(), s.keepComputing()), warm, new long[warm.size()],
+                s.clock());
+        ServingRun warmStatic = serve(new StaticMode(engine, s.batch(), 0, s.keepComputing()), warm, new long[warm.size()],
+                s.clock());
         List<int[]> expected = closed.tokens();
         System.out.printf(Locale.ROOT, "closed loop (warm-up, all %d requests at time 0): step-level %.3g req/s, %.3g tokens/s in %.2f s; "
                 + "same tokens in the warm-up: token-level %d of %d, static %d of %d%n", requests.size(),
@@ -181,7 +193,7 @@ public final class ServingBenchmark {
         for (double rate : rates) {
             long[] arrivals = PoissonArrivals.offsetsNanos(requests.size(), rate, s.seed());
             for (ServingMode mode : modes) {
-                ServingRun run = new ServingRun(requests, arrivals);
+                ServingRun run = new ServingRun(requests, arrivals, s.clock());
                 ServingMode.Work work = mode.serve(run);
                 ServingSummary summary = ServingSummary.of(mode.name(), rate, run.timings(), slo, same(expected, run.tokens()), work);
                 byMode.get(mode.name()).add(summary);
@@ -197,30 +209,20 @@ public final class ServingBenchmark {
         return result;
     }
 
-    /**
-     * The stated SLO: absolute milliseconds where given, else a multiple of the unloaded latency, the median TTFT and
-     * TPOT of up to three requests served one at a time (step-level; alone, every mode does the same work).
-     */
+    /** The stated SLO ({@link UnloadedLatency#slo}), printed with the unloaded latency it scales. */
     private static Slo slo(ServingMode step, List<BenchRequest> requests, Settings s) {
-        int k = Math.min(3, requests.size());
-        double[] ttft = new double[k];
-        double[] tpot = new double[k];
-        for (int i = 0; i < k; i++) {
-            RequestTiming t = serve(step, List.of(requests.get(i)), new long[1]).timings().get(0);
-            ttft[i] = t.ttftMs();
-            tpot[i] = t.tpotMs();
-        }
-        double ttft0 = ServingSummary.percentile(ttft, 50);
-        double tpot0 = ServingSummary.percentile(tpot, 50);
-        System.out.printf(Locale.ROOT, "unloaded (one request at a time, median of %d): TTFT %.1f ms, TPOT %.1f ms%n", k, ttft0, tpot0);
-        double ttftMs = Double.isNaN(s.ttftMs()) ? s.ttftScale() * ttft0 : s.ttftMs();
-        // one-token answers have no TPOT: then bound it as loosely as the TTFT
-        double tpotMs = Double.isNaN(s.tpotMs()) ? (Double.isNaN(tpot0) ? ttftMs : s.tpotScale() * tpot0) : s.tpotMs();
-        return new Slo(ttftMs, tpotMs, s.attainment());
+        UnloadedLatency unloaded = UnloadedLatency.measure(step, requests, s.clock());
+        System.out.printf(Locale.ROOT, "unloaded (one request at a time, median of %d): TTFT %.1f ms, TPOT %.1f ms%n",
+                unloaded.requests(), unloaded.ttftMs(), unloaded.tpotMs());
+        return unloaded.slo(s.ttftScale(), s.tpotScale(), s.ttftMs(), s.tpotMs(), s.attainment());
     }
 
     static ServingRun serve(ServingMode mode, List<BenchRequest> requests, long[] arrivals) {
-        ServingRun run = new ServingRun(requests, arrivals);
+        return serve(mode, requests, arrivals, RunClock.WALL);
+    }
+
+    static ServingRun serve(ServingMode mode, List<BenchRequest> requests, long[] arrivals, RunClock clock) {
+        ServingRun run = new ServingRun(requests, arrivals, clock);
         mode.serve(run);
         return run;
     }
@@ -234,7 +236,8 @@ public final class ServingBenchmark {
         return n;
     }
 
-    private static double auto(String value) {
+    /** An option's number, or NaN for {@code auto}. */
+    static double auto(String value) {
         return value.equals("auto") ? Double.NaN : Double.parseDouble(value);
     }
 

@@ -5,10 +5,11 @@ interface ServingMode {
     String name();
 
     /**
-     * The work a run did, independent of how busy the machine was: micro-batch steps, and entries stepped summed over
-     * steps (a decode row, a prefill chunk or a shadow row counts once per step).
+     * The work a run did, independent of how busy the machine was: micro-batch steps, entries stepped summed over
+     * steps (a decode row, a prefill chunk or a shadow row counts once per step), and rows stepped summed over steps
+     * (a prefill chunk counts its positions: on a CPU a step's cost grows with its rows).
      */
-    record Work(long steps, long entrySteps) {}
+    record Work(long steps, long entrySteps, long rowSteps) {}
 
     /** Starts {@code run}'s clock and serves every request as it arrives; returns the work done. */
     Work serve(ServingRun run);

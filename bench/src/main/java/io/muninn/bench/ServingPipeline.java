@@ -23,7 +23,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +31,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,8 +54,9 @@ final class ServingPipeline {
         int maxSteps = requests.stream().mapToInt(r -> r.params().exit().maxSteps()).max().orElseThrow();
         try (LocalKafka kafka = LocalKafka.start()) {
             GenerateJobConfig config = GenerateJobConfig.defaults(kafka.bootstrapServers(), "serving-").withCheckpointMillis(checkpointMs);
-            createTopics(kafka.bootstrapServers(), config.promptsTopic(), config.tokensTopic(), config.completionsTopic(),
-                    config.rejectedTopic());
+            // the broker stamps every record with its append time: the latencies' one clock
+            kafka.createTopics(1, Map.of("message.timestamp.type", "LogAppendTime"), config.promptsTopic(),
+                    config.tokensTopic(), config.completionsTopic(), config.rejectedTopic());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
             GenerateJob.build(env, config, RecurrentDepthGeneration.builder().setModel(model)
                     .setKvBudget(new MemorySize(EngineOptions.DEFAULT_KV_BUDGET)).setMaxActiveSequences(maxActive)
@@ -170,16 +167,6 @@ final class ServingPipeline {
                     }
                 }
             }
-        }
-    }
-
-    private static void createTopics(String bootstrap, String... names) throws Exception {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(p)) {
-            admin.createTopics(Arrays.stream(names).map(n -> new NewTopic(n, 1, (short) 1).configs(Map.of(
-                    "max.message.bytes", Integer.toString(LocalKafka.MAX_MESSAGE_BYTES),
-                    "message.timestamp.type", "LogAppendTime"))).toList()).all().get(30, TimeUnit.SECONDS);
         }
     }
 

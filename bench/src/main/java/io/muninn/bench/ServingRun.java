@@ -2,7 +2,6 @@ package io.muninn.bench;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One open-loop run in real time: requests arrive at their offsets from the start on the wall clock, whatever the
@@ -10,6 +9,7 @@ import java.util.concurrent.locks.LockSupport;
  * thread hands requests over at the same points: the engine is single-threaded and takes new work only between
  * steps), sleeps until the next arrival when it has nothing to do, and reports each token the moment it is out.
  * A request's latency counts from its scheduled arrival, so time spent waiting for a step to end is queueing time.
+ * Times are read from a {@link RunClock}: the wall clock, or the serving thread's CPU time plus its idle gaps.
  */
 final class ServingRun {
     private final List<BenchRequest> requests;
@@ -18,10 +18,17 @@ final class ServingRun {
     private final List<List<Integer>> tokens = new ArrayList<>();
     private final boolean[] finished;
     private int finishedCount;
+    private final RunClock clock;
     private int next;
     private long t0;
+    /** With the CPU clock: the idle time the run would have waited for arrivals, which that clock does not see. */
+    private long idle;
 
     ServingRun(List<BenchRequest> requests, long[] arrivalNanos) {
+        this(requests, arrivalNanos, RunClock.WALL);
+    }
+
+    ServingRun(List<BenchRequest> requests, long[] arrivalNanos, RunClock clock) {
         if (requests.size() != arrivalNanos.length) {
             throw new IllegalArgumentException(requests.size() + " requests but " + arrivalNanos.length + " arrival times");
         }
@@ -32,6 +39,7 @@ final class ServingRun {
             }
         }
         this.requests = requests;
+        this.clock = clock;
         this.arrivals = arrivalNanos.clone();
         this.finished = new boolean[requests.size()];
         for (int i = 0; i < requests.size(); i++) {
@@ -42,11 +50,12 @@ final class ServingRun {
 
     /** Starts the clock: arrival offsets count from now. */
     void start() {
-        t0 = System.nanoTime();
+        t0 = clock.read();
+        idle = 0;
     }
 
     long now() {
-        return System.nanoTime() - t0;
+        return clock.read() - t0 + idle;
     }
 
     BenchRequest request(int index) {
@@ -83,7 +92,7 @@ final class ServingRun {
         }
         long wait;
         while ((wait = offset - now()) > 0) {
-            LockSupport.parkNanos(wait);
+            idle += clock.idle(wait);
         }
     }
 

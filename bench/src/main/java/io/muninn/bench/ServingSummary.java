@@ -20,7 +20,7 @@ record ServingSummary(String mode, double rate, int requests, long tokens, doubl
         return of(mode, rate, timings, slo, sameTokens, null);
     }
 
-    /** @param work the mode's steps and entries stepped; null where unknown (through the pipeline) */
+    /** @param work the mode's steps, entries and rows stepped; null where unknown (through the pipeline) */
     static ServingSummary of(String mode, double rate, List<RequestTiming> timings, Slo slo, int sameTokens,
             ServingMode.Work work) {
         if (timings.isEmpty()) {
@@ -97,14 +97,15 @@ record ServingSummary(String mode, double rate, int requests, long tokens, doubl
     static String header() {
         return "| mode | rate req/s | requests | seconds | throughput req/s | tokens/s | TTFT p50 ms | TTFT p99 ms | TPOT p50 ms "
                 + "| TPOT p99 ms | e2e p50 ms | e2e p99 ms | met SLO | goodput req/s | meets SLO | same tokens as step-level "
-                + "| steps | entries stepped |\n"
-                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|";
+                + "| steps | entries stepped | rows stepped |\n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|";
     }
 
     String row() {
-        return String.format(Locale.ROOT, "| %s | %.3g | %d | %.2f | %.3g | %.3g | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.3g | %s | %s | %s | %s |",
+        return String.format(Locale.ROOT, "| %s | %.3g | %d | %.2f | %.3g | %.3g | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %.3g | %s | %s | %s | %s | %s |",
                 mode, rate, requests, seconds, requestsPerSecond(), tokensPerSecond(), ttftP50, ttftP99, tpotP50, tpotP99,
                 e2eP50, e2eP99, metSlo, goodput(), meetsSlo ? "yes" : "no", sameTokens < 0 ? "-" : sameTokens + " of " + requests,
-                work == null ? "-" : Long.toString(work.steps()), work == null ? "-" : Long.toString(work.entrySteps()));
+                work == null ? "-" : Long.toString(work.steps()), work == null ? "-" : Long.toString(work.entrySteps()),
+                work == null ? "-" : Long.toString(work.rowSteps()));
     }
 }

@@ -1,10 +1,9 @@
 package io.muninn.bench;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.muninn.flink.RecurrentDepthGeneration;
 import io.muninn.jobs.annotate.AnnotateJob;
 import io.muninn.jobs.annotate.AnnotateJobConfig;
+import io.muninn.jobs.annotate.CommittedFiles;
 import io.muninn.jobs.annotate.PromptTemplate;
 import io.muninn.jobs.annotate.RecordFormat;
 import java.nio.file.Files;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.types.Row;
@@ -95,16 +93,8 @@ public final class SqlBenchmark {
                 .setMaxActiveSequences(Integer.parseInt(o.get("--max-active-sequences"))).build());
         env.execute("bench sql: annotate");
         Map<String, String> rows = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(out.resolve("annotations"))) {
-            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
-                    .toList()) {
-                for (String line : Files.readAllLines(f)) {
-                    JsonObject j = JsonParser.parseString(line).getAsJsonObject();
-                    rows.put(j.get("id").getAsString(), j.get("answer").getAsString() + " "
-                            + j.get("steps_per_token").toString().replace(",", ", "));
-                }
-            }
-        }
+        CommittedFiles.annotations(out).forEach((id, j) -> rows.put(id, j.get("answer").getAsString() + " "
+                + j.get("steps_per_token").toString().replace(",", ", ")));
         return rows;
     }
 

@@ -25,6 +25,7 @@ final class StaticBatchRunner {
     private final boolean membersKeepComputing;
     private long steps;
     private long entrySteps;
+    private long rowSteps;
     private long rounds;
 
     StaticBatchRunner(RecurrentDepthEngine engine, int batchSize, boolean membersKeepComputing) {
@@ -41,6 +42,11 @@ final class StaticBatchRunner {
     /** Entries stepped so far, summed over steps (a decode row or a prefill chunk counts once per step). */
     long entrySteps() {
         return entrySteps;
+    }
+
+    /** Rows stepped so far, summed over steps (a prefill chunk counts its positions). */
+    long rowSteps() {
+        return rowSteps;
     }
 
     /** Token rounds run so far (the prefill round included); each lasts as long as its slowest member. */
@@ -170,6 +176,9 @@ final class StaticBatchRunner {
             engine.step(batch);
             steps++;
             entrySteps += batch.size();
+            for (StepEntry e : batch) {
+                rowSteps += e.rows();
+            }
             running.removeIf(StepEntry::exited);
         }
     }

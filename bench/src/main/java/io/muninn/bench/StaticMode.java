@@ -59,6 +59,6 @@ final class StaticMode extends BatchingMode {
                 }
             });
         }
-        return new Work(runner.steps(), runner.entrySteps());
+        return new Work(runner.steps(), runner.entrySteps(), runner.rowSteps());
     }
 }

@@ -89,6 +89,6 @@ final class StepLevelMode extends BatchingMode {
                 run.sleepUntil(run.nextArrival());
             }
         }
-        return new Work(scheduler.stats().steps(), scheduler.stats().entrySteps());
+        return new Work(scheduler.stats().steps(), scheduler.stats().entrySteps(), scheduler.stats().rows());
     }
 }

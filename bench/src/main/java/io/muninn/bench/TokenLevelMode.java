@@ -92,6 +92,6 @@ final class TokenLevelMode extends BatchingMode {
                 }
             }
         }
-        return new Work(rounds.steps(), rounds.entrySteps());
+        return new Work(rounds.steps(), rounds.entrySteps(), rounds.rowSteps());
     }
 }

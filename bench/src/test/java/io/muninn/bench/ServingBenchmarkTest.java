@@ -9,7 +9,7 @@ import io.muninn.model.weights.RandomWeights;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A whole in-process sweep on a small random model: every mode at every rate, every request served. */
+/** A whole in-process sweep on a small random model (on the CPU clock): every mode at every rate, every request served. */
 class ServingBenchmarkTest {
 
     @Test
@@ -19,7 +19,7 @@ class ServingBenchmarkTest {
                 5e-4, 1.0, null);
         var settings = new ServingBenchmark.Settings(6, 3, new ServingMix.Range(3, 8), new ServingMix.Range(1, 4),
                 new ExitPolicy(ExitCriterion.of("kl", 5e-4), 0, 32, 1, true), true, new double[] {100, 300}, null,
-                5, 3, Double.NaN, Double.NaN, 0.9, 1.0, 11);
+                5, 3, Double.NaN, Double.NaN, 0.9, 1.0, 11, RunClock.CPU);
         List<BenchRequest> requests = ServingBenchmark.requests(setup, settings);
         ServingBenchmark.ModelResult result = ServingBenchmark.sweep(setup, requests, settings);
         assertThat(result.byMode()).containsOnlyKeys("step-level", "token-level", "static");

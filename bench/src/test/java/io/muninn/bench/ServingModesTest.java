@@ -58,6 +58,12 @@ class ServingModesTest {
         long[] arrivals = PoissonArrivals.offsetsNanos(requests.size(), 400.0, 5);
         ServingRun step = new ServingRun(requests, arrivals);
         ServingMode.Work stepWork = new StepLevelMode(engine, BATCH).serve(step);
+        // a prefill entry counts each of its positions: more rows than entries where a prompt is longer than one
+        if (requests.stream().anyMatch(r -> r.prompt().length > 1)) {
+            assertThat(stepWork.rowSteps()).isGreaterThan(stepWork.entrySteps());
+        } else {
+            assertThat(stepWork.rowSteps()).isEqualTo(stepWork.entrySteps());
+        }
         List<int[]> expected = step.tokens();
         assertCompleted(step, requests);
         for (boolean keep : alsoIdleMembers ? new boolean[] {true, false} : new boolean[] {true}) {
@@ -67,6 +73,8 @@ class ServingModesTest {
             if (keep) {
                 // every member computes a row in every step of its rounds, at least its own exit steps
                 assertThat(tokenWork.entrySteps()).isGreaterThanOrEqualTo(stepWork.entrySteps());
+                // and in rows: a shadow stands in its member's whole prompt in the prefill round
+                assertThat(tokenWork.rowSteps()).isGreaterThanOrEqualTo(stepWork.rowSteps());
             }
             assertThat(token.tokens()).as("token-level, members keep computing: " + keep).containsExactlyElementsOf(expected);
             ServingRun stat = ServingBenchmark.serve(new StaticMode(engine, BATCH, 2_000_000L, keep), requests, arrivals);

@@ -2,7 +2,12 @@ package io.muninn.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The soak's accounting and its verdict, without Kafka or Flink. */
 class SoakLedgerTest {
@@ -71,32 +76,39 @@ class SoakLedgerTest {
         assertThat(verdict(ledger).violations()).containsExactly("1 of 2 requests never completed (1 of them rejected)");
     }
 
-    @Test
-    void outputForRequestsNeverProducedIsCountedNotMatched() {
-        SoakLedger ledger = produced(1);
-        complete(ledger, 0, 1);
-        ledger.completion("soak-1", 1); // not produced (yet)
-        ledger.completion("other-0", 1);
-        ledger.token("soak-x", 0);
-        ledger.rejection(null);
-        assertThat(ledger.tally().unknown()).isEqualTo(4);
-        assertThat(ledger.tally().lost()).isZero();
-        assertThat(verdict(ledger).violations())
-                .containsExactly("4 output records name a request this run never produced");
+    /** Output that does not match what was produced: the requests produced, the output, the tally, the violation. */
+    static Stream<Arguments> mismatchedOutput() {
+        Consumer<SoakLedger> neverProduced = ledger -> {
+            complete(ledger, 0, 1);
+            ledger.completion("soak-1", 1); // not produced (yet)
+            ledger.completion("other-0", 1);
+            ledger.token("soak-x", 0);
+            ledger.rejection(null);
+        };
+        Consumer<SoakLedger> tokenEvents = ledger -> {
+            complete(ledger, 0, 3);
+            ledger.token(ledger.id(0), 1); // a duplicate token event
+            ledger.token(ledger.id(1), 0);
+            ledger.completion(ledger.id(1), 3); // two of its three tokens never arrived
+        };
+        return Stream.of(
+                Arguments.of("output for requests never produced is counted, not matched", 1, neverProduced,
+                        new SoakLedger.Tally(1, 1, 0, 0, 0, 4, 0, 0),
+                        "4 output records name a request this run never produced"),
+                Arguments.of("token events are checked against their completion", 2, tokenEvents,
+                        new SoakLedger.Tally(2, 2, 0, 0, 0, 0, 1, 2),
+                        "token events: 1 duplicated, 2 missing against their completions"));
     }
 
-    @Test
-    void tokenEventsAreCheckedAgainstTheirCompletion() {
-        SoakLedger ledger = produced(2);
-        complete(ledger, 0, 3);
-        ledger.token(ledger.id(0), 1); // a duplicate token event
-        ledger.token(ledger.id(1), 0);
-        ledger.completion(ledger.id(1), 3); // two of its three tokens never arrived
-        SoakLedger.Tally t = ledger.tally();
-        assertThat(t.tokenDuplicates()).isEqualTo(1);
-        assertThat(t.tokensMissing()).isEqualTo(2);
-        assertThat(verdict(ledger).violations())
-                .containsExactly("token events: 1 duplicated, 2 missing against their completions");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mismatchedOutput")
+    void mismatchedOutputIsCountedAndFlagged(String name, int requests, Consumer<SoakLedger> output,
+            SoakLedger.Tally tally, String violation) {
+        SoakLedger ledger = produced(requests);
+        output.accept(ledger);
+
+        assertThat(ledger.tally()).isEqualTo(tally);
+        assertThat(verdict(ledger).violations()).containsExactly(violation);
     }
 
     @Test

@@ -207,39 +207,39 @@ public final class RecurrentDepthGeneration {
                         + MuninnOptions.MODEL.key());
             }
             if (!Files.exists(Path.of(model, "config.json"))) {
-                throw new IllegalArgumentException(String.format("%s must be a model directory holding config.json "
-                        + "but %s has none (on a cluster the directory must exist where the job is built and on "
-                        + "every task manager)", MuninnOptions.MODEL.key(), model));
+                throw new InvalidSettingException(MuninnOptions.MODEL, model, " ", String.format("must be a model "
+                        + "directory holding config.json but %s has none (on a cluster the directory must exist where "
+                        + "the job is built and on every task manager)", model), null);
             }
             ModelConfig config;
             try {
                 config = ConfigReader.read(Path.of(model, ConfigReader.FILE_NAME));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException(String.format("%s: cannot read %s: %s", MuninnOptions.MODEL.key(),
-                        Path.of(model, ConfigReader.FILE_NAME), e.getMessage()), e);
+                throw new InvalidSettingException(MuninnOptions.MODEL, model, ": ",
+                        String.format("cannot read %s: %s", Path.of(model, ConfigReader.FILE_NAME), e.getMessage()), e);
             }
             KvStrategy strategy;
             try {
                 // against the model's own layout: -mN must name its core block (latest-m1 on a one-layer core)
                 strategy = KvStrategy.parse(kvStrategy, config.coreLayers());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(MuninnOptions.KV_STRATEGY.key() + ": " + e.getMessage(), e);
+                throw new InvalidSettingException(MuninnOptions.KV_STRATEGY, kvStrategy, ": ", e.getMessage(), e);
             }
-            positive(MuninnOptions.KV_BUDGET.key(), kvBudget);
-            positive(MuninnOptions.KV_BLOCK_TOKENS.key(), kvBlockTokens);
+            positive(MuninnOptions.KV_BUDGET, kvBudget);
+            positive(MuninnOptions.KV_BLOCK_TOKENS, kvBlockTokens);
             if (maxSteps < 0) {
-                throw new IllegalArgumentException(String.format(
-                        "%s must be >= 0 (0 = the model's mean_recurrence) but was %s", MuninnOptions.MAX_STEPS.key(), maxSteps));
+                throw new InvalidSettingException(MuninnOptions.MAX_STEPS, maxSteps, " ",
+                        "must be >= 0 (0 = the model's mean_recurrence) but was " + maxSteps, null);
             }
-            positive(MuninnOptions.MAX_ACTIVE_SEQUENCES.key(), options.get(MuninnOptions.MAX_ACTIVE_SEQUENCES));
-            positive(MuninnOptions.MAX_WAITING_SEQUENCES.key(), options.get(MuninnOptions.MAX_WAITING_SEQUENCES));
-            positive(MuninnOptions.MAX_ROWS_PER_STEP.key(), maxRows);
-            positive(MuninnOptions.MAX_NEW_TOKENS.key(), options.get(MuninnOptions.MAX_NEW_TOKENS));
+            positive(MuninnOptions.MAX_ACTIVE_SEQUENCES, options.get(MuninnOptions.MAX_ACTIVE_SEQUENCES));
+            positive(MuninnOptions.MAX_WAITING_SEQUENCES, options.get(MuninnOptions.MAX_WAITING_SEQUENCES));
+            positive(MuninnOptions.MAX_ROWS_PER_STEP, maxRows);
+            positive(MuninnOptions.MAX_NEW_TOKENS, options.get(MuninnOptions.MAX_NEW_TOKENS));
             int chunk = options.getOptional(MuninnOptions.PREFILL_CHUNK)
                     .orElse(Math.min(MuninnOptions.PREFILL_CHUNK.defaultValue(), maxRows));
             if (chunk < 1 || chunk > maxRows) {
-                throw new IllegalArgumentException(String.format("%s must be in [1, %s] (%s) but was %s",
-                        MuninnOptions.PREFILL_CHUNK.key(), maxRows, MuninnOptions.MAX_ROWS_PER_STEP.key(), chunk));
+                throw new InvalidSettingException(MuninnOptions.PREFILL_CHUNK, chunk, " ", String.format(
+                        "must be in [1, %s] (%s) but was %s", maxRows, MuninnOptions.MAX_ROWS_PER_STEP.key(), chunk), null);
             }
             var settings = new GenerationSettings(model, strategy.name(), kvBudget, kvBlockTokens, maxSteps,
                     options.get(MuninnOptions.MAX_ACTIVE_SEQUENCES), options.get(MuninnOptions.MAX_WAITING_SEQUENCES),
@@ -263,9 +263,9 @@ public final class RecurrentDepthGeneration {
             return new RecurrentDepthGeneration(settings);
         }
 
-        private static void positive(String key, long value) {
+        private static void positive(ConfigOption<?> option, long value) {
             if (value < 1) {
-                throw new IllegalArgumentException(String.format("%s must be >= 1 but was %s", key, value));
+                throw new InvalidSettingException(option, value, " ", "must be >= 1 but was " + value, null);
             }
         }
     }

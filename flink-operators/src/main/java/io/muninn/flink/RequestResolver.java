@@ -100,8 +100,8 @@ public final class RequestResolver {
                     g.getStrictDepth());
             return new SequenceRequest(request.getRequestId(), prompt, params, deadline, depth);
         } catch (IllegalArgumentException e) {
-            // the validator checked the budget against the request; this is reached only when a restore runs under
-            // settings that make it infeasible
+            // the budget's floor rule lives in the model (StepBudget, DepthLimits), not in the schemas' validator:
+            // an infeasible budget is refused here, naming the field, the value and the limit
             throw new RejectionException("generation.total_steps_budget", "generation.%s", e.getMessage());
         }
     }

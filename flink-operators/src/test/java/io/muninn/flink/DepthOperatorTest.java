@@ -56,13 +56,20 @@ class DepthOperatorTest {
     void anInfeasibleBudgetIsRejectedNamingTheField() throws Exception {
         try (OperatorHarness h = OperatorHarness.fresh(TestRequests.settings(4))) {
             h.send(fixedDepth("short", 4, 3L, false));
+            // min_steps 3 reserves three steps for every token
+            PromptRequest deep = fixedDepth("deep", 10, 29L, false);
+            deep.getGeneration().setMinSteps(3);
+            h.send(deep);
+            h.send(fixedDepth("negative", 1, -1L, false));
             h.runUntilIdle();
 
-            RejectedRecord r = h.rejected().get(0);
-            assertThat(r.getRequestId()).isEqualTo("short");
-            assertThat(r.getField()).isEqualTo("generation.total_steps_budget");
-            assertThat(r.getReason()).isEqualTo("generation.total_steps_budget must be >= 4 "
-                    + "(max(1, min_steps) 1 x max_new_tokens 4) but was 3");
+            assertThat(h.rejected()).extracting(RejectedRecord::getRequestId)
+                    .containsExactly("short", "deep", "negative");
+            assertThat(h.rejected()).extracting(RejectedRecord::getField).containsOnly("generation.total_steps_budget");
+            assertThat(h.rejected()).extracting(RejectedRecord::getReason).containsExactly(
+                    "generation.total_steps_budget must be >= 4 (max(1, min_steps) 1 x max_new_tokens 4) but was 3",
+                    "generation.total_steps_budget must be >= 30 (max(1, min_steps) 3 x max_new_tokens 10) but was 29",
+                    "generation.total_steps_budget must be >= 1 but was -1");
             assertThat(h.completions()).isEmpty();
         }
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.OutputTag;
 import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -116,6 +117,35 @@ final class OperatorHarness implements AutoCloseable {
         }
     }
 
+    /** Sends requests 0 .. n - 1 of {@link TestRequests#request}. */
+    void sendRequests(int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            send(TestRequests.request(i));
+        }
+    }
+
+    /** A snapshot and what the operator had emitted before it. */
+    record Taken(OperatorSubtaskState snapshot, List<TokenEvent> tokens, List<Completion> completions) {
+        /** The tokens emitted before the snapshot, then those of {@code restored}, the harness restored from it. */
+        List<TokenEvent> tokensThen(OperatorHarness restored) {
+            List<TokenEvent> all = new ArrayList<>(tokens);
+            all.addAll(restored.tokens());
+            return all;
+        }
+
+        /** The completions emitted before the snapshot, then those of {@code restored}. */
+        List<Completion> completionsThen(OperatorHarness restored) {
+            List<Completion> all = new ArrayList<>(completions);
+            all.addAll(restored.completions());
+            return all;
+        }
+    }
+
+    /** Takes a snapshot, with the tokens and completions emitted so far. */
+    Taken take() throws Exception {
+        return new Taken(snapshot(), tokens(), completions());
+    }
+
     OperatorSubtaskState snapshot() throws Exception {
         checkpointId++;
         return harness.snapshot(checkpointId, checkpointId * 10);
@@ -142,21 +172,19 @@ final class OperatorHarness implements AutoCloseable {
     }
 
     List<Completion> completions() {
-        List<Completion> out = new ArrayList<>();
-        var records = harness.getSideOutput(RecurrentDepthOperator.COMPLETIONS);
-        if (records != null) {
-            for (StreamRecord<Completion> r : records) {
-                out.add(r.getValue());
-            }
-        }
-        return out;
+        return sideOutput(RecurrentDepthOperator.COMPLETIONS);
     }
 
     List<RejectedRecord> rejected() {
-        List<RejectedRecord> out = new ArrayList<>();
-        var records = harness.getSideOutput(RecurrentDepthOperator.REJECTED);
+        return sideOutput(RecurrentDepthOperator.REJECTED);
+    }
+
+    /** The values emitted so far on a side output, in order; none if nothing was emitted on it. */
+    private <T> List<T> sideOutput(OutputTag<T> tag) {
+        List<T> out = new ArrayList<>();
+        var records = harness.getSideOutput(tag);
         if (records != null) {
-            for (StreamRecord<RejectedRecord> r : records) {
+            for (StreamRecord<T> r : records) {
                 out.add(r.getValue());
             }
         }

@@ -9,11 +9,9 @@ import io.muninn.schemas.ExitReason;
 import io.muninn.schemas.FinishReason;
 import io.muninn.schemas.RejectedRecord;
 import io.muninn.schemas.TokenEvent;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.junit.jupiter.api.Test;
 
 /** The operator's metrics, its backpressure yield, and a restore under changed settings, in the keyed harness. */
@@ -29,9 +27,7 @@ class OperatorStressTest {
             assertThat(m.gauge("weightsSharedBy")).isPositive();
             assertThat(m.gauge("replayMillis")).as("no restore").isEqualTo(-1);
 
-            for (int i = 0; i < 4; i++) {
-                h.send(TestRequests.request(i));
-            }
+            h.sendRequests(4);
             h.send(TestRequests.request(1));                                 // duplicate of a running request
             Integer[] tooLong = new Integer[70];                             // block size 64
             java.util.Arrays.fill(tooLong, 7);
@@ -118,26 +114,18 @@ class OperatorStressTest {
         int requests = 6;
         Map<String, List<String>> reference;
         try (OperatorHarness h = OperatorHarness.fresh(TestRequests.settings(4))) {
-            for (int i = 0; i < requests; i++) {
-                h.send(TestRequests.request(i));
-            }
+            h.sendRequests(requests);
             h.runUntilIdle();
             reference = byRequest(h.tokens());
         }
-        OperatorSubtaskState snapshot;
-        List<TokenEvent> before;
-        List<Completion> completedBefore;
+        OperatorHarness.Taken taken;
         try (OperatorHarness h = OperatorHarness.fresh(TestRequests.settings(4))) {
-            for (int i = 0; i < requests; i++) {
-                h.send(TestRequests.request(i));
-            }
+            h.sendRequests(requests);
             h.steps(40);
-            snapshot = h.snapshot();
-            before = h.tokens();
-            completedBefore = h.completions();
+            taken = h.take();
         }
-        assertThat(before).as("tokens were generated before the snapshot").isNotEmpty();
-        assertThat(completedBefore.size()).as("requests still in flight at the snapshot").isLessThan(requests);
+        assertThat(taken.tokens()).as("tokens were generated before the snapshot").isNotEmpty();
+        assertThat(taken.completions().size()).as("requests still in flight at the snapshot").isLessThan(requests);
 
         GenerationSettings changed = TestRequests.tinyRandom()
                 .setMaxActiveSequences(2)
@@ -148,14 +136,11 @@ class OperatorStressTest {
                 .setAdmission(AdmissionPolicy.PREEMPT_RECOMPUTE)
                 .build().settings();
         assertThat(changed).isNotEqualTo(TestRequests.settings(4));
-        try (OperatorHarness r = OperatorHarness.restored(changed, snapshot)) {
+        try (OperatorHarness r = OperatorHarness.restored(changed, taken.snapshot())) {
             r.runUntilIdle();
-            List<TokenEvent> all = new ArrayList<>(before);
-            all.addAll(r.tokens());
-            assertThat(byRequest(all)).isEqualTo(reference);
-            List<Completion> completions = new ArrayList<>(completedBefore);
-            completions.addAll(r.completions());
-            assertThat(completions).extracting(Completion::getRequestId).doesNotHaveDuplicates().hasSize(requests);
+            assertThat(byRequest(taken.tokensThen(r))).isEqualTo(reference);
+            assertThat(taken.completionsThen(r)).extracting(Completion::getRequestId).doesNotHaveDuplicates()
+                    .hasSize(requests);
             assertThat(r.completions()).allSatisfy(c -> assertThat(c.getFinishReason()).isIn(FinishReason.LENGTH,
                     FinishReason.STOP));
             assertThat(r.rejected()).isEmpty();

@@ -28,9 +28,7 @@ class RecurrentDepthOperatorTest {
     @BeforeAll
     static void uninterruptedRun() throws Exception {
         try (OperatorHarness h = OperatorHarness.fresh(TestRequests.settings(4))) {
-            for (int i = 0; i < REQUESTS; i++) {
-                h.send(TestRequests.request(i));
-            }
+            h.sendRequests(REQUESTS);
             h.runUntilIdle();
             reference = byRequest(h.tokens());
             assertThat(h.completions()).hasSize(REQUESTS);
@@ -68,9 +66,7 @@ class RecurrentDepthOperatorTest {
     @Test
     void deliversEachTokenAsItExitsAndEchoesMetadata() throws Exception {
         try (OperatorHarness h = OperatorHarness.fresh(TestRequests.settings(4))) {
-            for (int i = 0; i < 4; i++) {
-                h.send(TestRequests.request(i));
-            }
+            h.sendRequests(4);
             // tokens leave while other sequences keep iterating: the first token appears long before the last completion
             int mails = 0;
             while (h.tokens().isEmpty() && h.step()) {
@@ -92,27 +88,18 @@ class RecurrentDepthOperatorTest {
     @Test
     void snapshotInTheMiddleOfATokenRestoresToTheSameTokens() throws Exception {
         for (int stopAfter : new int[] {4, 30}) {
-            OperatorSubtaskState snapshot;
-            List<TokenEvent> before;
-            List<Completion> completedBefore;
+            OperatorHarness.Taken taken;
             try (OperatorHarness h = OperatorHarness.fresh(TestRequests.settings(4))) {
-                for (int i = 0; i < REQUESTS; i++) {
-                    h.send(TestRequests.request(i));
-                }
+                h.sendRequests(REQUESTS);
                 h.steps(stopAfter);
-                snapshot = h.snapshot();
-                before = h.tokens();
-                completedBefore = h.completions();
+                taken = h.take();
                 h.steps(5); // work after the snapshot is lost with the failure
             }
-            try (OperatorHarness r = OperatorHarness.restored(TestRequests.settings(4), snapshot)) {
+            try (OperatorHarness r = OperatorHarness.restored(TestRequests.settings(4), taken.snapshot())) {
                 r.runUntilIdle();
-                List<TokenEvent> all = new ArrayList<>(before);
-                all.addAll(r.tokens());
-                assertThat(byRequest(all)).as("after %s mails", stopAfter).isEqualTo(reference);
-                List<Completion> completions = new ArrayList<>(completedBefore);
-                completions.addAll(r.completions());
-                assertThat(completions).extracting(Completion::getRequestId).doesNotHaveDuplicates().hasSize(REQUESTS);
+                assertThat(byRequest(taken.tokensThen(r))).as("after %s mails", stopAfter).isEqualTo(reference);
+                assertThat(taken.completionsThen(r)).extracting(Completion::getRequestId).doesNotHaveDuplicates()
+                        .hasSize(REQUESTS);
             }
         }
     }
@@ -122,9 +109,7 @@ class RecurrentDepthOperatorTest {
         OperatorSubtaskState snapshot;
         List<TokenEvent> before;
         try (OperatorHarness h = OperatorHarness.fresh(TestRequests.settings(2))) {
-            for (int i = 0; i < REQUESTS; i++) {
-                h.send(TestRequests.request(i));
-            }
+            h.sendRequests(REQUESTS);
             h.steps(6); // two active sequences, the others waiting
             snapshot = h.snapshot();
             before = h.tokens();
@@ -221,9 +206,7 @@ class RecurrentDepthOperatorTest {
     @Test
     void endInputDrainsEveryActiveAndWaitingSequence() throws Exception {
         try (OperatorHarness h = OperatorHarness.fresh(TestRequests.settings(2))) {
-            for (int i = 0; i < REQUESTS; i++) {
-                h.send(TestRequests.request(i));
-            }
+            h.sendRequests(REQUESTS);
             h.harness.endInput();
             assertThat(h.completions()).hasSize(REQUESTS);
             assertThat(byRequest(h.tokens())).isEqualTo(reference);

@@ -11,8 +11,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Requests and settings for operator tests, on the golden tiny random model (H64, vocab 96, block 64). */
-final class TestRequests {
+/**
+ * Requests and settings for operator tests, on the golden tiny random model (H64, vocab 96, block 64); the jobs
+ * module's tests share {@link #tokens}.
+ */
+public final class TestRequests {
     static final Path TINY_RANDOM = Path.of("../model/src/test/resources/golden/tiny-random").toAbsolutePath().normalize();
 
     private TestRequests() {}
@@ -61,7 +64,8 @@ final class TestRequests {
                 .build();
     }
 
-    static PromptRequest tokens(String id, int maxNewTokens, Integer... tokens) {
+    /** A request for at most {@code maxNewTokens} tokens after these prompt token ids, at most 16 steps each. */
+    public static PromptRequest tokens(String id, int maxNewTokens, Integer... tokens) {
         return PromptRequest.newBuilder()
                 .setRequestId(id)
                 .setInput(PromptInput.newBuilder().setTokenIds(Arrays.asList(tokens)).build())

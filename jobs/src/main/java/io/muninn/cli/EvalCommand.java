@@ -15,10 +15,7 @@ import io.muninn.model.weights.WeightsLoader;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -45,11 +42,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--eval-file", description = "Eval set, JSON Lines (default: <model>/eval.jsonl).")
     Path evalFile;
 
-    @Option(names = "--limit", description = "Evaluate only the first N examples (default: all).")
-    Integer limit;
-
-    @Option(names = "--per-level", description = "Evaluate only the first N examples of each difficulty level, after --limit (default: all).")
-    Integer perLevel;
+    @Mixin
+    EvalSubsetOptions subset;
 
     @Option(names = "--depths", split = ",", defaultValue = "1,2,4,8,16,32",
             description = "Fixed recurrence depths to evaluate (default: ${DEFAULT-VALUE}).")
@@ -58,28 +52,17 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--max-steps", defaultValue = "32", description = "Most recurrence steps per token under the exit criterion (default: ${DEFAULT-VALUE}).")
     int maxSteps;
 
-    @Option(names = "--exit-in-prefill", negatable = true, description = "Let the exit criterion end the prefill too, "
-            + "decided on the prompt's last position, so the first answer token runs adaptive steps like the others "
-            + "(the default, as the reference's current code); --no-exit-in-prefill runs the prefill to --max-steps, as "
-            + "in the paper.")
-    Boolean exitInPrefill;
+    @Mixin
+    ExitInPrefillOption exitInPrefill;
 
     @Mixin
     CriterionOptions exitOptions;
 
-    @Option(names = "--kv-strategy", description = "KV lookup strategy (default: ${DEFAULT-VALUE}).")
-    String kv = "latest-m4"; // an initial value, not defaultValue: picocli applies a defaultValue after --kv
+    @Mixin
+    KvStrategyOption kv;
 
-    @Option(names = "--kv", hidden = true, description = "Old name of --kv-strategy, kept for one release.")
-    void oldKvName(String value) {
-        kv = value;
-    }
-
-    @Option(names = "--init-scale", defaultValue = "1.0", description = "Scale of the random initial state; 0 starts from zeros (default: ${DEFAULT-VALUE}, as evaluate.py).")
-    double initScale;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Request seed of the initial state (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    InitialStateOptions initialState;
 
     @Option(names = "--max-active-sequences", description = "Sequences batched at once (default: ${DEFAULT-VALUE}).")
     int maxActive = 128; // an initial value, not defaultValue: picocli applies a defaultValue after --max-active
@@ -102,14 +85,9 @@ final class EvalCommand implements Callable<Integer> {
         }
         ExitCriterion exit = exitOptions.exitCriterion();
         ModelWeights weights = WeightsLoader.load(model);
-        List<EvalExample> examples = readExamples(file);
-        if (limit != null && limit < examples.size()) {
-            examples = examples.subList(0, limit);
-        }
-        if (perLevel != null) {
-            examples = firstPerLevel(examples, perLevel);
-        }
-        var evaluator = new Evaluator(weights, new Nd4jKernels(), new Evaluator.Options(kv, initScale, seed, maxActive));
+        List<EvalExample> examples = subset.select(readExamples(file));
+        var evaluator = new Evaluator(weights, new Nd4jKernels(), new Evaluator.Options(kv.strategy(), initialState.initScale,
+                initialState.seed, maxActive));
         PrintStream progress = System.err;
         long t0 = System.nanoTime();
         SortedMap<Integer, SettingSummary> fixed = new TreeMap<>();
@@ -118,49 +96,37 @@ final class EvalCommand implements Callable<Integer> {
             progress.printf(Locale.ROOT, "eval: r=%d accuracy %.1f%% (%.0f s)%n", r,
                     100 * fixed.get(r).overall().accuracy(), seconds(t0));
         }
-        boolean inPrefill = exitInPrefill != null ? exitInPrefill : ExitPolicy.DEFAULT_EXIT_IN_PREFILL;
+        boolean inPrefill = exitInPrefill.value();
         var policy = new ExitPolicy(exit, 0, maxSteps, 1, inPrefill);
         SettingSummary adaptive = SettingSummary.of(evaluator.run(examples, policy));
         progress.printf(Locale.ROOT, "eval: %s accuracy %.1f%%, %.2f mean steps (%.0f s)%n", exit.name(),
                 100 * adaptive.overall().accuracy(), adaptive.overall().meanSteps(), seconds(t0));
         var report = new EvalReport(fixed, exit.name(), exit.threshold(), maxSteps, adaptive, inPrefill);
-        var settings = new EvalOutput.Settings(model, file, limit, perLevel, examples.size(), kv, initScale, seed);
+        var settings = new EvalOutput.Settings(model, file, subset.limit, subset.perLevel, examples.size(), kv.strategy(),
+                initialState.initScale, initialState.seed);
         System.out.print(json ? EvalOutput.json(report, settings) : EvalOutput.markdown(report, settings));
         return 0;
     }
 
     private void validate() {
-        if (limit != null && limit < 1) {
-            throw new IllegalArgumentException("--limit must be >= 1 but was " + limit);
-        }
+        subset.validate();
         for (int r : depths) {
             if (r < 1) {
                 throw new IllegalArgumentException("--depths values must be >= 1 but one was " + r);
             }
         }
-        if (perLevel != null && perLevel < 1) {
-            throw new IllegalArgumentException("--per-level must be >= 1 but was " + perLevel);
-        }
-        if (maxSteps < 1) {
-            throw new IllegalArgumentException("--max-steps must be >= 1 but was " + maxSteps);
-        }
-        if (maxActive < 1) {
-            throw new IllegalArgumentException("--max-active-sequences must be >= 1 but was " + maxActive);
-        }
+        atLeastOne("--max-steps", maxSteps);
+        atLeastOne("--max-active-sequences", maxActive);
         if ("none".equals(exitOptions.criterion)) {
             throw new IllegalArgumentException("--criterion none is a fixed depth; list it in --depths instead");
         }
     }
 
-    private static List<EvalExample> firstPerLevel(List<EvalExample> examples, int n) {
-        Map<Integer, Integer> taken = new HashMap<>();
-        List<EvalExample> out = new ArrayList<>();
-        for (EvalExample e : examples) {
-            if (taken.merge(e.difficulty(), 1, Integer::sum) <= n) {
-                out.add(e);
-            }
+    /** Fails naming {@code option} when {@code value} is below 1. */
+    static void atLeastOne(String option, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + " must be >= 1 but was " + value);
         }
-        return out;
     }
 
     /** With the model's tokenizer when it has one, so the file's ids are checked against it. */

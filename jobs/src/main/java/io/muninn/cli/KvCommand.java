@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** KV-cache bytes per token under each lookup strategy, for capacity planning. */
@@ -19,11 +20,11 @@ final class KvCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "Model directory (only config.json is read).")
     Path model;
 
-    @Option(names = "--max-steps", description = "Step cap (default: the config's mean_recurrence).")
-    Integer maxSteps;
-
     @Option(names = "--typical-steps", defaultValue = "12", description = "Depth for the typical column (default: ${DEFAULT-VALUE}).")
     int typicalSteps;
+
+    @Mixin
+    StepCapOption stepCap;
 
     @Option(names = "--strategies", split = ",", description = "Strategies to list (default: the common ones).")
     List<String> strategies;
@@ -31,7 +32,7 @@ final class KvCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ModelConfig c = ConfigReader.read(model.resolve(ConfigReader.FILE_NAME));
-        int cap = maxSteps != null ? maxSteps : c.meanRecurrence();
+        int cap = stepCap.resolve(c);
         List<String> names = strategies != null ? strategies : KvStrategy.EXAMPLES;
         System.out.printf(Locale.ROOT, "| strategy | slots | bytes/token at %d steps | bytes/token at %d steps |%n", cap, typicalSteps);
         System.out.println("|---|---:|---:|---:|");

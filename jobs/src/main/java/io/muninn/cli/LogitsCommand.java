@@ -7,10 +7,10 @@ import io.muninn.model.engine.Sequence;
 import io.muninn.model.engine.StepEntry;
 import io.muninn.model.weights.ModelWeights;
 import io.muninn.model.weights.WeightsLoader;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** For each step count t, a fresh forward of the whole sequence with t recurrence steps; prints its logits. */
@@ -18,28 +18,22 @@ import picocli.CommandLine.Option;
         description = "Print the logits of a fresh forward pass at each recurrence depth, one JSON object per line.")
 final class LogitsCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Model directory (config.json, model.safetensors).")
-    Path model;
-
-    @Option(names = "--tokens", required = true, converter = TokenIds.Converter.class, description = "Token ids, e.g. 3,17,42.")
-    TokenIds tokenIds;
+    @Mixin
+    ModelAndTokens input;
 
     @Option(names = "--steps", split = ",", description = "Recurrence step counts, e.g. 1,4,32 (default: the config's mean_recurrence).")
     List<Integer> steps;
 
-    @Option(names = "--init-scale", defaultValue = "1.0", description = "Scale of the random initial state; 0 starts from zeros (default: ${DEFAULT-VALUE}).")
-    double initScale;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the initial state (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    InitialStateOptions initialState;
 
     @Option(names = "--all-positions", description = "Print the logits of every position, not only the last.")
     boolean allPositions;
 
     @Override
     public Integer call() {
-        int[] tokens = tokenIds.ids();
-        ModelWeights weights = WeightsLoader.load(model);
+        int[] tokens = input.tokenIds.ids();
+        ModelWeights weights = WeightsLoader.load(input.model);
         List<Integer> counts = steps != null ? steps : List.of(weights.config().meanRecurrence());
         int maxSteps = counts.stream().mapToInt(Integer::intValue).max().orElseThrow();
         for (int t : counts) {
@@ -49,7 +43,7 @@ final class LogitsCommand implements Callable<Integer> {
         }
         RecurrentDepthEngine engine = EngineFactory.forSequence(weights, "full", maxSteps, tokens.length);
         for (int t : counts) {
-            Sequence seq = engine.newSequence(seed, initScale, false);
+            Sequence seq = engine.newSequence(initialState.seed, initialState.initScale, false);
             StepEntry entry = engine.fixedDepth(seq, tokens, t);
             while (!entry.exited()) {
                 engine.step(List.of(entry));

@@ -15,25 +15,29 @@ public final class SamplingOptions {
     @ArgGroup(exclusive = false)
     Stochastic stochastic;
 
+    /** The filters left off the command line are off, as in {@link SamplingParams#greedyDecoding()}. */
     static final class Stochastic {
         @Option(names = "--temperature", required = true, description = "Sampling temperature > 0.")
         double temperature;
 
-        @Option(names = "--top-k", defaultValue = "0", description = "Keep the k most likely tokens; 0 = off.")
-        int topK;
+        @Option(names = "--top-k", description = "Keep the k most likely tokens; 0 = off.")
+        Integer topK;
 
-        @Option(names = "--top-p", defaultValue = "1.0", description = "Nucleus sampling mass; 1 = off.")
-        double topP;
+        @Option(names = "--top-p", description = "Nucleus sampling mass; 1 = off.")
+        Double topP;
 
-        @Option(names = "--min-p", defaultValue = "0.0", description = "Drop tokens below min_p x the top probability; 0 = off.")
-        double minP;
+        @Option(names = "--min-p", description = "Drop tokens below min_p x the top probability; 0 = off.")
+        Double minP;
     }
 
     /** The parameters {@code group} (null when no sampling option was given) describes. */
     static SamplingParams params(SamplingOptions group) {
-        return group == null || group.stochastic == null
-                ? SamplingParams.greedyDecoding()
-                : new SamplingParams(false, group.stochastic.temperature, group.stochastic.topK, group.stochastic.topP,
-                        group.stochastic.minP);
+        SamplingParams off = SamplingParams.greedyDecoding();
+        if (group == null || group.stochastic == null) {
+            return off;
+        }
+        Stochastic s = group.stochastic;
+        return SamplingParams.sampling(s.temperature, s.topK != null ? s.topK : off.topK(),
+                s.topP != null ? s.topP : off.topP(), s.minP != null ? s.minP : off.minP());
     }
 }

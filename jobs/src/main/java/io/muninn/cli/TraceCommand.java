@@ -10,7 +10,6 @@ import io.muninn.model.generate.SingleSequenceGenerator;
 import io.muninn.model.sampling.SamplingParams;
 import io.muninn.model.weights.ModelWeights;
 import io.muninn.model.weights.WeightsLoader;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,25 +24,20 @@ import picocli.CommandLine.Option;
         description = "Generate one sequence with per-token adaptive exit and print tokens, exit steps and criterion values as JSON.")
 final class TraceCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "Model directory.")
-    Path model;
-
-    @Option(names = "--tokens", required = true, converter = TokenIds.Converter.class, description = "Prompt token ids, e.g. 3,17,42.")
-    TokenIds tokenIds;
+    @Mixin
+    ModelAndTokens input;
 
     @Option(names = "--max-new-tokens", defaultValue = "16", description = "Tokens to generate at most (default: ${DEFAULT-VALUE}).")
     int maxNewTokens;
 
-    @Option(names = "--kv-strategy", description = "KV lookup strategy, e.g. latest-m4, full, latest-m4-compress-s16 (default: ${DEFAULT-VALUE}).")
-    String kv = "latest-m4"; // an initial value, not defaultValue: picocli applies a defaultValue after --kv
+    @Option(names = "--stop", split = ",", description = "Stop token ids (default: the config's eos ids).")
+    List<Integer> stop;
 
-    @Option(names = "--kv", hidden = true, description = "Old name of --kv-strategy, kept for one release.")
-    void oldKvName(String value) {
-        kv = value;
-    }
+    @Mixin
+    CriterionOptions exitOptions;
 
-    @Option(names = "--max-steps", description = "Most recurrence steps per token (default: the config's mean_recurrence).")
-    Integer maxSteps;
+    @Mixin
+    StepCapOption stepCap;
 
     @Option(names = "--min-steps", defaultValue = "0", description = "Steps before the first check (default: ${DEFAULT-VALUE}).")
     int minSteps;
@@ -51,41 +45,33 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--check-every", defaultValue = "1", description = "Check the criterion every n steps (default: ${DEFAULT-VALUE}).")
     int checkEvery;
 
-    @Option(names = "--exit-in-prefill", negatable = true, description = "Let the exit criterion end the prefill, "
-            + "decided on the prompt's last position (the default, as the reference's current code); "
-            + "--no-exit-in-prefill runs the prompt to max steps, as the paper-era code did.")
-    Boolean exitInPrefill;
+    @Mixin
+    ExitInPrefillOption exitInPrefill;
 
-    @Option(names = "--init-scale", defaultValue = "1.0", description = "Scale of the random initial state; 0 starts from zeros (default: ${DEFAULT-VALUE}).")
-    double initScale;
-
-    @Option(names = "--seed", defaultValue = "0", description = "Request seed for initial states and sampling (default: ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin
+    InitialStateOptions initialState;
 
     @Option(names = "--warm-start", description = "Start each token from the previous token's exit latent (continuous CoT).")
     boolean warmStart;
-
-    @Option(names = "--stop", split = ",", description = "Stop token ids (default: the config's eos ids).")
-    List<Integer> stop;
 
     @ArgGroup(exclusive = true)
     SamplingOptions sampling;
 
     @Mixin
-    CriterionOptions exitOptions;
+    KvStrategyOption kv;
 
     @Override
     public Integer call() {
-        int[] tokens = tokenIds.ids();
-        ModelWeights weights = WeightsLoader.load(model);
-        int steps = maxSteps != null ? maxSteps : weights.config().meanRecurrence();
+        int[] tokens = input.tokenIds.ids();
+        ModelWeights weights = WeightsLoader.load(input.model);
+        int steps = stepCap.resolve(weights.config());
         ExitCriterion exit = exitOptions.exitCriterion();
-        ExitPolicy policy = new ExitPolicy(exit, minSteps, steps, checkEvery,
-                exitInPrefill != null ? exitInPrefill : ExitPolicy.DEFAULT_EXIT_IN_PREFILL);
+        ExitPolicy policy = new ExitPolicy(exit, minSteps, steps, checkEvery, exitInPrefill.value());
         SamplingParams sp = SamplingOptions.params(sampling);
         Set<Integer> stops = stop != null ? new HashSet<>(stop) : new HashSet<>(weights.config().eosTokenIds());
-        GenerationParams params = new GenerationParams(maxNewTokens, policy, sp.toSampler(), seed, initScale, warmStart, stops);
-        var engine = EngineFactory.forSequence(weights, kv, steps, tokens.length + maxNewTokens);
+        GenerationParams params = new GenerationParams(maxNewTokens, policy, sp.toSampler(), initialState.seed,
+                initialState.initScale, warmStart, stops);
+        var engine = EngineFactory.forSequence(weights, kv.strategy(), steps, tokens.length + maxNewTokens);
         GenerationResult result = new SingleSequenceGenerator(engine, 256).generate(tokens, params);
         JsonObject out = new JsonObject();
         out.add("tokens", Json.array(result.tokens()));

@@ -6,6 +6,7 @@ import io.muninn.model.scheduler.AdmissionPolicy;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.MemorySize;
@@ -97,49 +98,42 @@ public final class EngineOptionsMixin {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Flink configuration: " + e.getMessage(), e);
         }
-        if (model != null) {
-            b.setModel(model.toAbsolutePath().normalize());
-        } else if (flinkConfig.getOptional(MuninnOptions.MODEL).isEmpty()) {
+        if (model == null && flinkConfig.getOptional(MuninnOptions.MODEL).isEmpty()) {
             throw new IllegalArgumentException("a model is required: give --model DIR (or -D" + MuninnOptions.MODEL.key()
                     + "=DIR, or set " + MuninnOptions.MODEL.key() + " in the Flink configuration)");
         }
-        if (kvStrategy != null) {
-            b.setKvStrategy(kvStrategy);
+        return b.configure(overrides()).build();
+    }
+
+    /** The options given on this command line, as the {@code muninn.*} options they override. */
+    private Configuration overrides() {
+        Configuration c = new Configuration();
+        set(c, MuninnOptions.MODEL, model == null ? null : model.toAbsolutePath().normalize().toString());
+        set(c, MuninnOptions.KV_STRATEGY, kvStrategy);
+        set(c, MuninnOptions.KV_BUDGET, kvBudget == null ? null : kvBudget());
+        set(c, MuninnOptions.KV_BLOCK_TOKENS, kvBlockTokens);
+        set(c, MuninnOptions.MAX_STEPS, maxSteps);
+        set(c, MuninnOptions.MAX_ACTIVE_SEQUENCES, maxActive);
+        set(c, MuninnOptions.MAX_WAITING_SEQUENCES, maxWaiting);
+        set(c, MuninnOptions.MAX_ROWS_PER_STEP, maxRows);
+        set(c, MuninnOptions.PREFILL_CHUNK, prefillChunk);
+        set(c, MuninnOptions.MAX_NEW_TOKENS, maxNewTokens);
+        set(c, MuninnOptions.ADMISSION, admission);
+        set(c, MuninnOptions.EXIT_IN_PREFILL, exitInPrefill);
+        return c;
+    }
+
+    private MemorySize kvBudget() {
+        try {
+            return MemorySize.parse(kvBudget);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--kv-budget: " + e.getMessage(), e);
         }
-        if (kvBudget != null) {
-            try {
-                b.setKvBudget(MemorySize.parse(kvBudget));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--kv-budget: " + e.getMessage(), e);
-            }
+    }
+
+    private static <T> void set(Configuration c, ConfigOption<T> option, T value) {
+        if (value != null) {
+            c.set(option, value);
         }
-        if (kvBlockTokens != null) {
-            b.setKvBlockTokens(kvBlockTokens);
-        }
-        if (maxSteps != null) {
-            b.setMaxSteps(maxSteps);
-        }
-        if (maxActive != null) {
-            b.setMaxActiveSequences(maxActive);
-        }
-        if (maxWaiting != null) {
-            b.setMaxWaitingSequences(maxWaiting);
-        }
-        if (maxRows != null) {
-            b.setMaxRowsPerStep(maxRows);
-        }
-        if (prefillChunk != null) {
-            b.setPrefillChunk(prefillChunk);
-        }
-        if (maxNewTokens != null) {
-            b.setMaxNewTokens(maxNewTokens);
-        }
-        if (admission != null) {
-            b.setAdmission(admission);
-        }
-        if (exitInPrefill != null) {
-            b.setExitInPrefill(exitInPrefill);
-        }
-        return b.build();
     }
 }

@@ -32,13 +32,13 @@ class OptionNamesTest {
         TraceCommand byNew = (TraceCommand) parsed("trace", "--model", "m", "--tokens", "1,2", "--kv-strategy", "full");
         TraceCommand byOld = (TraceCommand) parsed("trace", "--model", "m", "--tokens", "1,2", "--kv", "full");
         TraceCommand neither = (TraceCommand) parsed("trace", "--model", "m", "--tokens", "1,2");
-        assertThat(byNew.kv).isEqualTo("full");
-        assertThat(byOld.kv).isEqualTo("full");
-        assertThat(neither.kv).isEqualTo("latest-m4");
+        assertThat(byNew.kv.strategy()).isEqualTo("full");
+        assertThat(byOld.kv.strategy()).isEqualTo("full");
+        assertThat(neither.kv.strategy()).isEqualTo("latest-m4");
 
         EvalCommand evalOld = (EvalCommand) parsed("eval", "--model", "m", "--kv", "latest-m4-compress-s16");
         EvalCommand evalNew = (EvalCommand) parsed("eval", "--model", "m", "--kv-strategy", "latest-m4-compress-s16");
-        assertThat(evalOld.kv).isEqualTo(evalNew.kv).isEqualTo("latest-m4-compress-s16");
+        assertThat(evalOld.kv.strategy()).isEqualTo(evalNew.kv.strategy()).isEqualTo("latest-m4-compress-s16");
     }
 
     @Test

@@ -1,8 +1,7 @@
 package io.muninn.sql;
 
 import io.muninn.flink.GenerationSettings;
-import java.util.HashMap;
-import java.util.Map;
+import io.muninn.model.share.SharedByKey;
 import java.util.OptionalInt;
 
 /**
@@ -13,98 +12,58 @@ import java.util.OptionalInt;
 final class EngineRegistry {
     private EngineRegistry() {}
 
-    private static final Object LOCK = new Object();
-    private static final Map<Key, Entry> ENGINES = new HashMap<>();
-    private static final Map<Key, Integer> PEAK_USERS = new HashMap<>();
-    private static final Map<Key, Integer> STARTS = new HashMap<>();
+    private static final SharedByKey<Key, SharedEngine> ENGINES = new SharedByKey<>();
 
     /** An engine's identity: its settings and the GPU its thread binds to (-1: none, the CPU backend's device). */
     private record Key(GenerationSettings settings, int gpu) {}
-
-    private static final class Entry {
-        final SharedEngine engine;
-        int users;
-
-        Entry(SharedEngine engine) {
-            this.engine = engine;
-        }
-    }
 
     /**
      * A use of the engine for {@code settings} on {@code gpu} (the task's assigned GPU from Flink's external
      * resources; empty on the CPU); close it when done.
      */
     static Lease acquire(GenerationSettings settings, OptionalInt gpu) {
-        Key key = new Key(settings, gpu.orElse(-1));
-        SharedEngine engine;
-        synchronized (LOCK) {
-            Entry e = ENGINES.get(key);
-            if (e == null) {
-                e = new Entry(new SharedEngine(settings, gpu));
-                ENGINES.put(key, e);
-                STARTS.merge(key, 1, Integer::sum);
-            }
-            e.users++;
-            PEAK_USERS.merge(key, e.users, Math::max);
-            engine = e.engine;
-        }
+        Lease lease = new Lease(ENGINES.acquire(new Key(settings, gpu.orElse(-1)), k -> new SharedEngine(settings, gpu)));
         try {
-            engine.awaitReady();
+            lease.engine.awaitReady();
         } catch (RuntimeException | Error t) {
-            release(key, engine);
+            lease.close();
             throw t;
         }
-        return new Lease(key, engine);
-    }
-
-    private static void release(Key key, SharedEngine engine) {
-        boolean last = false;
-        synchronized (LOCK) {
-            Entry e = ENGINES.get(key);
-            if (e != null && e.engine == engine && --e.users == 0) {
-                ENGINES.remove(key);
-                last = true;
-            }
-        }
-        if (last) {
-            engine.stop();
-        }
+        return lease;
     }
 
     /**
-     * How many engines were started for {@code settings} (on any device) in this JVM, and the most users one had at
-     * once.
+     * How many engines were started for {@code settings} (on any device) in this JVM, and the most users the latest
+     * one had at once.
      */
     static int[] usage(GenerationSettings settings) {
-        synchronized (LOCK) {
-            int starts = 0;
-            int peak = 0;
-            for (var e : STARTS.entrySet()) {
-                if (e.getKey().settings().equals(settings)) {
-                    starts += e.getValue();
-                    peak = Math.max(peak, PEAK_USERS.getOrDefault(e.getKey(), 0));
-                }
+        int starts = 0;
+        int peak = 0;
+        for (var e : ENGINES.usage().entrySet()) {
+            if (e.getKey().settings().equals(settings)) {
+                starts += (int) e.getValue().created();
+                peak = Math.max(peak, e.getValue().peakUsers());
             }
-            return new int[] {starts, peak};
         }
+        return new int[] {starts, peak};
     }
 
     /** One predict function's use of an engine. */
     static final class Lease implements AutoCloseable {
-        private final Key key;
+        private final SharedByKey<Key, SharedEngine>.Hold hold;
         final SharedEngine engine;
-        private boolean closed;
 
-        private Lease(Key key, SharedEngine engine) {
-            this.key = key;
-            this.engine = engine;
+        private Lease(SharedByKey<Key, SharedEngine>.Hold hold) {
+            this.hold = hold;
+            this.engine = hold.value();
         }
 
+        /** Gives the engine back (once; later calls do nothing); the last user stops it. */
         @Override
         public void close() {
-            if (!closed) {
-                closed = true;
-                release(key, engine);
+            SharedEngine last = ENGINES.release(hold);
+            if (last != null) {
+                last.stop();
             }
         }
     }

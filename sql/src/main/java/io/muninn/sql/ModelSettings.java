@@ -19,6 +19,7 @@ import java.util.List;
  * @param prompt        how a row becomes its prompt
  * @param idColumn      index of the input column that identifies a row, -1 for none
  * @param outputColumns the declared output columns, in order
+ * @param totalStepsBudget each row's {@code generation.total_steps_budget}, null for none
  */
 public record ModelSettings(
         String modelName,
@@ -34,7 +35,8 @@ public record ModelSettings(
         RowPrompt prompt,
         int idColumn,
         List<OutputColumn> outputColumns,
-        ErrorHandling errorHandling) implements Serializable {
+        ErrorHandling errorHandling,
+        Long totalStepsBudget) implements Serializable {
 
     boolean greedy() {
         return temperature == null || temperature == 0;

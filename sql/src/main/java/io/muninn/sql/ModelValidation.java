@@ -3,12 +3,16 @@ package io.muninn.sql;
 import static io.muninn.sql.MuninnModelOptions.*;
 
 import io.muninn.flink.GenerationSettings;
-import io.muninn.flink.MuninnOptions;
+import io.muninn.flink.InvalidSettingException;
+import io.muninn.flink.RecurrentDepthGeneration;
 import io.muninn.model.config.ConfigReader;
 import io.muninn.model.config.ModelConfig;
 import io.muninn.model.exit.ExitCriterion;
-import io.muninn.model.kv.KvStrategy;
+import io.muninn.model.exit.ExitPolicy;
+import io.muninn.model.exit.FixedSteps;
 import io.muninn.model.sampling.SamplingParams;
+import io.muninn.model.scheduler.StepBudget;
+import io.muninn.schemas.Generation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,19 +47,23 @@ final class ModelValidation {
         } catch (RuntimeException e) {
             throw fail(modelName, MODEL_PATH, modelPath, "cannot read its config.json: " + e.getMessage());
         }
-        String kv = options.get(KV_STRATEGY);
-        String strategy;
+        // the operator's builder checks and completes the engine's settings, as for a DataStream job; the path as
+        // written: it is resolved again on each task manager, whose file system may differ from this one's
+        GenerationSettings engine;
         try {
-            strategy = KvStrategy.parse(kv, config.coreLayers()).name();
-        } catch (IllegalArgumentException e) {
-            throw fail(modelName, KV_STRATEGY, kv, e.getMessage());
+            engine = RecurrentDepthGeneration.builder()
+                    .setModel(modelPath)
+                    .setKvStrategy(options.get(KV_STRATEGY))
+                    .setKvBudget(options.get(KV_BUDGET))
+                    .setMaxSteps(options.get(MAX_STEPS))
+                    .setMaxActiveSequences(options.get(MAX_ACTIVE_SEQUENCES))
+                    .setMaxNewTokens(config.blockSize())
+                    .setExitInPrefill(options.get(EXIT_IN_PREFILL))
+                    .build()
+                    .settings();
+        } catch (InvalidSettingException e) {
+            throw fail(modelName, MuninnModelOptions.forOperatorOption(e.option()), e.value(), e.problem());
         }
-        long budget = options.get(KV_BUDGET).getBytes();
-        atLeast(modelName, KV_BUDGET, budget, 1, "bytes");
-        int maxSteps = options.get(MAX_STEPS);
-        atLeast(modelName, MAX_STEPS, maxSteps, 0, "(0 = the model's mean_recurrence, " + config.meanRecurrence() + ")");
-        int maxActive = options.get(MAX_ACTIVE_SEQUENCES);
-        atLeast(modelName, MAX_ACTIVE_SEQUENCES, maxActive, 1, "");
         int maxNewTokens = options.get(MAX_NEW_TOKENS);
         if (maxNewTokens < 1 || maxNewTokens > config.blockSize()) {
             throw fail(modelName, MAX_NEW_TOKENS, maxNewTokens,
@@ -128,14 +136,28 @@ final class ModelValidation {
             }
         }
         List<OutputColumn> outputs = outputColumns(modelName, output);
-        // the path as written: it is resolved again on each task manager, whose file system may differ from this one's
-        var engine = new GenerationSettings(modelPath, strategy, budget, MuninnOptions.KV_BLOCK_TOKENS.defaultValue(),
-                maxSteps, maxActive, MuninnOptions.MAX_WAITING_SEQUENCES.defaultValue(),
-                MuninnOptions.MAX_ROWS_PER_STEP.defaultValue(),
-                Math.min(MuninnOptions.PREFILL_CHUNK.defaultValue(), MuninnOptions.MAX_ROWS_PER_STEP.defaultValue()),
-                config.blockSize(), MuninnOptions.ADMISSION.defaultValue(), options.get(EXIT_IN_PREFILL));
         return new ModelSettings(modelName, engine, maxNewTokens, criterion, threshold, temperature, topK, topP, minP,
-                options.getOptional(SEED).orElse(null), prompt, idColumn, outputs, options.get(ERROR_HANDLING));
+                options.getOptional(SEED).orElse(null), prompt, idColumn, outputs, options.get(ERROR_HANDLING),
+                stepsBudget(modelName, options,
+                        engine.maxSteps() > 0 ? engine.maxSteps() : config.meanRecurrence(), maxNewTokens));
+    }
+
+    /**
+     * The {@code total-steps-budget} option, checked by the model's budget rule ({@link StepBudget}) against the
+     * policy a row runs under: min_steps as the wire's default, at most {@code maxSteps} steps a token.
+     */
+    private static Long stepsBudget(String model, ReadableConfig options, int maxSteps, int maxNewTokens) {
+        Long budget = options.getOptional(TOTAL_STEPS_BUDGET).orElse(null);
+        if (budget != null) {
+            var rowPolicy = new ExitPolicy(new FixedSteps(), Generation.newBuilder().build().getMinSteps(), maxSteps, 1,
+                    false);
+            try {
+                StepBudget.check(budget, rowPolicy, maxNewTokens);
+            } catch (IllegalArgumentException e) {
+                throw fail(model, TOTAL_STEPS_BUDGET, budget, e.getMessage());
+            }
+        }
+        return budget;
     }
 
     private static List<OutputColumn> outputColumns(String modelName, ResolvedSchema output) {
@@ -157,12 +179,6 @@ final class ModelValidation {
                     modelName, OutputColumn.expectedSchema()));
         }
         return List.copyOf(outputs);
-    }
-
-    private static void atLeast(String model, ConfigOption<?> option, long value, long min, String note) {
-        if (value < min) {
-            throw fail(model, option, value, "must be >= " + min + (note.isEmpty() ? "" : " " + note));
-        }
     }
 
     private static void checkFilter(String model, ConfigOption<?> option, Object value, Runnable check) {

@@ -4,6 +4,8 @@ import io.muninn.flink.MuninnOptions;
 import io.muninn.model.exit.ExitCriterion;
 import io.muninn.schemas.Generation;
 import io.muninn.schemas.Sampling;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -20,10 +22,11 @@ public final class MuninnModelOptions {
     private static final Generation GENERATION_DEFAULTS = Generation.newBuilder().build();
     private static final Sampling SAMPLING_DEFAULTS = Sampling.newBuilder().build();
 
-    public static final ConfigOption<String> MODEL_PATH = ConfigOptions.key("model-path")
-            .stringType()
-            .noDefaultValue()
-            .withDescription(MuninnOptions.MODEL.description());
+    /** The SQL option of each operator option a model sets, by the operator option's key. */
+    private static final Map<String, ConfigOption<?>> BY_OPERATOR_KEY = new HashMap<>();
+
+    public static final ConfigOption<String> MODEL_PATH =
+            operator(ConfigOptions.key("model-path").stringType(), MuninnOptions.MODEL, null);
 
     public static final ConfigOption<Integer> MAX_NEW_TOKENS = ConfigOptions.key("max-new-tokens")
             .intType()
@@ -41,31 +44,29 @@ public final class MuninnModelOptions {
             .noDefaultValue()
             .withDescription("The criterion's threshold, finite and > 0; not set: the criterion's default.");
 
-    public static final ConfigOption<Boolean> EXIT_IN_PREFILL = ConfigOptions.key("exit.in-prefill")
-            .booleanType()
-            .defaultValue(MuninnOptions.EXIT_IN_PREFILL.defaultValue())
-            .withDescription(MuninnOptions.EXIT_IN_PREFILL.description());
+    public static final ConfigOption<Boolean> EXIT_IN_PREFILL =
+            operator(ConfigOptions.key("exit.in-prefill").booleanType(), MuninnOptions.EXIT_IN_PREFILL, null);
 
-    public static final ConfigOption<Integer> MAX_STEPS = ConfigOptions.key("max-steps")
-            .intType()
-            .defaultValue(MuninnOptions.MAX_STEPS.defaultValue())
-            .withDescription(MuninnOptions.MAX_STEPS.description());
+    public static final ConfigOption<Integer> MAX_STEPS =
+            operator(ConfigOptions.key("max-steps").intType(), MuninnOptions.MAX_STEPS, null);
 
-    public static final ConfigOption<String> KV_STRATEGY = ConfigOptions.key("kv.strategy")
-            .stringType()
-            .defaultValue(MuninnOptions.KV_STRATEGY.defaultValue())
-            .withDescription(MuninnOptions.KV_STRATEGY.description());
+    public static final ConfigOption<Long> TOTAL_STEPS_BUDGET = ConfigOptions.key("total-steps-budget")
+            .longType()
+            .noDefaultValue()
+            .withDescription("Recurrence steps one row's answer may spend over all its tokens "
+                    + "(generation.total_steps_budget); not set: no budget. At least max-new-tokens (every token runs "
+                    + "at least one step).");
 
-    public static final ConfigOption<MemorySize> KV_BUDGET = ConfigOptions.key("kv.budget")
-            .memoryType()
-            .defaultValue(MuninnOptions.KV_BUDGET.defaultValue())
-            .withDescription("KV cache bytes of the task manager's one engine for this model and settings, shared "
-                    + "by every parallel ML_PREDICT instance there.");
+    public static final ConfigOption<String> KV_STRATEGY =
+            operator(ConfigOptions.key("kv.strategy").stringType(), MuninnOptions.KV_STRATEGY, null);
 
-    public static final ConfigOption<Integer> MAX_ACTIVE_SEQUENCES = ConfigOptions.key("max-active-sequences")
-            .intType()
-            .defaultValue(MuninnOptions.MAX_ACTIVE_SEQUENCES.defaultValue())
-            .withDescription("Rows that hold KV cache and step together in the task manager's engine.");
+    public static final ConfigOption<MemorySize> KV_BUDGET = operator(ConfigOptions.key("kv.budget").memoryType(),
+            MuninnOptions.KV_BUDGET, "KV cache bytes of the task manager's one engine for this model and settings, "
+                    + "shared by every parallel ML_PREDICT instance there.");
+
+    public static final ConfigOption<Integer> MAX_ACTIVE_SEQUENCES = operator(
+            ConfigOptions.key("max-active-sequences").intType(), MuninnOptions.MAX_ACTIVE_SEQUENCES,
+            "Rows that hold KV cache and step together in the task manager's engine.");
 
     public static final ConfigOption<Double> TEMPERATURE = ConfigOptions.key("temperature")
             .doubleType()
@@ -113,6 +114,27 @@ public final class MuninnModelOptions {
             .defaultValue(ErrorHandling.REJECT)
             .withDescription("What a bad row (NULL, empty or over-long prompt, NULL template column) does: REJECT "
                     + "gives a result row with finish_reason 'rejected: <reason>'; FAIL fails the job naming the row.");
+
+    /**
+     * An operator option under its SQL name: {@code operator}'s type and default, and its description unless the
+     * model's engine gives it another meaning ({@code description} not null).
+     */
+    private static <T> ConfigOption<T> operator(ConfigOptions.TypedConfigOptionBuilder<T> key, ConfigOption<T> operator,
+            String description) {
+        ConfigOption<T> option = key.defaultValue(operator.defaultValue());
+        option = description == null ? option.withDescription(operator.description()) : option.withDescription(description);
+        BY_OPERATOR_KEY.put(operator.key(), option);
+        return option;
+    }
+
+    /** The SQL option that sets {@code operatorOption} (a {@link MuninnOptions} option) for a model. */
+    static ConfigOption<?> forOperatorOption(ConfigOption<?> operatorOption) {
+        ConfigOption<?> option = BY_OPERATOR_KEY.get(operatorOption.key());
+        if (option == null) {
+            throw new IllegalStateException(operatorOption.key() + " has no SQL option; a model leaves it at its default");
+        }
+        return option;
+    }
 
     /** What a row that cannot run does. */
     public enum ErrorHandling {

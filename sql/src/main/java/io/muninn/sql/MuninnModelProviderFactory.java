@@ -31,7 +31,7 @@ public final class MuninnModelProviderFactory implements ModelProviderFactory {
                 MuninnModelOptions.KV_STRATEGY, MuninnModelOptions.KV_BUDGET, MuninnModelOptions.MAX_ACTIVE_SEQUENCES,
                 MuninnModelOptions.TEMPERATURE, MuninnModelOptions.TOP_K, MuninnModelOptions.TOP_P,
                 MuninnModelOptions.MIN_P, MuninnModelOptions.SEED, MuninnModelOptions.PROMPT_TEMPLATE,
-                MuninnModelOptions.ID_COLUMN, MuninnModelOptions.ERROR_HANDLING);
+                MuninnModelOptions.ID_COLUMN, MuninnModelOptions.ERROR_HANDLING, MuninnModelOptions.TOTAL_STEPS_BUDGET);
     }
 
     @Override

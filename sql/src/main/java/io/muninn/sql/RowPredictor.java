@@ -9,19 +9,23 @@ import io.muninn.sql.MuninnModelOptions.ErrorHandling;
 import java.util.Collection;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 
 /**
  * What both predict functions do with a row: render its prompt, build the request a row runs as (the same request
- * {@code bin/muninn annotate} builds for a record: prompt text, max_new_tokens, criterion, threshold, sampling), seed
- * it from the row, hand it to the task manager's engine, and turn the result into the output row. Bad rows are
- * rejected rows or failures, as {@code error-handling} says.
+ * {@code bin/muninn annotate} builds for a record: prompt text, max_new_tokens, criterion, threshold, sampling,
+ * step budget), seed it from the row, hand it to the task manager's engine, and turn the result into the output row.
+ * Bad rows are rejected rows or failures, as {@code error-handling} says.
  */
 final class RowPredictor implements AutoCloseable {
     private final ModelSettings settings;
     private final EngineRegistry.Lease lease;
+    /** This task's rows in the engine, so that {@link #close} can end them. */
+    private final Set<CompletableFuture<RowResult>> inFlight = ConcurrentHashMap.newKeySet();
 
     /** @param gpu the task's assigned GPU ({@code GpuAssignment}), empty on the CPU */
     RowPredictor(ModelSettings settings, OptionalInt gpu) {
@@ -40,6 +44,8 @@ final class RowPredictor implements AutoCloseable {
         CompletableFuture<RowResult> result;
         try {
             result = lease.engine.submit(request);
+            inFlight.add(result);
+            result.whenComplete((r, t) -> inFlight.remove(result));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(e);
@@ -100,6 +106,7 @@ final class RowPredictor implements AutoCloseable {
         if (settings.engine().maxSteps() > 0) {
             g.setMaxSteps(settings.engine().maxSteps());
         }
+        g.setTotalStepsBudget(settings.totalStepsBudget());
         return PromptRequest.newBuilder()
                 .setRequestId(identity)
                 .setInput(PromptInput.newBuilder().setPrompt(prompt).build())
@@ -107,8 +114,16 @@ final class RowPredictor implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * Ends this task's rows still in the engine, then releases it. The engine may outlive the task (other tasks of the
+     * job on this task manager share it), and nobody waits for these rows any more: the task closes when it
+     * finishes, is cancelled, or fails, for example when Flink's async operator times a row out (ML_PREDICT's
+     * {@code timeout}: the table runtime's async runner keeps AsyncFunction's default timeout, which fails the task
+     * with a TimeoutException, and gives the predict function no hook of its own).
+     */
     @Override
     public void close() {
+        inFlight.forEach(lease.engine::cancel);
         lease.close();
     }
 }

@@ -39,40 +39,19 @@ final class RowPrompt implements Serializable {
      */
     static RowPrompt template(String template, List<String> columns, LogicalType[] types) {
         String key = MuninnModelOptions.PROMPT_TEMPLATE.key();
-        List<Object> parts = new ArrayList<>();
-        StringBuilder literal = new StringBuilder();
-        for (int i = 0; i < template.length(); i++) {
-            char c = template.charAt(i);
-            if ((c == '{' || c == '}') && i + 1 < template.length() && template.charAt(i + 1) == c) {
-                literal.append(c);
-                i++;
-            } else if (c == '{') {
-                int end = template.indexOf('}', i);
-                if (end < 0) {
-                    throw new IllegalArgumentException(String.format(
-                            "%s '%s' has an unclosed '{' at character %s; write {{ for a literal brace", key, template, i));
-                }
-                String column = template.substring(i + 1, end).trim();
-                int index = columns.indexOf(column);
-                if (index < 0) {
-                    throw new IllegalArgumentException(String.format("%s '%s' names the column {%s}, which is not an "
-                            + "input column; allowed: %s", key, template, column, columns));
-                }
-                parts.add(literal.toString());
-                parts.add(index);
-                literal.setLength(0);
-                i = end;
-            } else if (c == '}') {
-                throw new IllegalArgumentException(String.format(
-                        "%s '%s' has an unmatched '}' at character %s; write }} for a literal brace", key, template, i));
-            } else {
-                literal.append(c);
-            }
-        }
-        parts.add(literal.toString());
-        if (parts.size() == 1) {
+        List<String> split = PromptTemplateSyntax.split(template, key + " '" + template + "'");
+        if (split.size() == 1) {
             throw new IllegalArgumentException(String.format("%s '%s' has no {column} placeholder; allowed columns: %s",
                     key, template, columns));
+        }
+        List<Object> parts = new ArrayList<>(split);
+        for (int i = 1; i < parts.size(); i += 2) {
+            int index = columns.indexOf(split.get(i));
+            if (index < 0) {
+                throw new IllegalArgumentException(String.format("%s '%s' names the column {%s}, which is not an "
+                        + "input column; allowed: %s", key, template, split.get(i), columns));
+            }
+            parts.set(i, index);
         }
         return new RowPrompt(parts, List.copyOf(columns), types.clone());
     }

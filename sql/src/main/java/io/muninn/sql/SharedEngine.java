@@ -20,7 +20,9 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@link StepScheduler} over every row in flight from every predict function that shares it, batching them step by
  * step, and completes each row's future when its generation ends. Rows wait in a bounded inbox
  * ({@code max-waiting-sequences}); {@link #submit} blocks while it is full, so a full engine back-pressures the
- * calling task instead of buffering without bound. Obtained through {@link EngineRegistry}.
+ * calling task instead of buffering without bound. A row nobody waits for any more is ended with {@link #cancel}: the
+ * step thread takes it out of the scheduler, so it stops using steps. Obtained through {@link EngineRegistry}.
  */
 final class SharedEngine {
     private static final Logger LOG = LoggerFactory.getLogger(SharedEngine.class);
@@ -43,6 +46,9 @@ final class SharedEngine {
     private final Thread thread;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Map<String, CompletableFuture<RowResult>> live = new HashMap<>(); // step thread only
+    /** Rows to end, handed from any thread to the step thread, which alone touches the scheduler. */
+    private final ConcurrentLinkedQueue<CompletableFuture<RowResult>> cancels = new ConcurrentLinkedQueue<>();
+    private final AtomicLong cancelled = new AtomicLong();
     private volatile boolean stopping;
     private volatile Throwable failure;
     private LoadedModel model;
@@ -83,6 +89,22 @@ final class SharedEngine {
                     + " has stopped", failure));
         }
         return future;
+    }
+
+    /**
+     * Ends the row whose result {@code row} is ({@link #submit}'s future) with finish reason {@code cancelled}, from any
+     * thread: the step thread takes it out of the scheduler (or drops it from the inbox) before its next step, so it
+     * stops using steps and KV cache. A no-op for a row that already ended.
+     */
+    void cancel(CompletableFuture<RowResult> row) {
+        if (!row.isDone()) {
+            cancels.add(row);
+        }
+    }
+
+    /** Rows ended by {@link #cancel} while waiting or running (for tests and diagnostics). */
+    long cancelledRows() {
+        return cancelled.get();
     }
 
     private boolean ended() {
@@ -145,6 +167,7 @@ final class SharedEngine {
 
     private void loop() throws InterruptedException {
         while (!stopping) {
+            applyCancels();
             while (scheduler.waitingCount() < settings.maxWaitingSequences()) {
                 Pending p = scheduler.hasWork() ? inbox.poll() : inbox.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
                 if (p == null) {
@@ -158,7 +181,25 @@ final class SharedEngine {
         }
     }
 
+    /** Runs on the step thread: ends the rows {@link #cancel} handed over. */
+    private void applyCancels() {
+        for (CompletableFuture<RowResult> row; (row = cancels.poll()) != null; ) {
+            String id = null;
+            for (var e : live.entrySet()) {
+                if (e.getValue() == row) {
+                    id = e.getKey();
+                }
+            }
+            if (id != null ? scheduler.cancel(id) : row.complete(new RowResult("", new int[0], 0, "cancelled", 0))) {
+                cancelled.incrementAndGet(); // live: the listener completed it; still in the inbox: accept skips it
+            }
+        }
+    }
+
     private void accept(Pending p) {
+        if (p.future.isDone()) {
+            return; // cancelled before the engine took it
+        }
         String id = "sql-" + nextId++;
         PromptRequest request = PromptRequest.newBuilder(p.request).setRequestId(id).build();
         try {
@@ -189,7 +230,7 @@ final class SharedEngine {
                 reason = reason + ": " + o.message();
             }
             String answer = model.tokenizer == null ? "" : model.tokenizer.decode(o.tokens(), true);
-            future.complete(new RowResult(answer, o.exitSteps(), reason, o.promptTokens()));
+            future.complete(new RowResult(answer, o.exitSteps(), o.totalSteps(), reason, o.promptTokens()));
         }
     }
 }

@@ -77,7 +77,12 @@ class SqlModelValidationTest {
                 Arguments.of(PATH + ", 'error-handling' = 'ignore'", new String[] {"error-handling", "ignore", "REJECT", "FAIL"}),
                 Arguments.of(PATH + ", 'prompt-template' = 'Q: {question}'", new String[] {"prompt-template", "{question}", "[prompt]"}),
                 Arguments.of(PATH + ", 'prompt-template' = 'Q: {prompt'", new String[] {"prompt-template", "unclosed"}),
-                Arguments.of(PATH + ", 'prompt-template' = 'no placeholder'", new String[] {"prompt-template", "no {column}"}));
+                Arguments.of(PATH + ", 'prompt-template' = 'no placeholder'", new String[] {"prompt-template", "no {column}"}),
+                // every token runs at least one step (min_steps 0), so a budget below max-new-tokens cannot be spent
+                Arguments.of(PATH + ", 'max-new-tokens' = '8', 'total-steps-budget' = '7'", new String[] {
+                        "'total-steps-budget' = '7'", "total_steps_budget must be >= 8", "max_new_tokens 8", "was 7"}),
+                Arguments.of(PATH + ", 'max-new-tokens' = '2', 'total-steps-budget' = '-1'", new String[] {
+                        "'total-steps-budget' = '-1'", "total_steps_budget must be >= 2"}));
     }
 
     @ParameterizedTest
@@ -109,6 +114,7 @@ class SqlModelValidationTest {
     void aGoodModelPlans() {
         assertThat(plan("id STRING, prompt STRING, n INT", "OUTPUT (finish_reason STRING, answer STRING)",
                 PATH + ", 'prompt-template' = '{{{id}}} {prompt} {n}', 'id-column' = 'id', 'temperature' = '0.7', "
-                        + "'top-k' = '5', 'seed' = '42', 'error-handling' = 'fail'", "id, prompt, n")).isEqualTo("planned");
+                        + "'top-k' = '5', 'seed' = '42', 'error-handling' = 'fail', 'max-new-tokens' = '8', "
+                        + "'total-steps-budget' = '8'", "id, prompt, n")).isEqualTo("planned");
     }
 }

@@ -150,14 +150,20 @@ class SqlPredictITCase {
         return out;
     }
 
-    /** The settings the planner builds for {@code createModel("m", "id STRING, cells STRING", ANNOTATE_OPTIONS)}. */
-    static ModelSettings annotateSettings() {
+    /**
+     * The settings the planner builds for {@code createModel("m", "id STRING, cells STRING", ANNOTATE_OPTIONS)}, with
+     * {@code extraKeysAndValues} (key, value, key, value, ...) set too.
+     */
+    static ModelSettings annotateSettings(String... extraKeysAndValues) {
         var options = new org.apache.flink.configuration.Configuration();
         options.setString("model-path", MODEL.toString());
         options.setString("prompt-template", "<|begin_text|>{cells}=");
         options.setString("id-column", "id");
         options.setString("max-new-tokens", "4");
         options.setString("max-steps", "32");
+        for (int i = 0; i < extraKeysAndValues.length; i += 2) {
+            options.setString(extraKeysAndValues[i], extraKeysAndValues[i + 1]);
+        }
         return ModelValidation.validate("m", options,
                 org.apache.flink.table.catalog.ResolvedSchema.of(
                         org.apache.flink.table.catalog.Column.physical("id", org.apache.flink.table.api.DataTypes.STRING()),

@@ -3,7 +3,7 @@ package io.muninn.sql;
 import static io.muninn.sql.SqlFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
+import io.muninn.flink.RecoveryTesting;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -102,12 +100,7 @@ class SqlRowsITCase {
 
     @Test
     void aRestoreAfterAFailureGivesTheAnswersOfAFailureFreeRun(@InjectMiniCluster MiniCluster mini) throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = RecoveryTesting.restartingEnvironment();
         env.enableCheckpointing(50);
         StreamTableEnvironment t = StreamTableEnvironment.create(env);
         samplesTable(t);

@@ -30,13 +30,8 @@ public final class LocalClusterCommand {
         }
     }
 
-    @Command(name = "up", mixinStandardHelpOptions = true,
-            description = "Start the broker, the JobManager and the TaskManagers, create the topics and submit "
-                    + "GenerateJob (exactly-once) with the job jar.")
-    static final class Up implements Callable<Integer> {
-        @CommandLine.Mixin
-        RunDir dir;
-
+    /** The TaskManager processes {@code up} starts. */
+    static final class TaskManagerProcesses {
         @Option(names = "--taskmanagers", defaultValue = "2", description = "TaskManager processes (default: ${DEFAULT-VALUE}).")
         int taskManagers;
 
@@ -50,11 +45,36 @@ public final class LocalClusterCommand {
                 + "framework (needs nvidia-smi and a job jar built with -Pcuda).")
         boolean gpu;
 
+        LocalCluster.Options options() {
+            return new LocalCluster.Options(taskManagers, slots, taskManagerMemory, gpu, null);
+        }
+    }
+
+    /** The ports {@code up} listens on: the broker's (its controller takes the next one) and the REST API's. */
+    static final class Ports {
         @Option(names = "--rest-port", defaultValue = "8081", description = "The JobManager's REST API and web UI (default: ${DEFAULT-VALUE}).")
         int restPort;
 
         @Option(names = "--kafka-port", defaultValue = "9092", description = "The broker's listener; the controller takes the next port (default: ${DEFAULT-VALUE}).")
         int kafkaPort;
+
+        ClusterPorts ports() {
+            return new ClusterPorts(kafkaPort, kafkaPort + 1, 6123, restPort);
+        }
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = "Start the broker, the JobManager and the TaskManagers, create the topics and submit "
+                    + "GenerateJob (exactly-once) with the job jar.")
+    static final class Up implements Callable<Integer> {
+        @CommandLine.Mixin
+        RunDir dir;
+
+        @CommandLine.Mixin
+        TaskManagerProcesses processes;
+
+        @CommandLine.Mixin
+        Ports ports;
 
         @Option(names = "--model", defaultValue = "models/huginn-tiny-chains", description = "Model directory for GenerateJob (default: ${DEFAULT-VALUE}).")
         Path model;
@@ -72,15 +92,15 @@ public final class LocalClusterCommand {
         @Override
         public Integer call() throws IOException {
             ClusterLayout layout = dir.layout();
-            ClusterPorts ports = new ClusterPorts(kafkaPort, kafkaPort + 1, 6123, restPort);
-            LocalCluster cluster = LocalCluster.start(layout, ports,
-                    new LocalCluster.Options(taskManagers, slots, taskManagerMemory, gpu, null));
+            ClusterPorts ports = this.ports.ports();
+            LocalCluster cluster = LocalCluster.start(layout, ports, processes.options());
             cluster.createTopics(2, TOPICS);
             System.out.printf("local cluster up: Kafka at %s, Flink web UI at %s, %d TaskManagers, logs in %s%n",
-                    ports.bootstrapServers(), ports.restAddress(), taskManagers, layout.logDir());
+                    ports.bootstrapServers(), ports.restAddress(), processes.taskManagers, layout.logDir());
             if (!noJob) {
                 List<String> args = generateArgs(ports, layout.repoRoot().resolve(model).toAbsolutePath(), TOPICS, "muninn-generate", 32);
-                args.addAll(List.of("--format", format));
+                // GenerateJob's own --parallelism too: with flink run's -p alone it runs at parallelism.default
+                args.addAll(List.of("--format", format, "--parallelism", Integer.toString(parallelism)));
                 String job = cluster.cli().run(layout.jobJar(), parallelism, null, args);
                 System.out.printf("GenerateJob %s: %s -> %s, %s, %s%n", job, TOPICS.get(0), TOPICS.get(1), TOPICS.get(2), TOPICS.get(3));
             }

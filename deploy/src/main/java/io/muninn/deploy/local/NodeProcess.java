@@ -15,18 +15,7 @@ import java.util.concurrent.TimeUnit;
  * One process of the local cluster (a broker, a JobManager, a TaskManager): started with its output in a log file
  * and its PID in a pid file, so that it can be stopped by PID from another JVM ({@code deploy/local/down}).
  */
-public final class NodeProcess {
-    private final String name;
-    private final ProcessHandle handle;
-    private final Path log;
-    private final Path pidFile;
-
-    private NodeProcess(String name, ProcessHandle handle, Path log, Path pidFile) {
-        this.name = name;
-        this.handle = handle;
-        this.log = log;
-        this.pidFile = pidFile;
-    }
+public record NodeProcess(String name, ProcessHandle handle, Path log, Path pidFile) {
 
     /** Starts {@code command} detached from this JVM's lifetime: it keeps running if the caller exits. */
     static NodeProcess start(String name, List<String> command, Map<String, String> env, Path log, Path pidFile) {
@@ -64,18 +53,6 @@ public final class NodeProcess {
         } catch (NumberFormatException e) {
             throw new IllegalStateException(pidFile + " does not hold a PID", e);
         }
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public long pid() {
-        return handle.pid();
-    }
-
-    public Path log() {
-        return log;
     }
 
     public boolean isAlive() {
@@ -176,6 +153,6 @@ public final class NodeProcess {
 
     @Override
     public String toString() {
-        return name + " (pid " + pid() + ")";
+        return name + " (pid " + handle.pid() + ")";
     }
 }

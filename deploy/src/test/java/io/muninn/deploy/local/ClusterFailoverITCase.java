@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.muninn.schemas.Completion;
 import io.muninn.schemas.PromptRequest;
 import io.muninn.schemas.TokenEvent;
-import io.muninn.schemas.codec.SingleObjectEncoding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +12,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -38,51 +32,44 @@ import org.junit.jupiter.api.TestMethodOrder;
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterFailoverITCase {
-    private static final Path MODEL = Path.of("../models/huginn-tiny-chains").toAbsolutePath().normalize();
+    private static final Path MODEL = ClusterJobs.MODEL;
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
 
     private static LocalCluster cluster;
 
     @BeforeAll
     static void startCluster() throws IOException {
-        Path runDir = Path.of("target/cluster-it").toAbsolutePath();
-        deleteRecursively(runDir);
-        ClusterLayout layout = new ClusterLayout(ClusterLayout.findRepoRoot(Path.of("")), runDir);
         // One slot per TaskManager: each holds one of the job's two subtasks, and the killed one's work can only
         // resume once its replacement registered. The gpu external resource is configured as on GPU hosts; this
         // machine has no GPU, so the discovery script hands out indexes 0 and 1 instead of asking nvidia-smi.
-        cluster = LocalCluster.start(layout, ClusterPorts.free(), new LocalCluster.Options(2, 1, "1600m", true, "0,1"));
+        cluster = ClusterJobs.start("cluster-it", new LocalCluster.Options(2, 1, "1600m", true, "0,1"));
     }
 
     @AfterAll
     static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-            assertThat(LocalCluster.running(cluster.layout())).as("processes left running").isEmpty();
-        }
+        ClusterJobs.stop(cluster);
     }
 
     @Test
     @Order(1)
     void killedTaskManagerLosesAndDuplicatesNothing() throws Exception {
-        List<String> topics = topics("fo");
-        List<PromptRequest> prompts = JumpPrompts.load(MODEL, "fo-", 200);
-        Map<String, JumpPrompts.Output> expected = JumpPrompts.reference(MODEL, prompts);
+        Workload w = workload("fo", 200);
+        List<String> topics = w.topics();
         String job = submit(topics, 2, null);
         NodeProcess victim = cluster.taskManagers().get(0);
         NodeProcess survivor = cluster.taskManagers().get(1);
 
         try (var producer = producer(); var out = output(topics)) {
-            send(producer, topics.get(0), prompts.subList(0, 100));
+            send(producer, topics.get(0), w.prompts().subList(0, 100));
             out.awaitCompletions(20, RUN_TIMEOUT);
             assertThat(cluster.rest().completedCheckpoints(job)).isPositive();
 
             victim.kill();
             NodeProcess replacement = cluster.startTaskManager();
-            send(producer, topics.get(0), prompts.subList(100, 200));
+            send(producer, topics.get(0), w.prompts().subList(100, 200));
             out.awaitCompletions(200, RUN_TIMEOUT);
 
-            assertExactlyOnce(out, expected);
+            assertExactlyOnce(out, w.expected());
             assertThat(survivor.isAlive()).as("the surviving TaskManager kept its process").isTrue();
             assertThat(replacement.isAlive()).isTrue();
             assertThat(cluster.rest().state(job)).isEqualTo("RUNNING");
@@ -123,25 +110,24 @@ class ClusterFailoverITCase {
     @Test
     @Order(2)
     void savepointRoundTripAtAnotherParallelism() throws Exception {
-        List<String> topics = topics("sp");
-        List<PromptRequest> prompts = JumpPrompts.load(MODEL, "sp-", 400);
-        Map<String, JumpPrompts.Output> expected = JumpPrompts.reference(MODEL, prompts);
+        Workload w = workload("sp", 400);
+        List<String> topics = w.topics();
         // Two sequences at a time per instance: on a fast or an idle machine the first job must not finish all of
         // the first batch before the savepoint (it did once with 64, and with 80 once the engine got ~4x faster on
         // the tiny model); the rest wait in keyed state and are restored from it too.
         String first = submit(topics, 2, null, "--max-active-sequences", "2");
         try (var producer = producer(); var out = output(topics)) {
             // Stop as soon as the first completion is committed, so that most of these requests are in flight.
-            send(producer, topics.get(0), prompts.subList(0, 360));
+            send(producer, topics.get(0), w.prompts().subList(0, 360));
             out.awaitCompletions(1, RUN_TIMEOUT);
             String savepoint = cluster.rest().stopWithSavepoint(first, cluster.layout().savepoints().toUri().toString(),
                     Duration.ofMinutes(2));
             assertThat(out.completions()).as("stopped with requests still in flight").isLessThan(360);
 
             String second = submit(topics, 1, savepoint);
-            send(producer, topics.get(0), prompts.subList(360, 400));
+            send(producer, topics.get(0), w.prompts().subList(360, 400));
             out.awaitCompletions(400, RUN_TIMEOUT);
-            assertExactlyOnce(out, expected);
+            assertExactlyOnce(out, w.expected());
             cluster.rest().cancel(second);
         }
     }
@@ -167,44 +153,37 @@ class ClusterFailoverITCase {
         }
     }
 
+    /**
+     * A run's four topics (prompts, tokens, completions, rejected) named after {@code name}, {@code n} prompts, and
+     * the tokens and exit steps a failure-free run gives each.
+     */
+    private record Workload(List<String> topics, List<PromptRequest> prompts,
+            Map<String, JumpPrompts.Output> expected) {
+    }
+
+    private static Workload workload(String name, int n) throws IOException {
+        List<String> topics = topics(name);
+        List<PromptRequest> prompts = JumpPrompts.load(MODEL, name + "-", n);
+        return new Workload(topics, prompts, JumpPrompts.reference(MODEL, prompts));
+    }
+
     private static List<String> topics(String prefix) {
-        List<String> topics = List.of(prefix + "-prompts", prefix + "-tokens", prefix + "-completions", prefix + "-rejected");
-        cluster.createTopics(2, topics);
-        return topics;
+        return ClusterJobs.topics(cluster, prefix);
     }
 
     private static String submit(List<String> topics, int parallelism, String savepoint, String... extra) {
-        List<String> args = LocalClusterCommand.generateArgs(cluster.ports(), MODEL, topics, topics.get(0),
-                JumpPrompts.MAX_STEPS);
-        args.addAll(List.of("--checkpoint-interval", "PT1S"));
-        args.addAll(List.of(extra));
-        return cluster.cli().run(cluster.layout().jobJar(), parallelism, savepoint, args);
+        return ClusterJobs.submit(cluster, topics, parallelism, savepoint, extra);
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.ports().bootstrapServers());
-        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        return ClusterJobs.producer(cluster);
     }
 
     private static CommittedOutput output(List<String> topics) {
-        return new CommittedOutput(cluster.ports().bootstrapServers(), topics.get(1), topics.get(2), topics.get(3));
+        return ClusterJobs.output(cluster, topics);
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, String topic, List<PromptRequest> prompts) {
-        for (PromptRequest p : prompts) {
-            producer.send(new ProducerRecord<>(topic, p.getRequestId().getBytes(), SingleObjectEncoding.encode(p)));
-        }
-        producer.flush();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(f);
-                }
-            }
-        }
+        ClusterJobs.send(producer, topic, prompts);
     }
 }

@@ -200,29 +200,12 @@ public final class AnnotateCommand implements Callable<Integer> {
         long errors = counter(r, ToAnnotation.ERRORS);
         int maxSteps = settings.maxSteps() > 0 ? settings.maxSteps()
                 : ConfigReader.read(Path.of(settings.modelPath(), ConfigReader.FILE_NAME)).meanRecurrence();
-        long rejected = cluster.jobManager == null && output != null ? committedLines(output.resolve("rejected")) : 0;
+        long rejected = cluster.jobManager == null && output != null ? CommittedFiles.lines(output.resolve("rejected")).size() : 0;
         double mean = tokens == 0 ? 0 : (double) steps / tokens;
         err.printf("muninn annotate: %d records in %.1f s; %d tokens, %.1f tokens/s; mean %.2f steps per token "
                         + "(fixed depth %d: %.0f%% of the compute saved); %d errors, %d rejected records; output in %s%n",
                 records, seconds, tokens, tokens / Math.max(seconds, 1e-9), mean, maxSteps,
                 100 * (1 - mean / maxSteps), errors, rejected, outputTopic != null ? output + " and topic " + outputTopic : output);
-    }
-
-    /** Lines of the committed part files under {@code dir} (in-progress files start with a dot). */
-    static long committedLines(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        long n = 0;
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile)
-                    .filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
-                try (Stream<String> lines = Files.lines(f)) {
-                    n += lines.count();
-                }
-            }
-        }
-        return n;
     }
 
     private static long counter(JobExecutionResult r, String name) {

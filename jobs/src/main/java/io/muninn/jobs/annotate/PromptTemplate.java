@@ -1,5 +1,6 @@
 package io.muninn.jobs.annotate;
 
+import io.muninn.sql.PromptTemplateSyntax;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,39 +14,11 @@ public final class PromptTemplate implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String source;
-    private final List<String> parts = new ArrayList<>(); // literal, field, literal, field, ..., literal
+    private final List<String> parts; // literal, field, literal, field, ..., literal
 
     public PromptTemplate(String source) {
         this.source = source;
-        StringBuilder literal = new StringBuilder();
-        for (int i = 0; i < source.length(); i++) {
-            char c = source.charAt(i);
-            if ((c == '{' || c == '}') && i + 1 < source.length() && source.charAt(i + 1) == c) {
-                literal.append(c);
-                i++;
-            } else if (c == '{') {
-                int end = source.indexOf('}', i);
-                if (end < 0) {
-                    throw new IllegalArgumentException(String.format(
-                            "prompt template has an unclosed '{' at character %s: %s", i, source));
-                }
-                String field = source.substring(i + 1, end).trim();
-                if (field.isEmpty()) {
-                    throw new IllegalArgumentException(String.format(
-                            "prompt template has an empty placeholder '{}' at character %s; write {{}} for braces", i));
-                }
-                parts.add(literal.toString());
-                parts.add(field);
-                literal.setLength(0);
-                i = end;
-            } else if (c == '}') {
-                throw new IllegalArgumentException(String.format(
-                        "prompt template has an unmatched '}' at character %s; write }} for a literal brace", i));
-            } else {
-                literal.append(c);
-            }
-        }
-        parts.add(literal.toString());
+        this.parts = PromptTemplateSyntax.split(source, "prompt template '" + source + "'");
     }
 
     /** The fields the template reads, in order of appearance. */

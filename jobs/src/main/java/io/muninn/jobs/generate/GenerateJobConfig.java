@@ -67,14 +67,4 @@ public record GenerateJobConfig(
         return new GenerateJobConfig(bootstrapServers, promptsTopic, tokensTopic, completionsTopic, rejectedTopic,
                 groupId, kafka, delivery, transactionalIdPrefix, format, startFromEarliest, millis, maxPayloadBytes);
     }
-
-    public GenerateJobConfig withKafka(Properties properties) {
-        return new GenerateJobConfig(bootstrapServers, promptsTopic, tokensTopic, completionsTopic, rejectedTopic,
-                groupId, properties, delivery, transactionalIdPrefix, format, startFromEarliest, checkpointMillis, maxPayloadBytes);
-    }
-
-    public GenerateJobConfig withFormat(OutputFormat f) {
-        return new GenerateJobConfig(bootstrapServers, promptsTopic, tokensTopic, completionsTopic, rejectedTopic,
-                groupId, kafka, delivery, transactionalIdPrefix, f, startFromEarliest, checkpointMillis, maxPayloadBytes);
-    }
 }

@@ -65,12 +65,21 @@ public final class LocalKafka implements AutoCloseable {
 
     /** Creates topics with {@code partitions} partitions each, waiting until they exist. */
     public void createTopics(int partitions, String... names) throws Exception {
+        createTopics(partitions, Map.of(), names);
+    }
+
+    /**
+     * Creates topics with {@code partitions} partitions each and {@code configs} on top of the broker's message size
+     * limit (e.g. {@code message.timestamp.type=LogAppendTime}), waiting until they exist.
+     */
+    public void createTopics(int partitions, Map<String, String> configs, String... names) throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(configs);
+        all.putIfAbsent("max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES));
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         try (Admin admin = Admin.create(p)) {
             List<NewTopic> topics = java.util.Arrays.stream(names)
-                    .map(n -> new NewTopic(n, partitions, (short) 1)
-                            .configs(Map.of("max.message.bytes", Integer.toString(MAX_MESSAGE_BYTES))))
+                    .map(n -> new NewTopic(n, partitions, (short) 1).configs(all))
                     .toList();
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
         }

@@ -1,12 +1,17 @@
 package io.muninn.jobs.annotate;
 
+import static io.muninn.flink.RecoveryTesting.committedLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.muninn.flink.RecoveryTesting;
+import io.muninn.flink.RecoveryTesting.FailOnce;
 import io.muninn.flink.RecurrentDepthGeneration;
+<<<<<<< HEAD
 import io.muninn.schemas.Completion;
-import java.io.IOException;
+=======
+>>>>>>> duptest
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,16 +19,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+<<<<<<< HEAD
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
+=======
+>>>>>>> duptest
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.client.deployment.ClusterClientJobClientAdapter;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
-import org.apache.flink.api.common.state.CheckpointListener;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -41,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AnnotateJobITCase {
     static final Path MODEL = Path.of("../models/huginn-tiny-chains").toAbsolutePath().normalize();
     private static final int RECORDS = 1000;
-    private static final AtomicBoolean FAILED = new AtomicBoolean();
+    private static final String FAILURE = "annotate";
 
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -63,18 +66,13 @@ class AnnotateJobITCase {
         lines.add(700, "not json");
         Files.write(input, lines);
 
-        Configuration conf = new Configuration();
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofMillis(100));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
+        StreamExecutionEnvironment env = RecoveryTesting.restartingEnvironment();
         AnnotateJobConfig config = new AnnotateJobConfig(List.of(input.toUri().toString()), new RecordFormat.JsonLines(),
                 new PromptTemplate("<|begin_text|>{cells}="), false, "id", dir.resolve("out").toUri().toString(), 4,
                 "kl", null, 200);
-        FAILED.set(false);
+        FailOnce.reset(FAILURE);
         AnnotateJob.build(env, config, RecurrentDepthGeneration.builder().setModel(MODEL).setMaxActiveSequences(32)
-                .setMaxWaitingSequences(32).build(), new FailOnce(300));
+                .setMaxWaitingSequences(32).build(), new FailOnce<>(FAILURE, 300));
         JobClient job = env.executeAsync("annotate-it");
         // the progress bar's view of a remote cluster: a job client that talks to the cluster's REST API only
         JobClient remote = new ClusterClientJobClientAdapter<>(AnnotateJobITCase::restClient, job.getJobID(),
@@ -86,7 +84,7 @@ class AnnotateJobITCase {
             Thread.sleep(200);
         }
         JobExecutionResult result = job.getJobExecutionResult().get();
-        assertThat(FAILED).as("the failure was injected").isTrue();
+        assertThat(FailOnce.failed(FAILURE)).as("the failure was injected").isTrue();
         // the accumulators count committed rows: never more than there are, and each once across the restore
         assertThat(progress).allSatisfy(n -> assertThat(n).isBetween(-1L, (long) RECORDS));
         assertThat((Long) result.getAccumulatorResult(ToAnnotation.RECORDS)).isEqualTo(RECORDS);
@@ -99,7 +97,7 @@ class AnnotateJobITCase {
         }
         assertThat(overRest).isEqualTo(RECORDS);
 
-        List<String> rows = committedLines(dir.resolve("out/annotations"));
+        List<String> rows = CommittedFiles.lines(dir.resolve("out/annotations"));
         Set<String> ids = new HashSet<>();
         for (String row : rows) {
             JsonObject o = JsonParser.parseString(row).getAsJsonObject();
@@ -108,7 +106,7 @@ class AnnotateJobITCase {
             assertThat(o.has("answer") && o.has("steps_per_token") && o.has("mean_steps") && o.has("n")).isTrue();
         }
         assertThat(ids).hasSize(RECORDS);
-        List<String> rejected = committedLines(dir.resolve("out/rejected"));
+        List<String> rejected = CommittedFiles.lines(dir.resolve("out/rejected"));
         assertThat(rejected).hasSize(2);
         assertThat(String.join("\n", rejected)).contains("has no field 'cells'", "not valid JSON");
     }
@@ -133,7 +131,7 @@ class AnnotateJobITCase {
         JobExecutionResult result = env.execute("annotate-csv-it");
 
         java.util.Map<String, JsonObject> rows = new java.util.TreeMap<>();
-        for (String row : committedLines(dir.resolve("out/annotations"))) {
+        for (String row : CommittedFiles.lines(dir.resolve("out/annotations"))) {
             JsonObject o = JsonParser.parseString(row).getAsJsonObject();
             rows.put(o.get("request_id").getAsString(), o);
         }
@@ -145,7 +143,7 @@ class AnnotateJobITCase {
         assertThat(rows.values()).allSatisfy(o -> assertThat(o.has("answer") && o.has("mean_steps")).isTrue());
         assertThat((Long) result.getAccumulatorResult(ToAnnotation.RECORDS)).isEqualTo(4);
 
-        List<String> rejected = committedLines(dir.resolve("out/rejected"));
+        List<String> rejected = CommittedFiles.lines(dir.resolve("out/rejected"));
         assertThat(rejected).hasSize(1);
         JsonObject r = JsonParser.parseString(rejected.get(0)).getAsJsonObject();
         assertThat(r.get("field").getAsString()).isEqualTo("note");
@@ -160,17 +158,7 @@ class AnnotateJobITCase {
             throw new IllegalStateException(e);
         }
     }
-
-    static List<String> committedLines(Path dir) throws IOException {
-        List<String> out = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
-                    .toList()) {
-                out.addAll(Files.readAllLines(f));
-            }
-        }
-        return out;
-    }
+<<<<<<< HEAD
 
     /** Throws once, after {@code failAfter} completions of this subtask and a completed checkpoint. */
     private static final class FailOnce implements MapFunction<Completion, Completion>, CheckpointListener {
@@ -195,4 +183,6 @@ class AnnotateJobITCase {
             return c;
         }
     }
+=======
+>>>>>>> duptest
 }

@@ -3,6 +3,7 @@ package io.muninn.jobs.annotate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
+import io.muninn.flink.RecoveryTesting;
 import io.muninn.flink.RecurrentDepthGeneration;
 import io.muninn.jobs.KafkaIO;
 import io.muninn.jobs.local.LocalKafka;
@@ -47,7 +48,11 @@ class AnnotateKafkaITCase {
             assertThat(rows).hasSize(20);
             assertThat(rows.stream().map(r -> JsonParser.parseString(new String(r.value())).getAsJsonObject()
                     .get("request_id").getAsString())).doesNotHaveDuplicates().hasSize(20);
-            assertThat(AnnotateJobITCase.committedLines(dir.resolve("rejected"))).singleElement().asString()
+<<<<<<< HEAD
+            assertThat(CommittedFiles.lines(dir.resolve("rejected"))).singleElement().asString()
+=======
+            assertThat(RecoveryTesting.committedLines(dir.resolve("rejected"))).singleElement().asString()
+>>>>>>> duptest
                     .contains("has no field 'cells'");
         }
     }

@@ -4,6 +4,7 @@ import static io.muninn.jobs.KafkaIO.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.muninn.flink.RecurrentDepthGeneration;
+import io.muninn.flink.TestRequests;
 import io.muninn.jobs.KafkaIO;
 import io.muninn.schemas.Cancellation;
 import io.muninn.schemas.Completion;
@@ -46,10 +47,7 @@ class CancelJobITCase extends GenerateJobFixture {
 
     @Test
     void aCancelRecordEndsALongRequestWhileOthersCompleteNormally() throws Exception {
-        GenerateJobConfig config = GenerateJobConfig.defaults(kafka.bootstrapServers(), "it-cancel-")
-                .withCheckpointMillis(300);
-        kafka.createTopics(1, config.promptsTopic(), config.tokensTopic(), config.completionsTopic(),
-                config.rejectedTopic());
+        GenerateJobConfig config = configWithTopics("it-cancel-");
         PromptRequest longRequest = PromptRequest.newBuilder()
                 .setRequestId("long")
                 .setInput(PromptInput.newBuilder().setTokenIds(List.of(90, 12, 45)).build())
@@ -60,7 +58,7 @@ class CancelJobITCase extends GenerateJobFixture {
         first.add(keyed(config, "long", SingleObjectEncoding.encode(longRequest)));
         first.add(keyed(config, "ghost", utf8("{\"request_id\": \"ghost\", \"cancel\": true}"))); // never sent
         for (int i = 0; i < NORMAL; i++) {
-            PromptRequest r = request("ok-" + i, 3 + i % 3, 90, 1 + i, 5);
+            PromptRequest r = TestRequests.tokens("ok-" + i, 3 + i % 3, 90, 1 + i, 5);
             first.add(keyed(config, r.getRequestId(), i % 2 == 0 ? SingleObjectEncoding.encode(r)
                     : utf8(JsonRecordWriter.write(r))));
         }

@@ -2,20 +2,16 @@ package io.muninn.jobs.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.muninn.flink.RecoveryTesting;
 import io.muninn.jobs.KafkaIO;
 import io.muninn.jobs.local.LocalKafka;
-import io.muninn.schemas.Generation;
-import io.muninn.schemas.PromptInput;
-import io.muninn.schemas.PromptRequest;
 import io.muninn.schemas.codec.SchemaHistory;
 import io.muninn.schemas.codec.SingleObjectReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -32,8 +28,7 @@ abstract class GenerateJobFixture {
     static final Duration GRACE = Duration.ofSeconds(3);
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+    static final MiniClusterExtension CLUSTER = RecoveryTesting.twoSlotCluster();
 
     static LocalKafka kafka;
 
@@ -50,12 +45,12 @@ abstract class GenerateJobFixture {
         }
     }
 
-    static PromptRequest request(String id, int maxNewTokens, Integer... tokens) {
-        return PromptRequest.newBuilder()
-                .setRequestId(id)
-                .setInput(PromptInput.newBuilder().setTokenIds(Arrays.asList(tokens)).build())
-                .setGeneration(Generation.newBuilder().setMaxNewTokens(maxNewTokens).setMaxSteps(16).build())
-                .build();
+    /** The job's config with topics named from {@code prefix}, checkpointing every 300 ms, its four topics created. */
+    static GenerateJobConfig configWithTopics(String prefix) throws Exception {
+        GenerateJobConfig config = GenerateJobConfig.defaults(kafka.bootstrapServers(), prefix).withCheckpointMillis(300);
+        kafka.createTopics(1, config.promptsTopic(), config.tokensTopic(), config.completionsTopic(),
+                config.rejectedTopic());
+        return config;
     }
 
     /**

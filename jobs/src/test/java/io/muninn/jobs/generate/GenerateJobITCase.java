@@ -4,6 +4,7 @@ import static io.muninn.jobs.KafkaIO.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.muninn.flink.RecurrentDepthGeneration;
+import io.muninn.flink.TestRequests;
 import io.muninn.jobs.KafkaIO;
 import io.muninn.schemas.Completion;
 import io.muninn.schemas.FinishReason;
@@ -43,12 +44,11 @@ class GenerateJobITCase extends GenerateJobFixture {
 
     @Test
     void badInputIsRejectedWithItsFieldWhileEveryValidRequestCompletesExactlyOnce() throws Exception {
-        GenerateJobConfig config = GenerateJobConfig.defaults(kafka.bootstrapServers(), "it1-").withCheckpointMillis(300);
-        kafka.createTopics(1, config.promptsTopic(), config.tokensTopic(), config.completionsTopic(), config.rejectedTopic());
+        GenerateJobConfig config = configWithTopics("it1-");
 
         // value -> the field its rejection must name (null: valid)
         Map<byte[], String> records = new LinkedHashMap<>();
-        byte[] avro = SingleObjectEncoding.encode(request("x", 4, 90, 1));
+        byte[] avro = SingleObjectEncoding.encode(TestRequests.tokens("x", 4, 90, 1));
         byte[] badAvro = Arrays.copyOf(avro, 14);
         badAvro[12] = (byte) 0xFF;
         badAvro[13] = (byte) 0xFF;
@@ -57,7 +57,7 @@ class GenerateJobITCase extends GenerateJobFixture {
         Integer[] tooLong = new Integer[70];
         Arrays.fill(tooLong, 7);
         for (int i = 0; i < VALID; i++) {
-            PromptRequest r = request("ok-" + i, 3 + i % 4, 90, 1 + i, 2 + 2 * i % 80, 5);
+            PromptRequest r = TestRequests.tokens("ok-" + i, 3 + i % 4, 90, 1 + i, 2 + 2 * i % 80, 5);
             records.put(i % 2 == 0 ? SingleObjectEncoding.encode(r) : utf8(JsonRecordWriter.write(r)), null);
             switch (i) {
                 case 0 -> records.put(badAvro, "input.prompt"); // the decoder names where the data breaks off
@@ -65,8 +65,8 @@ class GenerateJobITCase extends GenerateJobFixture {
                 case 2 -> records.put(utf8("{\"request_id\": \"broken\", \"input\": {"), "payload");
                 case 3 -> records.put(utf8("{\"input\": {\"token_ids\": [90, 1]}}"), "request_id");
                 case 4 -> records.put(utf8("{\"request_id\": \"empty\", \"input\": {\"prompt\": \"\"}}"), "input.prompt");
-                case 5 -> records.put(SingleObjectEncoding.encode(request("too-long", 4, tooLong)), "input");
-                case 6 -> records.put(SingleObjectEncoding.encode(request("zero-tokens", 0, 90, 1)), "generation.max_new_tokens");
+                case 5 -> records.put(SingleObjectEncoding.encode(TestRequests.tokens("too-long", 4, tooLong)), "input");
+                case 6 -> records.put(SingleObjectEncoding.encode(TestRequests.tokens("zero-tokens", 0, 90, 1)), "generation.max_new_tokens");
                 case 7 -> records.put(utf8("{\"request_id\": \"nan\", \"input\": {\"token_ids\": [90, 1]}, "
                         + "\"generation\": {\"max_new_tokens\": 4, \"threshold\": \"NaN\"}}"), "generation.threshold");
                 case 8 -> records.put(utf8("{\"request_id\": \"negative\", \"input\": {\"token_ids\": [90, 1]}, "
@@ -74,8 +74,8 @@ class GenerateJobITCase extends GenerateJobFixture {
                 case 9 -> records.put(utf8("{\"request_id\": \"magic\", \"input\": {\"token_ids\": [90, 1]}, "
                         + "\"generation\": {\"max_new_tokens\": 4, \"criterion\": \"magic\"}}"), "generation.criterion");
                 case 10 -> {
-                    records.put(SingleObjectEncoding.encode(request("dup", 8, 90, 3, 4)), null);
-                    records.put(SingleObjectEncoding.encode(request("dup", 8, 90, 3, 4)), "request_id");
+                    records.put(SingleObjectEncoding.encode(TestRequests.tokens("dup", 8, 90, 3, 4)), null);
+                    records.put(SingleObjectEncoding.encode(TestRequests.tokens("dup", 8, 90, 3, 4)), "request_id");
                 }
                 case 11 -> records.put(new byte[10 * 1024 * 1024], "payload");
                 default -> { }
@@ -144,10 +144,7 @@ class GenerateJobITCase extends GenerateJobFixture {
      */
     @Test
     void aMutatedStreamEndsAsOneCompletionOrOneRejectionPerRecord() throws Exception {
-        GenerateJobConfig config = GenerateJobConfig.defaults(kafka.bootstrapServers(), "it-fuzz-")
-                .withCheckpointMillis(300);
-        kafka.createTopics(1, config.promptsTopic(), config.tokensTopic(), config.completionsTopic(),
-                config.rejectedTopic());
+        GenerateJobConfig config = configWithTopics("it-fuzz-");
         RecurrentDepthGeneration generation = RecurrentDepthGeneration.builder().setModel(TINY).setMaxSteps(16)
                 .setMaxNewTokens(32).setMaxActiveSequences(8).build();
         PromptCodec codec = PromptCodec.create();
@@ -157,7 +154,7 @@ class GenerateJobITCase extends GenerateJobFixture {
         List<byte[]> values = new ArrayList<>();
         List<String> localField = new ArrayList<>();   // the field the edge rejects it at; null: it passes the edge
         for (int i = 0; i < MUTATED; i++) {
-            byte[] value = mutated(request("f-" + i, 2, 90, 1 + i % 60, 5), random);
+            byte[] value = mutated(TestRequests.tokens("f-" + i, 2, 90, 1 + i % 60, 5), random);
             values.add(value);
             Decoded decoded = codec.decode(value);
             if (decoded instanceof Decoded.Rejected r) {

@@ -2,12 +2,11 @@ package io.muninn.jobs.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.muninn.cli.Muninn;
 import io.muninn.flink.RecurrentDepthGeneration;
 import io.muninn.jobs.annotate.AnnotateJob;
 import io.muninn.jobs.annotate.AnnotateJobConfig;
+import io.muninn.jobs.annotate.CommittedFiles;
 import io.muninn.jobs.annotate.PromptTemplate;
 import io.muninn.jobs.annotate.RecordFormat;
 import java.io.PrintWriter;
@@ -79,17 +78,8 @@ class SqlCommandITCase {
         AnnotateJob.build(env, config, RecurrentDepthGeneration.builder().setModel(MODEL).setMaxSteps(32).build());
         env.execute("annotate-for-sql-parity");
         Map<String, String> rows = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(out.resolve("annotations"))) {
-            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith("."))
-                    .toList()) {
-                for (String line : Files.readAllLines(f)) {
-                    JsonObject o = JsonParser.parseString(line).getAsJsonObject();
-                    rows.put(o.get("id").getAsString(), o.get("answer").getAsString() + " "
-                            + o.get("steps_per_token").toString().replace(",", ", ") + " "
-                            + o.get("finish_reason").getAsString());
-                }
-            }
-        }
+        CommittedFiles.annotations(out).forEach((id, o) -> rows.put(id, o.get("answer").getAsString() + " "
+                + o.get("steps_per_token").toString().replace(",", ", ") + " " + o.get("finish_reason").getAsString()));
         return rows;
     }
 }

@@ -13,16 +13,7 @@ import java.util.List;
  * as absent (Hugging Face writes {@code null} for unset ids). Every failure is a {@link ConfigException} naming the
  * field (dotted for nested objects, e.g. {@code init_values.std}) and the JSON value found.
  */
-final class JsonFields {
-    private final JsonObject json;
-    private final String document;
-    private final String prefix;
-
-    private JsonFields(JsonObject json, String document, String prefix) {
-        this.json = json;
-        this.document = document;
-        this.prefix = prefix;
-    }
+record JsonFields(JsonObject json, String document, String prefix) {
 
     /** The top-level object of {@code document} (a file name such as {@code config.json}, used in messages). */
     static JsonFields of(JsonObject json, String document) {

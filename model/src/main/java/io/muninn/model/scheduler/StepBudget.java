@@ -11,6 +11,10 @@ import io.muninn.model.exit.ExitPolicy;
  * {@code budget - spent - floor x (max_new_tokens - i - 1)}, at most {@code max_steps}. A request that stops early
  * leaves the rest unspent.
  *
+ * <p>This class is the one home of the floor rule ({@link #check}): the wire's validator (schemas, which cannot
+ * depend on this module) leaves it to the engine; the operator turns the refusal into a rejection of
+ * {@code generation.total_steps_budget}, and the SQL provider checks its {@code total-steps-budget} option with it.
+ *
  * <p>Everything here is a function of the request and its exit steps, so a sequence rebuilt by replay caps its next
  * tokens and reports {@link #anyBound} exactly as an uninterrupted run does.
  */

@@ -2,10 +2,11 @@ package io.muninn.model.weights;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
+import io.muninn.model.share.SharedByKey;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -73,11 +74,11 @@ public final class SharedWeights {
     public record Usage(Key key, int users, int peakUsers, long loads, long bytes) {}
 
     private final Function<Path, ModelWeights> loader;
-    private final Object lock = new Object();
-    /** Copies being loaded or held; guarded by {@link #lock}. */
-    private final Map<Key, Entry> entries = new HashMap<>();
-    /** Per key ever loaded: loads and the latest copy's peak users and size; guarded by {@link #lock}. */
-    private final Map<Key, Usage> history = new HashMap<>();
+    /** Copies being loaded or held, counted by their leases. */
+    private final SharedByKey<Key, Entry> copies = new SharedByKey<>();
+    /** Per key ever loaded: successful loads, and the latest copy's size. */
+    private final Map<Key, Long> loads = new ConcurrentHashMap<>();
+    private final Map<Key, Long> sizes = new ConcurrentHashMap<>();
 
     /** A registry of its own over {@code loader} (tests); engines in production share {@link #jvmWide()}. */
     public SharedWeights(Function<Path, ModelWeights> loader) {
@@ -95,66 +96,51 @@ public final class SharedWeights {
 
     /** One user's hold on a copy of the weights; {@link #close()} releases it (once; later calls do nothing). */
     public final class Lease implements AutoCloseable {
-        private final Entry entry;
+        private final SharedByKey<Key, Entry>.Hold hold;
         private final ModelWeights weights;
-        private final boolean loaded;
-        private boolean closed; // guarded by lock
 
-        private Lease(Entry entry, ModelWeights weights, boolean loaded) {
-            this.entry = entry;
+        private Lease(SharedByKey<Key, Entry>.Hold hold, ModelWeights weights) {
+            this.hold = hold;
             this.weights = weights;
-            this.loaded = loaded;
         }
 
         /** The shared weights: read them, never write them. */
         public ModelWeights weights() {
-            synchronized (lock) {
-                if (closed) {
-                    throw new IllegalStateException("the lease on " + entry.key.directory() + " was released");
-                }
+            if (hold.released()) {
+                throw new IllegalStateException("the lease on " + hold.value().key.directory() + " was released");
             }
             return weights;
         }
 
         public Key key() {
-            return entry.key;
+            return hold.value().key;
         }
 
         /** The native bytes of the copy ({@link ModelWeights#bytes()}), held once however many share it. */
         public long bytes() {
-            return entry.bytes;
+            return hold.value().bytes;
         }
 
         /** Whether this lease's {@code acquire} loaded the copy (false: it found one loaded or loading). */
         public boolean loadedIt() {
-            return loaded;
+            return hold.created();
         }
 
         /** The leases held now on this copy, this one included until it is released. */
         public int users() {
-            synchronized (lock) {
-                return entry.users;
-            }
+            return hold.users();
         }
 
         @Override
         public void close() {
-            synchronized (lock) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-            }
-            release(entry);
+            release(hold);
         }
     }
 
-    /** One copy: loading, loaded, or (after its last release or a failed load) gone from {@link #entries}. */
+    /** One copy: loading, loaded, or (after its last release or a failed load) gone from {@link #copies}. */
     private static final class Entry {
         final Key key;
         final CompletableFuture<ModelWeights> weights = new CompletableFuture<>();
-        int users; // guarded by lock
-        int peakUsers; // guarded by lock
         volatile long bytes;
 
         Entry(Key key) {
@@ -171,29 +157,12 @@ public final class SharedWeights {
      */
     public Lease acquire(Path modelDir) {
         Key key = Key.of(modelDir);
-        Entry entry;
-        boolean load;
-        synchronized (lock) {
-            entry = entries.get(key);
-            load = entry == null;
-            if (load) {
-                entry = new Entry(key);
-                entries.put(key, entry);
-            }
-            entry.users++;
-            entry.peakUsers = Math.max(entry.peakUsers, entry.users);
-            record(entry, 0);
-        }
-        ModelWeights weights;
-        if (load) {
-            weights = load(entry);
-        } else {
-            weights = await(entry);
-        }
-        Lease lease = new Lease(entry, weights, load);
-        if (!load) {
+        SharedByKey<Key, Entry>.Hold hold = copies.acquire(key, Entry::new);
+        ModelWeights weights = hold.created() ? load(hold) : await(hold);
+        Lease lease = new Lease(hold, weights);
+        if (!hold.created()) {
             LOG.info("Sharing the weights of {} on device {} ({} bytes): {} users in this JVM", key.directory(),
-                    key.device(), entry.bytes, lease.users());
+                    key.device(), hold.value().bytes, lease.users());
         }
         return lease;
     }
@@ -201,33 +170,26 @@ public final class SharedWeights {
     /** How {@code modelDir} (for the calling thread's device) has been used: loads, users now, the latest copy's peak. */
     public Usage usage(Path modelDir) {
         Key key = Key.of(modelDir);
-        synchronized (lock) {
-            Usage u = history.get(key);
-            return u != null ? u : new Usage(key, 0, 0, 0, 0);
-        }
+        SharedByKey.Usage u = copies.usage(key);
+        return new Usage(key, u.users(), u.peakUsers(), loads.getOrDefault(key, 0L), sizes.getOrDefault(key, 0L));
     }
 
-    private ModelWeights load(Entry entry) {
+    private ModelWeights load(SharedByKey<Key, Entry>.Hold hold) {
+        Entry entry = hold.value();
         long start = System.nanoTime();
         ModelWeights weights;
         // never inside the caller's workspace: an arena reset would free or overwrite the weights
         try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             weights = Objects.requireNonNull(loader.apply(entry.key.directory()), "the loader returned no weights");
         } catch (RuntimeException | Error e) {
-            synchronized (lock) {
-                entries.remove(entry.key, entry);
-                Usage u = history.get(entry.key);
-                history.put(entry.key, new Usage(entry.key, 0, u.peakUsers(), u.loads(), u.bytes()));
-            }
+            copies.drop(hold);
             entry.weights.completeExceptionally(e);
             throw e;
         }
         entry.bytes = weights.bytes();
-        int users;
-        synchronized (lock) {
-            record(entry, 1);
-            users = entry.users;
-        }
+        sizes.put(entry.key, entry.bytes);
+        loads.merge(entry.key, 1L, Long::sum);
+        int users = hold.users();
         entry.weights.complete(weights);
         LOG.info("Loaded the weights of {} on device {}: {} bytes ({} parameters) in {} ms, shared by every engine of "
                         + "this JVM that serves it; {} users now", entry.key.directory(), entry.key.device(),
@@ -235,51 +197,40 @@ public final class SharedWeights {
         return weights;
     }
 
-    private ModelWeights await(Entry entry) {
+    private ModelWeights await(SharedByKey<Key, Entry>.Hold hold) {
+        Entry entry = hold.value();
         try {
             return entry.weights.get();
         } catch (InterruptedException e) {
-            release(entry);
+            release(hold);
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the weights of " + entry.key.directory()
                     + " to load", e);
         } catch (ExecutionException e) {
-            // the entry is gone (load removes it), so this caller's count went with it
+            // the copy is gone (load dropped it), so this caller's count went with it
             throw new IllegalStateException("loading the weights of " + entry.key.directory() + " failed on another "
                     + "thread: " + e.getCause().getMessage(), e.getCause());
         }
     }
 
-    private void release(Entry entry) {
-        ModelWeights free = null;
-        int left;
-        synchronized (lock) {
-            left = --entry.users;
-            if (entries.get(entry.key) != entry) {
-                return; // a failed load: nothing was kept
-            }
-            if (left == 0) {
-                entries.remove(entry.key);
-                free = entry.weights.getNow(null);
-            }
-            record(entry, 0);
-        }
-        if (free == null) {
-            LOG.info("Released a lease on the weights of {} on device {}: {} users left", entry.key.directory(),
-                    entry.key.device(), left);
+    private void release(SharedByKey<Key, Entry>.Hold hold) {
+        if (hold.released()) {
             return;
+        }
+        Entry entry = copies.release(hold);
+        if (entry == null) {
+            LOG.info("Released a lease on the weights of {} on device {}: {} users left", hold.value().key.directory(),
+                    hold.value().key.device(), copies.usage(hold.value().key).users());
+            return;
+        }
+        ModelWeights free = entry.weights.getNow(null);
+        if (free == null) {
+            return; // not loaded: the loader's own hold is the last, and a failed load dropped the copy already
         }
         for (INDArray array : free.arrays()) {
             array.close(); // does nothing for an array ND4J cannot free early; the collector frees it then
         }
         LOG.info("Freed the weights of {} on device {} ({} bytes): no users left", entry.key.directory(),
                 entry.key.device(), entry.bytes);
-    }
-
-    /** Updates {@link #history} from {@code entry}, counting {@code loads} more loads; hold {@link #lock}. */
-    private void record(Entry entry, int loads) {
-        Usage before = history.get(entry.key);
-        long total = (before == null ? 0 : before.loads()) + loads;
-        history.put(entry.key, new Usage(entry.key, entry.users, entry.peakUsers, total, entry.bytes));
     }
 }

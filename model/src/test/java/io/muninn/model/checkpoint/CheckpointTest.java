@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class CheckpointTest {
     @TempDir
@@ -78,9 +80,7 @@ class CheckpointTest {
 
     @Test
     void refusesADirectoryWithoutACheckpoint() {
-        assertThatThrownBy(() -> Checkpoint.open(dir))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage(dir + " holds neither model.safetensors nor model.safetensors.index.json");
+        assertOpenRefused(dir + " holds neither model.safetensors nor model.safetensors.index.json");
     }
 
     @Test
@@ -94,42 +94,19 @@ class CheckpointTest {
         }
     }
 
-    @Test
-    void refusesAnIndexWithoutWeightMap() throws IOException {
-        Path index = writeIndex("{\"metadata\": {}}");
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "{\"metadata\": {}}|weight_map must be an object mapping tensor names to shard files but was null",
+        "`{\"weight_map\": `|not a valid JSON object: unexpected end of input at line 1 column 16 path $.weight_map",
+        "{\"weight_map\": {\"a\": \"../elsewhere.safetensors\"}}|weight_map maps a to \"../elsewhere.safetensors\" but"
+                + " a shard must be a file name in the same directory",
+        "{\"weight_map\": {\"a\": \"model-00001-of-00002.safetensors\"}}|weight_map maps a to"
+                + " model-00001-of-00002.safetensors, which does not exist"
+    })
+    void refusesAMalformedIndex(String json, String message) throws IOException {
+        Path index = writeIndex(json);
 
-        assertThatThrownBy(() -> Checkpoint.open(dir))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage(index + ": weight_map must be an object mapping tensor names to shard files but was null");
-    }
-
-    @Test
-    void refusesAnIndexThatIsNotJson() throws IOException {
-        Path index = writeIndex("{\"weight_map\": ");
-
-        assertThatThrownBy(() -> Checkpoint.open(dir))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage(index + ": not a valid JSON object: unexpected end of input at line 1 column 16 path"
-                        + " $.weight_map");
-    }
-
-    @Test
-    void refusesAShardOutsideTheDirectory() throws IOException {
-        Path index = writeIndex("{\"weight_map\": {\"a\": \"../elsewhere.safetensors\"}}");
-
-        assertThatThrownBy(() -> Checkpoint.open(dir))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage(index + ": weight_map maps a to \"../elsewhere.safetensors\" but a shard must be a file"
-                        + " name in the same directory");
-    }
-
-    @Test
-    void refusesAMissingShard() throws IOException {
-        Path index = writeIndex("{\"weight_map\": {\"a\": \"model-00001-of-00002.safetensors\"}}");
-
-        assertThatThrownBy(() -> Checkpoint.open(dir))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage(index + ": weight_map maps a to model-00001-of-00002.safetensors, which does not exist");
+        assertOpenRefused(index + ": " + message);
     }
 
     @Test
@@ -137,9 +114,7 @@ class CheckpointTest {
         new SafetensorsWriter().add("a", Dtype.F32, new long[] {1}, 1f).write(dir.resolve("shard.safetensors"));
         Path index = writeIndex("{\"weight_map\": {\"a\": \"shard.safetensors\", \"b\": \"shard.safetensors\"}}");
 
-        assertThatThrownBy(() -> Checkpoint.open(dir))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage(index + ": weight_map maps b to shard.safetensors, which has no such tensor");
+        assertOpenRefused(index + ": weight_map maps b to shard.safetensors, which has no such tensor");
     }
 
     @Test
@@ -147,9 +122,11 @@ class CheckpointTest {
         Path shard = Files.write(dir.resolve("shard.safetensors"), new byte[3]);
         writeIndex("{\"weight_map\": {\"a\": \"shard.safetensors\"}}");
 
-        assertThatThrownBy(() -> Checkpoint.open(dir))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage(shard + ": file is 3 bytes, shorter than the 8-byte header length");
+        assertOpenRefused(shard + ": file is 3 bytes, shorter than the 8-byte header length");
+    }
+
+    private void assertOpenRefused(String message) {
+        assertThatThrownBy(() -> Checkpoint.open(dir)).isInstanceOf(CheckpointException.class).hasMessage(message);
     }
 
     private Path writeIndex(String json) throws IOException {

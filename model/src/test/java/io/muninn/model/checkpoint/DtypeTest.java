@@ -7,21 +7,48 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class DtypeTest {
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0} {1} = {2}")
     @CsvSource({
-        "0x3c00, 1.0",
-        "0xc000, -2.0",
-        "0x3555, 0.333251953125",
-        "0x7bff, 65504.0",
-        "0x0400, 6.103515625E-5",
-        "0x0001, 5.9604644775390625E-8",
-        "0x03ff, 6.097555160522461E-5",
-        "0x8001, -5.9604644775390625E-8",
-        "0x7c00, Infinity",
-        "0xfc00, -Infinity"
+        "F16, 0x3c00, 1.0",
+        "F16, 0xc000, -2.0",
+        "F16, 0x3555, 0.333251953125",
+        "F16, 0x7bff, 65504.0",
+        "F16, 0x0400, 6.103515625E-5",
+        "F16, 0x0001, 5.9604644775390625E-8",
+        "F16, 0x03ff, 6.097555160522461E-5",
+        "F16, 0x8001, -5.9604644775390625E-8",
+        "F16, 0x7c00, Infinity",
+        "F16, 0xfc00, -Infinity",
+        "BF16, 0x3f80, 1.0",
+        "BF16, 0xc040, -3.0",
+        "BF16, 0x3eab, 0.333984375",
+        "BF16, 0x7f7f, 3.3895313892515355E38",
+        "BF16, 0x0001, 9.183549615799121E-41",
+        "BF16, 0x7f80, Infinity",
+        "BF16, 0xff80, -Infinity"
     })
-    void widensF16(String bits, float expected) {
-        assertThat(Dtype.f16ToFloat(parse(bits))).isEqualTo(expected);
+    void widens(Dtype dtype, String bits, float expected) {
+        assertThat(widen(dtype, parse(bits))).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> {2}")
+    @CsvSource({
+        "F16, 1.00048828125, 1.0",
+        "F16, 1.00146484375, 1.001953125",
+        "F16, 65519.0, 65504.0",
+        "F16, 65520.0, Infinity",
+        "F16, 2.9802322E-8, 0.0",
+        "F16, 2.9802326E-8, 5.9604644775390625E-8",
+        "F16, 8.940697E-8, 1.1920928955078125E-7",
+        // ties go to the even neighbour, anything above a tie goes up
+        "BF16, 1.00390625, 1.0",
+        "BF16, 1.01171875, 1.015625",
+        "BF16, 1.0039064, 1.0078125",
+        "BF16, -1.00390625, -1.0",
+        "BF16, 3.4028235E38, Infinity"
+    })
+    void roundsToNearestEvenIncludingF16Subnormals(Dtype dtype, float value, float expected) {
+        assertThat(widen(dtype, narrow(dtype, value))).isEqualTo(expected);
     }
 
     @Test
@@ -52,20 +79,6 @@ class DtypeTest {
         }
     }
 
-    @ParameterizedTest
-    @CsvSource({
-        "0x3f80, 1.0",
-        "0xc040, -3.0",
-        "0x3eab, 0.333984375",
-        "0x7f7f, 3.3895313892515355E38",
-        "0x0001, 9.183549615799121E-41",
-        "0x7f80, Infinity",
-        "0xff80, -Infinity"
-    })
-    void widensBf16(String bits, float expected) {
-        assertThat(Dtype.bf16ToFloat(parse(bits))).isEqualTo(expected);
-    }
-
     @Test
     void widensBf16NanAndNegativeZero() {
         assertThat(Dtype.bf16ToFloat((short) 0x7fc0)).isNaN();
@@ -88,33 +101,6 @@ class DtypeTest {
         }
     }
 
-    @ParameterizedTest
-    @CsvSource({
-        // ties go to the even neighbour, anything above a tie goes up
-        "1.00390625, 1.0",
-        "1.01171875, 1.015625",
-        "1.0039064, 1.0078125",
-        "-1.00390625, -1.0",
-        "3.4028235E38, Infinity"
-    })
-    void roundsToBf16NearestEven(float value, float expected) {
-        assertThat(Dtype.bf16ToFloat(SafetensorsWriter.toBf16(value))).isEqualTo(expected);
-    }
-
-    @ParameterizedTest
-    @CsvSource({
-        "1.00048828125, 1.0",
-        "1.00146484375, 1.001953125",
-        "65519.0, 65504.0",
-        "65520.0, Infinity",
-        "2.9802322E-8, 0.0",
-        "2.9802326E-8, 5.9604644775390625E-8",
-        "8.940697E-8, 1.1920928955078125E-7"
-    })
-    void roundsToF16NearestEvenIncludingSubnormals(float value, float expected) {
-        assertThat(Dtype.f16ToFloat(SafetensorsWriter.toF16(value))).isEqualTo(expected);
-    }
-
     @Test
     void readsOnlyTheFloatFormats() {
         assertThat(Dtype.READABLE).containsExactly(Dtype.F32, Dtype.BF16, Dtype.F16);
@@ -122,6 +108,14 @@ class DtypeTest {
         assertThat(Dtype.forName("BF16")).isEqualTo(Dtype.BF16);
         assertThat(Dtype.forName("bf16")).isNull();
         assertThat(Dtype.F64.byteSize()).isEqualTo(8);
+    }
+
+    private static float widen(Dtype dtype, short bits) {
+        return dtype == Dtype.F16 ? Dtype.f16ToFloat(bits) : Dtype.bf16ToFloat(bits);
+    }
+
+    private static short narrow(Dtype dtype, float value) {
+        return dtype == Dtype.F16 ? SafetensorsWriter.toF16(value) : SafetensorsWriter.toBf16(value);
     }
 
     private static short parse(String hex) {

@@ -13,10 +13,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class SafetensorsFileTest {
     private static final float[] VALUES = {0.0f, -0.0f, 1.0f, -2.5f, 0.1f, 1e-40f, Float.MAX_VALUE,
@@ -148,44 +151,26 @@ class SafetensorsFileTest {
         }
     }
 
-    @Test
-    void refusesAFileShorterThanTheLengthPrefix() throws IOException {
-        Path file = Files.write(dir.resolve("short"), new byte[] {1, 2, 3, 4, 5});
-
-        assertThatThrownBy(() -> SafetensorsFile.open(file))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage(file + ": file is 5 bytes, shorter than the 8-byte header length");
+    /** Files that are not safetensors: their bytes and what the refusal says after the file's path. */
+    static Stream<Arguments> malformedFiles() {
+        byte[] fourFloats = new SafetensorsWriter().add("t", Dtype.F32, new long[] {4}, 1, 2, 3, 4).toBytes();
+        long headerLength = ByteBuffer.wrap(fourFloats).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        return Stream.of(
+                Arguments.of("shorter than the length prefix", new byte[] {1, 2, 3, 4, 5},
+                        "file is 5 bytes, shorter than the 8-byte header length"),
+                Arguments.of("a header longer than the file", Arrays.copyOf(fourFloats, 40),
+                        "header length " + headerLength + " exceeds the 32 bytes that follow it"),
+                Arguments.of("an absurd header length",
+                        ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(-1L).putLong(0L).array(),
+                        "header length 18446744073709551615 exceeds the 8 bytes that follow it"),
+                Arguments.of("truncated data", Arrays.copyOf(fourFloats, fourFloats.length - 4),
+                        "tensor t has data_offsets [0, 16] but the data section holds 12 bytes"));
     }
 
-    @Test
-    void refusesAHeaderLongerThanTheFile() throws IOException {
-        byte[] bytes = new SafetensorsWriter().add("t", Dtype.F32, new long[] {4}, 1, 2, 3, 4).toBytes();
-        Path file = Files.write(dir.resolve("truncated"), Arrays.copyOf(bytes, 40));
-        long headerLength = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
-
-        assertThatThrownBy(() -> SafetensorsFile.open(file))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage(file + ": header length " + headerLength + " exceeds the 32 bytes that follow it");
-    }
-
-    @Test
-    void refusesAnAbsurdHeaderLength() throws IOException {
-        ByteBuffer bytes = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(-1L).putLong(0L);
-        Path file = Files.write(dir.resolve("absurd"), bytes.array());
-
-        assertThatThrownBy(() -> SafetensorsFile.open(file))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage(file + ": header length 18446744073709551615 exceeds the 8 bytes that follow it");
-    }
-
-    @Test
-    void refusesTruncatedData() throws IOException {
-        byte[] bytes = new SafetensorsWriter().add("t", Dtype.F32, new long[] {4}, 1, 2, 3, 4).toBytes();
-        Path file = Files.write(dir.resolve("truncated"), Arrays.copyOf(bytes, bytes.length - 4));
-
-        assertThatThrownBy(() -> SafetensorsFile.open(file))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage(file + ": tensor t has data_offsets [0, 16] but the data section holds 12 bytes");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedFiles")
+    void refusesAMalformedFile(String name, byte[] bytes, String message) throws IOException {
+        assertRefused(bytes, message);
     }
 
     @ParameterizedTest
@@ -217,7 +202,12 @@ class SafetensorsFileTest {
         "{\"__metadata__\": [\"pt\"]}|__metadata__ must be an object of strings but was [\"pt\"]"
     })
     void refusesAMalformedHeader(String header, String message) throws IOException {
-        Path file = Files.write(dir.resolve("bad.safetensors"), SafetensorsWriter.file(header, new byte[16]));
+        assertRefused(SafetensorsWriter.file(header, new byte[16]), message);
+    }
+
+    /** Opening a file of these bytes fails with the file's path and {@code message}. */
+    private void assertRefused(byte[] bytes, String message) throws IOException {
+        Path file = Files.write(dir.resolve("bad.safetensors"), bytes);
 
         assertThatThrownBy(() -> SafetensorsFile.open(file))
                 .isInstanceOf(CheckpointException.class)

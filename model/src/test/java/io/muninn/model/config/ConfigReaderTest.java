@@ -3,7 +3,6 @@ package io.muninn.model.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -15,10 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigReaderTest {
@@ -49,11 +52,10 @@ class ConfigReaderTest {
 
         ModelConfig config = ConfigReader.parse(json.toString());
 
-        assertThat(config.initStd()).isEqualTo(0.008703882797784892);
-        assertThat(config.embedScale()).isEqualTo(72.6636084983398);
-        assertThat(config.ropeBase()).isEqualTo(50_000.0);
-        assertThat(config.numKeyValueHeads()).isEqualTo(55);
-        assertThat(config.vocabSize()).isEqualTo(65536);
+        assertThat(config)
+                .extracting(ModelConfig::initStd, ModelConfig::embedScale, ModelConfig::ropeBase,
+                        ModelConfig::numKeyValueHeads, ModelConfig::vocabSize)
+                .containsExactly(0.008703882797784892, 72.6636084983398, 50_000.0, 55, 65536);
     }
 
     @Test
@@ -62,22 +64,6 @@ class ConfigReaderTest {
 
         assertThat(config).isEqualTo(new ModelConfig("huginn_raven", 8, 2, 2, 1, 2, 1, 12, 16, 32, true, true,
                 1e-6, 50_000.0, 4, Math.sqrt(2.0 / 40), Math.sqrt(8), 1, List.of(2, 3), 0));
-    }
-
-    @Test
-    void paddedVocabSizeIsTheEmbeddingRowCount() {
-        JsonObject json = TinyConfigJson.create();
-        json.addProperty("padded_vocab_size", 24);
-
-        assertThat(ConfigReader.parse(json.toString()).vocabSize()).isEqualTo(24);
-    }
-
-    @Test
-    void refusesPaddedVocabSizeBelowVocabSize() {
-        JsonObject json = TinyConfigJson.create();
-        json.addProperty("padded_vocab_size", 12);
-
-        assertRefused(json, "padded_vocab_size must be >= vocab_size (16) but was 12");
     }
 
     @Test
@@ -93,63 +79,6 @@ class ConfigReaderTest {
         assertThat(config.tieEmbeddings()).isFalse();
         assertThat(config.numHeads()).isEqualTo(4);
         assertThat(config.numKeyValueHeads()).isEqualTo(4);
-    }
-
-    @Test
-    void refusesDisagreeingAliases() {
-        JsonObject json = TinyConfigJson.create();
-        json.addProperty("tie_word_embeddings", false);
-
-        assertRefused(json, "tie_embeddings (true) and tie_word_embeddings (false) disagree");
-    }
-
-    @Test
-    void acceptsOneEosTokenId() {
-        JsonObject json = TinyConfigJson.create();
-        json.addProperty("eos_token_id", 5);
-
-        assertThat(ConfigReader.parse(json.toString()).eosTokenIds()).containsExactly(5);
-    }
-
-    @Test
-    void refusesAnEmptyEosList() {
-        JsonObject json = TinyConfigJson.create();
-        json.add("eos_token_id", new JsonArray());
-
-        assertRefused(json, "eos_token_id must be a token id or a non-empty list of token ids but was []");
-    }
-
-    @Test
-    void refusesANonIntegerEosListElement() {
-        JsonObject json = TinyConfigJson.create();
-        json.add("eos_token_id", JsonParser.parseString("[2, \"3\"]"));
-
-        assertRefused(json, "eos_token_id[1] must be an integer but was \"3\"");
-    }
-
-    @Test
-    void passesModelConfigValidationThrough() {
-        JsonObject json = TinyConfigJson.create();
-        json.addProperty("eos_token_id", 16);
-
-        assertRefused(json, "eos_token_id must be in [0, 16) but was 16");
-    }
-
-    @Test
-    void checksNLayersAgainstTheSum() {
-        JsonObject json = TinyConfigJson.create();
-        json.addProperty("n_layers", 5);
-
-        assertRefused(json, "n_layers must equal n_layers_in_prelude + n_layers_in_recurrent_block + n_layers_in_coda"
-                + " (4) but was 5");
-    }
-
-    @Test
-    void checksHeadDim() {
-        JsonObject json = TinyConfigJson.create();
-        json.addProperty("head_dim", 8);
-
-        assertRefused(json, "head_dim must equal n_embd / n_heads (4) but was 8");
     }
 
     @Test
@@ -209,15 +138,8 @@ class ConfigReaderTest {
         assertRefused(json, "config.json is missing required field " + field + (alias == null ? "" : alias));
     }
 
-    @Test
-    void refusesANullRequiredField() {
-        JsonObject json = TinyConfigJson.create();
-        json.add("n_embd", JsonNull.INSTANCE);
-
-        assertRefused(json, "config.json is missing required field n_embd");
-    }
-
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0} = {1}")
+    // a value of the wrong type
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
         "n_embd|\"8\"|n_embd must be an integer but was \"8\"",
         "n_embd|8.5|n_embd must be an integer but was 8.5",
@@ -231,22 +153,7 @@ class ConfigReaderTest {
         "init_values|{\"std\": \"x\"}|init_values.std must be a number but was \"x\"",
         "pad_token_id|{}|pad_token_id must be an integer but was {}"
     })
-    void refusesAWrongType(String field, String value, String message) {
-        JsonObject json = TinyConfigJson.create();
-        json.add(field, JsonParser.parseString(value));
-
-        assertRefused(json, message);
-    }
-
-    @Test
-    void acceptsAnIntegralNumberWrittenWithAFraction() {
-        JsonObject json = TinyConfigJson.create();
-        json.add("n_embd", JsonParser.parseString("8.0"));
-
-        assertThat(ConfigReader.parse(json.toString()).hiddenSize()).isEqualTo(8);
-    }
-
-    @ParameterizedTest
+    // an unsupported architecture: a value of the right type that Muninn does not implement
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
         "injection_type|\"add\"|injection_type must be one of [linear] but was 'add'",
         "state_init|\"zero\"|state_init must be one of [like-init] but was 'zero'; for a zero initial state run with"
@@ -260,11 +167,36 @@ class ConfigReaderTest {
         "architecture_class_name|\"GPT\"|architecture_class_name must be one of [RecurrentGPT] but was 'GPT'",
         "test_time_noise|0.1|test_time_noise must be 0 but was 0.1: Muninn injects no noise at inference"
     })
-    void refusesAnUnsupportedArchitecture(String field, String value, String message) {
-        JsonObject json = TinyConfigJson.create();
-        json.add(field, JsonParser.parseString(value));
+    // a value checked against the other fields, a null for a required field, an alias that disagrees
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "padded_vocab_size|12|padded_vocab_size must be >= vocab_size (16) but was 12",
+        "tie_word_embeddings|false|tie_embeddings (true) and tie_word_embeddings (false) disagree",
+        "eos_token_id|[]|eos_token_id must be a token id or a non-empty list of token ids but was []",
+        "eos_token_id|[2, \"3\"]|eos_token_id[1] must be an integer but was \"3\"",
+        "eos_token_id|16|eos_token_id must be in [0, 16) but was 16",
+        "n_layers|5|n_layers must equal n_layers_in_prelude + n_layers_in_recurrent_block + n_layers_in_coda"
+                + " (4) but was 5",
+        "head_dim|8|head_dim must equal n_embd / n_heads (4) but was 8",
+        "n_embd|null|config.json is missing required field n_embd"
+    })
+    void refusesAValue(String field, String value, String message) {
+        assertRefused(tinyWith(field, value), message);
+    }
 
-        assertRefused(json, message);
+    static Stream<Arguments> acceptedValues() {
+        return Stream.of(
+                // padded_vocab_size is the embedding row count
+                Arguments.of("padded_vocab_size", "24", (Function<ModelConfig, Object>) ModelConfig::vocabSize, 24),
+                // one eos token id, not a list
+                Arguments.of("eos_token_id", "5", (Function<ModelConfig, Object>) ModelConfig::eosTokenIds, List.of(5)),
+                // an integral number written with a fraction
+                Arguments.of("n_embd", "8.0", (Function<ModelConfig, Object>) ModelConfig::hiddenSize, 8));
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @MethodSource("acceptedValues")
+    void acceptsAValue(String field, String value, Function<ModelConfig, Object> read, Object expected) {
+        assertThat(read.apply(ConfigReader.parse(tinyWith(field, value).toString()))).isEqualTo(expected);
     }
 
     @Test
@@ -349,9 +281,7 @@ class ConfigReaderTest {
     void reportsAnUnreadableFileWithItsPath() {
         Path missing = dir.resolve("config.json");
 
-        assertThatThrownBy(() -> ConfigReader.read(missing))
-                .isInstanceOf(UncheckedIOException.class)
-                .hasMessage("cannot read " + missing + ": java.nio.file.NoSuchFileException: " + missing);
+        TinyConfigJson.assertMissingFile(() -> ConfigReader.read(missing), missing);
     }
 
     @ParameterizedTest
@@ -361,6 +291,13 @@ class ConfigReaderTest {
         json.addProperty(field, 0);
 
         assertRefused(json, field + " must be > 0 but was 0");
+    }
+
+    /** The tiny config with one field set to a JSON value. */
+    private static JsonObject tinyWith(String field, String jsonValue) {
+        JsonObject json = TinyConfigJson.create();
+        json.add(field, JsonParser.parseString(jsonValue));
+        return json;
     }
 
     private static void assertRefused(JsonObject json, String message) {

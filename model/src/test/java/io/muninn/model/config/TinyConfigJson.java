@@ -1,5 +1,7 @@
 package io.muninn.model.config;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -9,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /**
  * The {@code config.json} of the tiny test model: n_embd 8, 2 heads of 4, layers 1 / 2 / 1, intermediate 12,
@@ -67,5 +70,12 @@ public final class TinyConfigJson {
             throw new UncheckedIOException(e);
         }
         return file;
+    }
+
+    /** Asserts that {@code read} fails as reading a missing {@code file} does: an unchecked error naming the path. */
+    public static void assertMissingFile(ThrowingCallable read, Path file) {
+        assertThatThrownBy(read)
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessage("cannot read " + file + ": java.nio.file.NoSuchFileException: " + file);
     }
 }

@@ -1,5 +1,6 @@
 package io.muninn.model.engine;
 
+import static io.muninn.model.exit.NaiveOracle.argmax;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -125,17 +126,6 @@ class EngineConsistencyTest {
             p[i] = (s * 13 + i * 29 + 1) % 97;
         }
         return p;
-    }
-
-    /** Greedy choice (shared with the other engine tests). */
-    static int argmax(float[] logits) {
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static void assertClose(float[] actual, float[] expected) {

@@ -1,6 +1,6 @@
 package io.muninn.model.engine;
 
-import static io.muninn.model.engine.EngineConsistencyTest.argmax;
+import static io.muninn.model.exit.NaiveOracle.argmax;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.muninn.model.config.ModelConfig;

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Each criterion's values over a run of seeded random checks against {@link NaiveOracle}. */
@@ -24,57 +28,46 @@ class ExitCriterionOracleTest {
         }
     }
 
-    @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2, 3})
-    void klMatchesOracle(long seed) {
+    /**
+     * The two KL criteria, each with the distribution the oracle compares: the softmax (kl) or the softmax after the
+     * min-p filter (minp-kl); the seed, the vocabulary and the logits' scale.
+     */
+    static Stream<Arguments> klCriteria() {
+        UnaryOperator<double[]> softmax = p -> p;
+        UnaryOperator<double[]> minP = NaiveOracle::minPFiltered;
+        return Stream.of(
+                Arguments.of("kl", new KlDivergenceExit(5e-4), softmax, 1L, 3000, 3.0),
+                Arguments.of("kl", new KlDivergenceExit(5e-4), softmax, 2L, 3000, 3.0),
+                Arguments.of("kl", new KlDivergenceExit(5e-4), softmax, 3L, 3000, 3.0),
+                Arguments.of("minp-kl", new MinPKlExit(1e-6), minP, 4L, 2000, 2.5),
+                Arguments.of("minp-kl", new MinPKlExit(1e-6), minP, 5L, 2000, 2.5),
+                Arguments.of("minp-kl", new MinPKlExit(1e-6), minP, 6L, 2000, 2.5));
+    }
+
+    @ParameterizedTest(name = "{0} seed {3}")
+    @MethodSource("klCriteria")
+    void klCriteriaMatchTheOracle(String name, ExitCriterion criterion, UnaryOperator<double[]> distribution,
+            long seed, int vocab, double scale) {
         Random random = new Random(seed);
-        int vocab = 3000;
-        ExitCriterion kl = new KlDivergenceExit(5e-4);
-        ExitMemory memory = kl.start(null, 1, 8, vocab);
+        ExitMemory memory = criterion.start(null, 1, 8, vocab);
         double[] oraclePrevious = NaiveOracle.uniformLogProbs(vocab);
         assertLogProbsClose(memory.previousLogProbs, oraclePrevious, "uniform start");
-        float[] base = NaiveOracle.randomLogits(random, vocab, 3.0);
+        float[] base = NaiveOracle.randomLogits(random, vocab, scale);
         for (int check = 1; check <= CHECKS; check++) {
             float[] logits = base.clone();
             float[] noise = NaiveOracle.randomLogits(random, vocab, Math.pow(0.3, check));
             for (int v = 0; v < vocab; v++) {
                 logits[v] += noise[v];
             }
-            double[] oracleCurrent = NaiveOracle.logOf(NaiveOracle.softmax(logits));
+            double[] oracleCurrent = NaiveOracle.logOf(distribution.apply(NaiveOracle.softmax(logits)));
             double expected = NaiveOracle.kl(oraclePrevious, oracleCurrent);
 
-            double value = kl.evaluate(memory, logits, null, 1, 8);
+            double value = criterion.evaluate(memory, logits, null, 1, 8);
 
-            assertClose(value, expected, "kl at check " + check);
+            assertClose(value, expected, name + " at check " + check);
             assertLogProbsClose(memory.previousLogProbs, oracleCurrent, "remembered log p at check " + check);
             assertThat(memory.getLastValue()).isEqualTo(value);
             assertThat(memory.getChecks()).isEqualTo(check);
-            oraclePrevious = oracleCurrent;
-        }
-    }
-
-    @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {4, 5, 6})
-    void minPKlMatchesOracle(long seed) {
-        Random random = new Random(seed);
-        int vocab = 2000;
-        ExitCriterion minPKl = new MinPKlExit(1e-6);
-        ExitMemory memory = minPKl.start(null, 1, 8, vocab);
-        double[] oraclePrevious = NaiveOracle.uniformLogProbs(vocab);
-        float[] base = NaiveOracle.randomLogits(random, vocab, 2.5);
-        for (int check = 1; check <= CHECKS; check++) {
-            float[] logits = base.clone();
-            float[] noise = NaiveOracle.randomLogits(random, vocab, Math.pow(0.3, check));
-            for (int v = 0; v < vocab; v++) {
-                logits[v] += noise[v];
-            }
-            double[] oracleCurrent = NaiveOracle.logOf(NaiveOracle.minPFiltered(NaiveOracle.softmax(logits)));
-            double expected = NaiveOracle.kl(oraclePrevious, oracleCurrent);
-
-            double value = minPKl.evaluate(memory, logits, null, 1, 8);
-
-            assertClose(value, expected, "minp-kl at check " + check);
-            assertLogProbsClose(memory.previousLogProbs, oracleCurrent, "remembered log p' at check " + check);
             oraclePrevious = oracleCurrent;
         }
     }
@@ -99,43 +92,51 @@ class ExitCriterionOracleTest {
         }
     }
 
-    @ParameterizedTest(name = "rows {0}")
-    @ValueSource(ints = {1, 3})
-    void latentDiffMatchesOracle(int rows) {
-        Random random = new Random(10 + rows);
-        int hidden = 64;
-        ExitCriterion latentDiff = new LatentDiffExit(0.03);
-        float[] previous = NaiveOracle.randomLatents(random, rows * hidden);
-        ExitMemory memory = latentDiff.start(previous, rows, hidden, 0);
-        assertThat(memory.previousLatents).containsExactly(previous).isNotSameAs(previous);
-        for (int check = 1; check <= CHECKS; check++) {
-            float[] latents = NaiveOracle.randomLatents(random, rows * hidden);
-
-            double value = latentDiff.evaluate(memory, null, latents, rows, hidden);
-
-            assertClose(value, NaiveOracle.latentDiff(previous, latents, rows, hidden), "latent-diff at " + check);
-            assertThat(memory.previousLatents).containsExactly(latents);
-            previous = latents;
-        }
+    /** A latent criterion's oracle: its value for the previous and the current latents. */
+    interface LatentOracle {
+        double value(float[] previous, float[] current, int rows, int hidden);
     }
 
-    @ParameterizedTest(name = "rows {0}")
-    @ValueSource(ints = {1, 4})
-    void cosineMatchesOracle(int rows) {
-        Random random = new Random(20 + rows);
-        int hidden = 48;
-        ExitCriterion cosine = new CosineExit(1e-3);
-        float[] previous = NaiveOracle.randomLatents(random, rows * hidden);
-        ExitMemory memory = cosine.start(previous, rows, hidden, 0);
-        for (int check = 1; check <= CHECKS; check++) {
-            float[] latents = NaiveOracle.randomLatents(random, rows * hidden);
-            for (int i = 0; i < latents.length; i++) {
-                latents[i] = previous[i] + latents[i] * (float) Math.pow(0.5, check);
+    /** The latents of a check from the previous ones and fresh random ones. */
+    interface NextLatents {
+        float[] next(float[] previous, float[] fresh, int check);
+    }
+
+    /**
+     * The two latent criteria with their oracles: latent-diff over independent random latents, cosine over latents
+     * that converge (each check moves them by half as much as the one before); the rows, the seed and the width.
+     */
+    static Stream<Arguments> latentCriteria() {
+        NextLatents independent = (previous, fresh, check) -> fresh;
+        NextLatents converging = (previous, fresh, check) -> {
+            for (int i = 0; i < fresh.length; i++) {
+                fresh[i] = previous[i] + fresh[i] * (float) Math.pow(0.5, check);
             }
+            return fresh;
+        };
+        LatentOracle latentDiff = NaiveOracle::latentDiff;
+        LatentOracle cosine = NaiveOracle::cosine;
+        return Stream.of(
+                Arguments.of("latent-diff", new LatentDiffExit(0.03), latentDiff, independent, 1, 11L, 64),
+                Arguments.of("latent-diff", new LatentDiffExit(0.03), latentDiff, independent, 3, 13L, 64),
+                Arguments.of("cosine", new CosineExit(1e-3), cosine, converging, 1, 21L, 48),
+                Arguments.of("cosine", new CosineExit(1e-3), cosine, converging, 4, 24L, 48));
+    }
 
-            double value = cosine.evaluate(memory, null, latents, rows, hidden);
+    @ParameterizedTest(name = "{0} rows {4}")
+    @MethodSource("latentCriteria")
+    void latentCriteriaMatchTheOracle(String name, ExitCriterion criterion, LatentOracle oracle, NextLatents next,
+            int rows, long seed, int hidden) {
+        Random random = new Random(seed);
+        float[] previous = NaiveOracle.randomLatents(random, rows * hidden);
+        ExitMemory memory = criterion.start(previous, rows, hidden, 0);
+        assertThat(memory.previousLatents).containsExactly(previous).isNotSameAs(previous);
+        for (int check = 1; check <= CHECKS; check++) {
+            float[] latents = next.next(previous, NaiveOracle.randomLatents(random, rows * hidden), check);
 
-            assertClose(value, NaiveOracle.cosine(previous, latents, rows, hidden), "cosine at check " + check);
+            double value = criterion.evaluate(memory, null, latents, rows, hidden);
+
+            assertClose(value, oracle.value(previous, latents, rows, hidden), name + " at check " + check);
             assertThat(memory.previousLatents).containsExactly(latents);
             previous = latents;
         }

@@ -7,7 +7,7 @@ import java.util.Random;
  * the maximum, no in-place updates, {@link Math} instead of {@link StrictMath}. Agreement with the production code
  * is therefore up to rounding, never by construction.
  */
-final class NaiveOracle {
+public final class NaiveOracle {
     private NaiveOracle() {
     }
 
@@ -134,7 +134,8 @@ final class NaiveOracle {
         return 1 - total / rows;
     }
 
-    static int argmax(float[] logits) {
+    /** The index of the largest logit, the first on a tie (the greedy choice the engine tests also use). */
+    public static int argmax(float[] logits) {
         int best = 0;
         for (int v = 1; v < logits.length; v++) {
             if (logits[v] > logits[best]) {

@@ -39,10 +39,7 @@ class SequenceKvLookupTest {
             kv.appendPositions(1);
             for (int t = 0; t < depth; t++) {
                 for (int l = 0; l < R; l++) {
-                    int slot = layout.coreSlot(t, l);
-                    float tag = p * 10_000 + t * 10 + l;
-                    kv.write(slot, p, row(tag), row(-tag));
-                    reference.computeIfAbsent(slot, s -> new HashMap<>()).put(p, tag);
+                    writeTagged(kv, reference, layout.coreSlot(t, l), p, p * 10_000 + t * 10 + l);
                 }
             }
             kv.setDepth(p, 1, depth);
@@ -53,9 +50,7 @@ class SequenceKvLookupTest {
         for (int j = 0; j < MAX_STEPS; j++) {
             for (int l = 0; l < R; l++) {
                 int slot = layout.coreSlot(j, l);
-                float ownTag = current * 10_000 + j * 10 + l;
-                kv.write(slot, current, row(ownTag), row(-ownTag));
-                reference.computeIfAbsent(slot, s -> new HashMap<>()).put(current, ownTag);
+                writeTagged(kv, reference, slot, current, current * 10_000 + j * 10 + l);
                 kv.setDepth(current, 1, j + 1);
                 List<Float> expected = referenceLookup(reference, slot, current, strategy.lookup());
                 int[] rows = kv.attentionRows(slot, current, 1);
@@ -66,6 +61,13 @@ class SequenceKvLookupTest {
                 assertThat(actual).as("%s, iteration %s, layer %s", name, j, l).isEqualTo(expected);
             }
         }
+    }
+
+    /** Writes an entry whose key is {@code tag} and value minus {@code tag}, and records it in the reference cache. */
+    private static void writeTagged(SequenceKv kv, Map<Integer, Map<Integer, Float>> reference, int slot, int position,
+            float tag) {
+        kv.write(slot, position, row(tag), row(-tag));
+        reference.computeIfAbsent(slot, s -> new HashMap<>()).put(position, tag);
     }
 
     /** The reference's rule, literally: stack the slot if every seen position has it, else apply the lookup. */

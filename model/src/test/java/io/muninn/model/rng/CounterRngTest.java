@@ -14,6 +14,7 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,40 +37,29 @@ class CounterRngTest {
         return array;
     }
 
+    /** Every golden vector of {@code name}: its {@code value} is what {@code function} computes from its inputs. */
+    private static void assertEveryVector(String name, ToDoubleFunction<JsonObject> function) {
+        for (JsonElement element : vectors(name)) {
+            JsonObject v = element.getAsJsonObject();
+            assertThat(function.applyAsDouble(v)).as("%s%s", name, v).isEqualTo(v.get("value").getAsDouble());
+        }
+    }
+
     @Test
     void uniformReproducesEveryGoldenVector() {
-        for (JsonElement element : vectors("uniform")) {
-            JsonObject v = element.getAsJsonObject();
-            long seed = v.get("seed").getAsLong();
-            int stream = v.get("stream").getAsInt();
-            long position = v.get("position").getAsLong();
-            long index = v.get("index").getAsLong();
-            assertThat(CounterRng.uniform(seed, stream, position, index))
-                    .as("uniform(%s, %s, %s, %s)", seed, stream, position, index)
-                    .isEqualTo(v.get("value").getAsDouble());
-        }
+        assertEveryVector("uniform", v -> CounterRng.uniform(v.get("seed").getAsLong(), v.get("stream").getAsInt(),
+                v.get("position").getAsLong(), v.get("index").getAsLong()));
     }
 
     @Test
     void truncatedNormalReproducesEveryGoldenVector() {
-        for (JsonElement element : vectors("truncated_normal")) {
-            JsonObject v = element.getAsJsonObject();
-            long seed = v.get("seed").getAsLong();
-            long position = v.get("position").getAsLong();
-            long index = v.get("index").getAsLong();
-            assertThat(CounterRng.truncatedNormal(seed, position, index))
-                    .as("truncatedNormal(%s, %s, %s)", seed, position, index)
-                    .isEqualTo(v.get("value").getAsDouble());
-        }
+        assertEveryVector("truncated_normal", v -> CounterRng.truncatedNormal(v.get("seed").getAsLong(),
+                v.get("position").getAsLong(), v.get("index").getAsLong()));
     }
 
     @Test
     void ndtriReproducesEveryGoldenVector() {
-        for (JsonElement element : vectors("ndtri")) {
-            JsonObject v = element.getAsJsonObject();
-            double p = v.get("p").getAsDouble();
-            assertThat(CounterRng.ndtri(p)).as("ndtri(%s)", p).isEqualTo(v.get("value").getAsDouble());
-        }
+        assertEveryVector("ndtri", v -> CounterRng.ndtri(v.get("p").getAsDouble()));
     }
 
     @Test

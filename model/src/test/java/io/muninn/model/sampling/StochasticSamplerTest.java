@@ -122,11 +122,7 @@ class StochasticSamplerTest {
 
     @Test
     void theTokenIsTheInverseCdfOfTheFilteredDistributionAtTheCounterDraw() {
-        Random random = new Random(12);
-        float[] logits = new float[500];
-        for (int v = 0; v < logits.length; v++) {
-            logits[v] = (float) (random.nextGaussian() * 2);
-        }
+        float[] logits = gaussianLogits(12, 500, 2);
         StochasticSampler sampler = new StochasticSampler(0.9, 100, 0.95, 0.01);
         double[] q = NaiveSamplingOracle.filtered(logits, 0.9, 100, 0.95, 0.01);
         for (long seed = 0; seed < 3000; seed++) {
@@ -195,11 +191,7 @@ class StochasticSamplerTest {
 
     @Test
     void largeVocabulariesWithEveryFilter() {
-        Random random = new Random(13);
-        float[] logits = new float[65536];
-        for (int v = 0; v < logits.length; v++) {
-            logits[v] = (float) (random.nextGaussian() * 4);
-        }
+        float[] logits = gaussianLogits(13, 65536, 4);
         assertMatchesOracle(new StochasticSampler(0.7, 0, 0.95, 0.0), logits, "top-p 0.95");
         assertMatchesOracle(new StochasticSampler(1.0, 40, 0.9, 0.05), logits, "top-k 40, top-p 0.9, min-p 0.05");
         assertMatchesOracle(new StochasticSampler(1.3, 30000, 0.999, 0.0), logits, "wide filters");
@@ -256,5 +248,15 @@ class StochasticSamplerTest {
         assertThatThrownBy(() -> new StochasticSampler(1.0, 0, 1.0, -0.1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("min_p must be in [0, 1) (0 turns it off) but was -0.1");
+    }
+
+    /** {@code vocab} logits drawn from a normal distribution of standard deviation {@code scale}, seeded. */
+    private static float[] gaussianLogits(long seed, int vocab, double scale) {
+        Random random = new Random(seed);
+        float[] logits = new float[vocab];
+        for (int v = 0; v < logits.length; v++) {
+            logits[v] = (float) (random.nextGaussian() * scale);
+        }
+        return logits;
     }
 }

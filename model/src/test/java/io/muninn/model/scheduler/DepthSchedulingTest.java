@@ -25,6 +25,29 @@ class DepthSchedulingTest {
         return new SchedulerHarness(WEIGHTS, "latest-m4", 32, KV, SchedulerOptions.defaults(), latency);
     }
 
+    /**
+     * A harness whose every token gap is over a 1 ns target, with no dwell: the relaxation stage rises each
+     * micro-batch up to {@code maxStage}.
+     */
+    private static SchedulerHarness relaxingHarness(int maxStage) {
+        AtomicLong nanos = new AtomicLong();
+        return harness(new LatencyTargetController(new LatencyTarget(1, 1_000_000_000L, 0, 0.5, maxStage),
+                () -> nanos.addAndGet(1_000)));
+    }
+
+    /** The same request twice: "relaxed" accepts relaxation, "strict" opted out (strict_depth). */
+    private static void submitRelaxedAndStrict(SchedulerHarness h, int[] prompt, GenerationParams params) {
+        submitRelaxedAndStrict(h, prompt, params, params);
+    }
+
+    /** The same prompt with other parameters for the strict request. */
+    private static void submitRelaxedAndStrict(SchedulerHarness h, int[] prompt, GenerationParams relaxed,
+            GenerationParams strict) {
+        h.scheduler.submit(new SequenceRequest("relaxed", prompt, relaxed, Long.MAX_VALUE, DepthLimits.NONE));
+        h.scheduler.submit(new SequenceRequest("strict", prompt, strict, Long.MAX_VALUE,
+                new DepthLimits(DepthLimits.NO_BUDGET, true)));
+    }
+
     @Test
     void aBudgetCapsTheLastTokensAndTheOutcomeSaysItBound() {
         SchedulerHarness h = harness(null);
@@ -71,25 +94,11 @@ class DepthSchedulingTest {
         assertThat(restored.budgetBound()).isTrue();
     }
 
-    /**
-     * Runs a request "relaxed" and a strict one "strict" (the same prompt) to completion under a controller whose
-     * stage rises each micro-batch to the last: every token gap is over a 1 ns target and there is no dwell.
-     */
-    private static SchedulerHarness relaxedToTheLastStage(GenerationParams relaxed, GenerationParams strict) {
-        AtomicLong nanos = new AtomicLong();
-        var latency = new LatencyTargetController(new LatencyTarget(1, 1_000_000_000L, 0, 0.5, 4),
-                () -> nanos.addAndGet(1_000));
-        SchedulerHarness h = harness(latency);
-        h.scheduler.submit(new SequenceRequest("relaxed", new int[] {3, 4}, relaxed, Long.MAX_VALUE, DepthLimits.NONE));
-        h.scheduler.submit(new SequenceRequest("strict", new int[] {3, 4}, strict, Long.MAX_VALUE,
-                new DepthLimits(DepthLimits.NO_BUDGET, true)));
-        h.runToCompletion(500);
-        return h;
-    }
-
     @Test
     void aRelaxedStageShortensOnlyTheTokensOfRequestsThatDidNotOptOut() {
-        SchedulerHarness h = relaxedToTheLastStage(fixed(8, 12), fixed(8, 12));
+        SchedulerHarness h = relaxingHarness(4);
+        submitRelaxedAndStrict(h, new int[] {3, 4}, fixed(8, 12));
+        h.runToCompletion(500);
 
         SequenceOutcome relaxed = h.listener.finished.get("relaxed");
         SequenceOutcome strict = h.listener.finished.get("strict");
@@ -104,8 +113,10 @@ class DepthSchedulingTest {
 
     @Test
     void theLastStageCapsAtTheDepthUnrelaxedTokensUsedNotAtHalfOfMaxSteps() {
+        SchedulerHarness h = relaxingHarness(4);
         // the strict request's tokens run unrelaxed at 2 steps: the depth in use, far below max_steps 8
-        SchedulerHarness h = relaxedToTheLastStage(fixed(8, 12), fixed(2, 40));
+        submitRelaxedAndStrict(h, new int[] {3, 4}, fixed(8, 12), fixed(2, 40));
+        h.runToCompletion(500);
 
         SequenceOutcome relaxed = h.listener.finished.get("relaxed");
         assertThat(h.listener.finished.get("strict").exitSteps()).containsOnly(2);
@@ -117,21 +128,15 @@ class DepthSchedulingTest {
 
     @Test
     void aLooserKlThresholdEndsTheSameTokenSoonerForTheRequestThatDidNotOptOut() {
-        AtomicLong nanos = new AtomicLong();
         // stages 1-2 only: the threshold grows (x4, x16), the step cap stays
-        var latency = new LatencyTargetController(new LatencyTarget(1, 1_000_000_000L, 0, 0.5, 2),
-                () -> nanos.addAndGet(1_000));
-        SchedulerHarness h = harness(latency);
+        SchedulerHarness h = relaxingHarness(2);
         h.scheduler.submit(SequenceRequest.of("warm-up", new int[] {3, 4}, fixed(4, 6)));
         while (h.scheduler.relaxationStage() < 2) {
             h.step();
         }
         ExitPolicy kl = new ExitPolicy(new KlDivergenceExit(5e-4), 0, 32, 1, true);
         var params = new GenerationParams(1, kl, new GreedySampler(), 7, 1.0, false, Set.of());
-        h.scheduler.submit(new SequenceRequest("relaxed", new int[] {90, 12, 45, 7, 33}, params, Long.MAX_VALUE,
-                DepthLimits.NONE));
-        h.scheduler.submit(new SequenceRequest("strict", new int[] {90, 12, 45, 7, 33}, params, Long.MAX_VALUE,
-                new DepthLimits(DepthLimits.NO_BUDGET, true)));
+        submitRelaxedAndStrict(h, new int[] {90, 12, 45, 7, 33}, params);
         h.runToCompletion(500);
 
         int relaxed = h.listener.finished.get("relaxed").exitSteps()[0];

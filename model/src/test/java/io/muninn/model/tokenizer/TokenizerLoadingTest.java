@@ -9,8 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Loading a model directory: tokenizer.json checks and tokenizer_config.json variants. */
 class TokenizerLoadingTest {
@@ -74,103 +79,72 @@ class TokenizerLoadingTest {
         }
     }
 
-    @Test
-    void aMissingTokenizerJsonNamesThePath() {
-        Path dir = TestTokenizers.modelDir(tmp, null, null);
+    /**
+     * Model directories the loader refuses: their tokenizer.json and tokenizer_config.json (null: absent) and the
+     * message, in which {json} and {config} stand for the paths of the two files.
+     */
+    static Stream<Arguments> refusedDirectories() {
+        String json = TestTokenizers.tokenizerJson();
+        return Stream.of(
+                Arguments.of("a missing tokenizer.json", null, null, "No tokenizer.json at {json}: a model directory"
+                        + " needs the tokenizer.json of its Hugging Face repository"),
+                Arguments.of("a tokenizer that is not byte-level", edit(json,
+                        "\"decoder\": {\n  \"type\": \"ByteLevel\"", "\"decoder\": {\n  \"type\": \"Metaspace\""), null,
+                        "{json}: decoder.type must be ByteLevel but was Metaspace; Muninn streams text by mapping"
+                                + " byte-level BPE tokens back to bytes"),
+                Arguments.of("a model other than BPE", edit(json, "\"type\": \"BPE\"", "\"type\": \"WordPiece\""),
+                        null, "{json}: model.type must be BPE (byte-level BPE) but was WordPiece"),
+                Arguments.of("a negative id", edit(json, "\"id\": 283,", "\"id\": -3,"), null,
+                        "{json}: added_tokens[5].id must be a token id in [0, 16777215] but was -3"),
+                Arguments.of("a configured token that is not in the vocabulary", json, "{\"eos_token\": \"</s>\"}",
+                        "{config}: eos_token '</s>' is not in the vocabulary of {json}"),
+                Arguments.of("a malformed flag", json, "{\"add_bos_token\": \"yes\"}",
+                        "{config}: add_bos_token must be true or false but was \"yes\""),
+                Arguments.of("a malformed token", json, "{\"pad_token\": 283}",
+                        "{config}: pad_token must be a token string or an object with a content string but was 283"));
+    }
 
-        assertThatThrownBy(() -> MuninnTokenizer.load(dir))
-                .isInstanceOf(TokenizerException.class)
-                .hasMessage("No tokenizer.json at %s: a model directory needs the tokenizer.json of its Hugging Face"
-                        + " repository", dir.resolve("tokenizer.json"));
+    /** {@code json} with {@code from}, which must occur in it, replaced by {@code to}. */
+    private static String edit(String json, String from, String to) {
+        assertThat(json).contains(from);
+        return json.replace(from, to);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedDirectories")
+    void refusesADirectory(String name, String tokenizerJson, String tokenizerConfigJson, String message) {
+        Path dir = TestTokenizers.modelDir(tmp, tokenizerJson, tokenizerConfigJson);
+
+        assertRefused(dir).hasMessage(message.replace("{json}", dir.resolve("tokenizer.json").toString())
+                .replace("{config}", dir.resolve("tokenizer_config.json").toString()));
     }
 
     @Test
     void refusesAFileThatIsNotJson() {
         Path dir = TestTokenizers.modelDir(tmp, "[1, 2", null);
 
-        assertThatThrownBy(() -> MuninnTokenizer.load(dir))
-                .isInstanceOf(TokenizerException.class)
-                .hasMessageStartingWith("%s is not a JSON object", dir.resolve("tokenizer.json"));
-    }
-
-    @Test
-    void refusesTokenizersThatAreNotByteLevel() {
-        String metaspace = json.replace(
-                "\"decoder\": {\n  \"type\": \"ByteLevel\"", "\"decoder\": {\n  \"type\": \"Metaspace\"");
-        assertThat(metaspace).isNotEqualTo(json);
-        Path dir = TestTokenizers.modelDir(tmp, metaspace, null);
-
-        assertThatThrownBy(() -> MuninnTokenizer.load(dir))
-                .isInstanceOf(TokenizerException.class)
-                .hasMessage("%s: decoder.type must be ByteLevel but was Metaspace; Muninn streams text by mapping"
-                        + " byte-level BPE tokens back to bytes", dir.resolve("tokenizer.json"));
-    }
-
-    @Test
-    void refusesModelsOtherThanBpe() {
-        String wordPiece = json.replace("\"type\": \"BPE\"", "\"type\": \"WordPiece\"");
-        Path dir = TestTokenizers.modelDir(tmp, wordPiece, null);
-
-        assertThatThrownBy(() -> MuninnTokenizer.load(dir))
-                .isInstanceOf(TokenizerException.class)
-                .hasMessage("%s: model.type must be BPE (byte-level BPE) but was WordPiece",
-                        dir.resolve("tokenizer.json"));
+        assertRefused(dir).hasMessageStartingWith("%s is not a JSON object", dir.resolve("tokenizer.json"));
     }
 
     @Test
     void refusesTwoTokensWithOneId() {
-        String duplicate = json.replace("\"b\": 98,", "\"b\": 97,");
-        Path dir = TestTokenizers.modelDir(tmp, duplicate, null);
+        Path dir = TestTokenizers.modelDir(tmp, edit(json, "\"b\": 98,", "\"b\": 97,"), null);
 
-        assertThatThrownBy(() -> MuninnTokenizer.load(dir))
-                .isInstanceOf(TokenizerException.class)
-                .hasMessageMatching(".*: model\\.vocab gives id 97 to both [ab] and [ab]");
-    }
-
-    @Test
-    void refusesNegativeIds() {
-        Path dir = TestTokenizers.modelDir(tmp, json.replace("\"id\": 283,", "\"id\": -3,"), null);
-
-        assertThatThrownBy(() -> MuninnTokenizer.load(dir))
-                .isInstanceOf(TokenizerException.class)
-                .hasMessage("%s: added_tokens[5].id must be a token id in [0, 16777215] but was -3",
-                        dir.resolve("tokenizer.json"));
-    }
-
-    @Test
-    void refusesAConfiguredTokenThatIsNotInTheVocabulary() {
-        Path dir = TestTokenizers.modelDir(tmp, json, "{\"eos_token\": \"</s>\"}");
-
-        assertThatThrownBy(() -> MuninnTokenizer.load(dir))
-                .isInstanceOf(TokenizerException.class)
-                .hasMessage("%s: eos_token '</s>' is not in the vocabulary of %s",
-                        dir.resolve("tokenizer_config.json"), dir.resolve("tokenizer.json"));
-    }
-
-    @Test
-    void refusesMalformedConfigValues() {
-        Path flag = TestTokenizers.modelDir(tmp, json, "{\"add_bos_token\": \"yes\"}");
-        Path token = TestTokenizers.modelDir(tmp, json, "{\"pad_token\": 283}");
-
-        assertThatThrownBy(() -> MuninnTokenizer.load(flag))
-                .isInstanceOf(TokenizerException.class)
-                .hasMessage("%s: add_bos_token must be true or false but was \"yes\"",
-                        flag.resolve("tokenizer_config.json"));
-        assertThatThrownBy(() -> MuninnTokenizer.load(token))
-                .isInstanceOf(TokenizerException.class)
-                .hasMessage("%s: pad_token must be a token string or an object with a content string but was 283",
-                        token.resolve("tokenizer_config.json"));
+        assertRefused(dir).hasMessageMatching(".*: model\\.vocab gives id 97 to both [ab] and [ab]");
     }
 
     @Test
     void reportsWhatTheHuggingFaceLibraryRefuses() {
         // Valid JSON with a byte-level vocabulary, but a merge whose parts are not tokens.
-        String badMerge = json.replace("\"h e\",", "\"h q3\",");
-        Path dir = TestTokenizers.modelDir(tmp, badMerge, null);
+        Path dir = TestTokenizers.modelDir(tmp, edit(json, "\"h e\",", "\"h q3\","), null);
 
-        assertThatThrownBy(() -> MuninnTokenizer.load(dir))
-                .isInstanceOf(TokenizerException.class)
+        assertRefused(dir)
                 .hasMessageStartingWith("Hugging Face tokenizers cannot load %s: ", dir.resolve("tokenizer.json"));
+    }
+
+    /** The loader's refusal of {@code dir}, a {@link TokenizerException}, for its message to be checked. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertRefused(Path dir) {
+        return assertThatThrownBy(() -> MuninnTokenizer.load(dir)).isInstanceOf(TokenizerException.class);
     }
 
     private MuninnTokenizer load(String tokenizerJson, String tokenizerConfigJson) {

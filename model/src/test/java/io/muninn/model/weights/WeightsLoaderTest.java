@@ -10,16 +10,21 @@ import io.muninn.model.checkpoint.TensorNames;
 import io.muninn.model.checkpoint.TensorNames.Stack;
 import io.muninn.model.config.ConfigException;
 import io.muninn.model.config.ConfigReader;
+import io.muninn.model.config.TinyConfigJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -111,16 +116,6 @@ class WeightsLoaderTest {
     }
 
     @Test
-    void untiedHeadIsRequired() {
-        TinyModel model = TinyModel.create().config(json -> json.addProperty("tie_embeddings", false));
-
-        assertThatThrownBy(() -> WeightsLoader.load(model.write(dir)))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage("checkpoint " + dir + " has no tensor lm_head.weight (the config needs shape [16, 8];"
-                        + " tie_embeddings is false, so the head is not the embedding)");
-    }
-
-    @Test
     void freqsCisBecomesTheRopeTable() {
         TinyModel model = TinyModel.create().put(TensorNames.FREQS_CIS, 1, 32, 1, 2, 2);
 
@@ -131,15 +126,6 @@ class WeightsLoaderTest {
         float[] position3 = model.tensor(TensorNames.FREQS_CIS);
         assertThat(weights.ropeTable().getFloat(3, 1, 0)).isEqualTo(position3[3 * 4 + 1 * 2]);
         assertThat(weights.ropeTable().getFloat(3, 1, 1)).isEqualTo(position3[3 * 4 + 1 * 2 + 1]);
-    }
-
-    @Test
-    void refusesFreqsCisForAnotherBlockSize() {
-        TinyModel model = TinyModel.create().put(TensorNames.FREQS_CIS, 1, 64, 1, 2, 2);
-
-        assertThatThrownBy(() -> WeightsLoader.load(model.write(dir)))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage("tensor freqs_cis has shape [1, 64, 1, 2, 2] but the config needs [1, 32, 1, 2, 2]");
     }
 
     @Test
@@ -177,60 +163,6 @@ class WeightsLoaderTest {
     }
 
     @Test
-    void refusesQkBiasTheConfigDoesNotUse() {
-        TinyModel model = TinyModel.create().config(json -> json.addProperty("qk_bias", false));
-
-        assertThatThrownBy(() -> WeightsLoader.load(model.write(dir)))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage("checkpoint " + dir + " has tensors the config does not use:"
-                        + " [transformer.coda.0.attn.qk_bias, transformer.core_block.0.attn.qk_bias, transformer.core_block.1.attn.qk_bias,"
-                        + " transformer.prelude.0.attn.qk_bias]; check that config.json describes this checkpoint"
-                        + " (1 prelude, 2 core, 1 coda layers, qk_bias false)");
-    }
-
-    @Test
-    void refusesAnExtraCoreLayerAndShowsTheFirstFiveNames() {
-        TinyModel model = TinyModel.create()
-                .config(json -> json.addProperty("n_layers_in_recurrent_block", 1));
-
-        assertThatThrownBy(() -> WeightsLoader.load(model.write(dir)))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage("checkpoint " + dir + " has tensors the config does not use:"
-                        + " [transformer.core_block.1.attn.Wqkv.weight, transformer.core_block.1.attn.proj.weight,"
-                        + " transformer.core_block.1.attn.qk_bias, transformer.core_block.1.mlp.fc.weight,"
-                        + " transformer.core_block.1.mlp.proj.weight] and 4 more; check that config.json describes"
-                        + " this checkpoint (1 prelude, 1 core, 1 coda layers, qk_bias true)");
-    }
-
-    @Test
-    void refusesAMissingTensorNamingTheShapeItNeeds() {
-        TinyModel model = TinyModel.create().remove(TensorNames.layer(Stack.CORE, 1, TensorNames.MLP_FC));
-
-        assertThatThrownBy(() -> WeightsLoader.load(model.write(dir)))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage("checkpoint " + dir + " has no tensor transformer.core_block.1.mlp.fc.weight (the config"
-                        + " needs shape [24, 8])");
-    }
-
-    @Test
-    void refusesAShapeMismatch() {
-        TinyModel model = TinyModel.create().put(TensorNames.ADAPTER, 8, 15);
-
-        assertThatThrownBy(() -> WeightsLoader.load(model.write(dir)))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage("tensor transformer.adapter.weight has shape [8, 15] but the config needs [8, 16]");
-    }
-
-    @Test
-    void refusesATransposedMatrix() {
-        TinyModel model = TinyModel.create().put(TensorNames.layer(Stack.CODA, 0, TensorNames.MLP_PROJ), 12, 8);
-
-        assertThatThrownBy(() -> WeightsLoader.load(model.write(dir)))
-                .isInstanceOf(CheckpointException.class)
-                .hasMessage("tensor transformer.coda.0.mlp.proj.weight has shape [12, 8] but the config needs [8, 12]");
-    }
-
-    @Test
     void sizesTheEmbeddingByPaddedVocabSize() {
         TinyModel model = TinyModel.create().config(json -> json.addProperty("padded_vocab_size", 24));
 
@@ -242,13 +174,57 @@ class WeightsLoaderTest {
         assertThat(WeightsLoader.load(model.write(dir)).embedding().shape()).containsExactly(24, 8);
     }
 
-    @Test
-    void reportsAConfigProblemBeforeTouchingTheCheckpoint() {
-        TinyModel model = TinyModel.create().config(json -> json.addProperty("injection_type", "add"));
+    /**
+     * Checkpoints the loader refuses: the edit to the tiny model, the exception, and its message, in which {@code %s}
+     * stands for the checkpoint's folder.
+     */
+    static Stream<Arguments> refusedCheckpoints() {
+        return Stream.of(
+                refused("untied head is required", m -> m.config(json -> json.addProperty("tie_embeddings", false)),
+                        "checkpoint %s has no tensor lm_head.weight (the config needs shape [16, 8];"
+                                + " tie_embeddings is false, so the head is not the embedding)"),
+                refused("freqs_cis for another block size", m -> m.put(TensorNames.FREQS_CIS, 1, 64, 1, 2, 2),
+                        "tensor freqs_cis has shape [1, 64, 1, 2, 2] but the config needs [1, 32, 1, 2, 2]"),
+                refused("qk_bias the config does not use", m -> m.config(json -> json.addProperty("qk_bias", false)),
+                        "checkpoint %s has tensors the config does not use:"
+                                + " [transformer.coda.0.attn.qk_bias, transformer.core_block.0.attn.qk_bias,"
+                                + " transformer.core_block.1.attn.qk_bias, transformer.prelude.0.attn.qk_bias]; check"
+                                + " that config.json describes this checkpoint (1 prelude, 2 core, 1 coda layers,"
+                                + " qk_bias false)"),
+                refused("an extra core layer, showing the first five names",
+                        m -> m.config(json -> json.addProperty("n_layers_in_recurrent_block", 1)),
+                        "checkpoint %s has tensors the config does not use:"
+                                + " [transformer.core_block.1.attn.Wqkv.weight, transformer.core_block.1.attn.proj.weight,"
+                                + " transformer.core_block.1.attn.qk_bias, transformer.core_block.1.mlp.fc.weight,"
+                                + " transformer.core_block.1.mlp.proj.weight] and 4 more; check that config.json"
+                                + " describes this checkpoint (1 prelude, 1 core, 1 coda layers, qk_bias true)"),
+                refused("a missing tensor, naming the shape it needs",
+                        m -> m.remove(TensorNames.layer(Stack.CORE, 1, TensorNames.MLP_FC)),
+                        "checkpoint %s has no tensor transformer.core_block.1.mlp.fc.weight (the config"
+                                + " needs shape [24, 8])"),
+                refused("a shape mismatch", m -> m.put(TensorNames.ADAPTER, 8, 15),
+                        "tensor transformer.adapter.weight has shape [8, 15] but the config needs [8, 16]"),
+                refused("a transposed matrix", m -> m.put(TensorNames.layer(Stack.CODA, 0, TensorNames.MLP_PROJ), 12, 8),
+                        "tensor transformer.coda.0.mlp.proj.weight has shape [12, 8] but the config needs [8, 12]"),
+                // a config problem is reported before the checkpoint is touched
+                Arguments.of("a config problem", (UnaryOperator<TinyModel>) m -> m.config(
+                        json -> json.addProperty("injection_type", "add")), ConfigException.class,
+                        "injection_type must be one of [linear] but was 'add'"));
+    }
+
+    private static Arguments refused(String name, UnaryOperator<TinyModel> edit, String message) {
+        return Arguments.of(name, edit, CheckpointException.class, message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedCheckpoints")
+    void refusesACheckpoint(String name, UnaryOperator<TinyModel> edit, Class<? extends Exception> error,
+            String message) {
+        TinyModel model = edit.apply(TinyModel.create());
 
         assertThatThrownBy(() -> WeightsLoader.load(model.write(dir)))
-                .isInstanceOf(ConfigException.class)
-                .hasMessage("injection_type must be one of [linear] but was 'add'");
+                .isInstanceOf(error)
+                .hasMessage(message.formatted(dir));
     }
 
     @Test
@@ -264,11 +240,7 @@ class WeightsLoaderTest {
 
     @Test
     void reportsAMissingConfigFile() {
-        Path config = dir.resolve("config.json");
-
-        assertThatThrownBy(() -> WeightsLoader.load(dir))
-                .isInstanceOf(UncheckedIOException.class)
-                .hasMessage("cannot read " + config + ": java.nio.file.NoSuchFileException: " + config);
+        TinyConfigJson.assertMissingFile(() -> WeightsLoader.load(dir), dir.resolve("config.json"));
     }
 
     @Test

@@ -21,8 +21,11 @@ import java.util.Optional;
  * <p>Not checked here: the length of a text or chat prompt, which needs the tokenizer (the operator calls
  * {@link #validateLength} after tokenizing), whether the threshold suits the chosen criterion beyond being finite and
  * positive ({@code argmax-stability} wants an integer; the engine's parser says so), duplicate request ids (the
- * operator's state knows them), and a deadline in the past, which is not an error: the request completes with
- * finish reason {@code DEADLINE}.
+ * operator's state knows them), a deadline in the past, which is not an error: the request completes with
+ * finish reason {@code DEADLINE}, and whether {@code generation.total_steps_budget} leaves every token its floor
+ * ({@code max(1, min_steps) x max_new_tokens}): that rule has one home, the model's {@code StepBudget} (this module
+ * cannot depend on the model), and the operator's {@code RequestResolver} turns its refusal into a rejection naming
+ * the field, the value and the limit.
  *
  * <pre>{@code
  * RequestValidator validator = new RequestValidator(
@@ -196,27 +199,7 @@ public final class RequestValidator {
             return problem("generation.init_scale", "generation.init_scale must be a finite number >= 0 but was %s",
                     g.getInitScale());
         }
-        problem = tokenIds("generation.stop_token_ids", g.getStopTokenIds(), false);
-        return problem != null ? problem : stepsBudget(g, steps);
-    }
-
-    /**
-     * A step budget must leave every token its floor, {@code max(1, min_steps)} steps (at most max_steps): the model's
-     * {@code StepBudget} caps each token at what is left after reserving that floor for the tokens after it.
-     */
-    private static Rejection stepsBudget(Generation g, int maxSteps) {
-        Long budget = g.getTotalStepsBudget();
-        if (budget == null) {
-            return null;
-        }
-        int floor = Math.max(1, Math.min(g.getMinSteps(), maxSteps));
-        long minimum = (long) floor * g.getMaxNewTokens();
-        if (budget < minimum) {
-            return problem("generation.total_steps_budget", "generation.total_steps_budget must be >= %s "
-                    + "(max(1, min_steps) %s x max_new_tokens %s) but was %s", minimum, floor, g.getMaxNewTokens(),
-                    budget);
-        }
-        return null;
+        return tokenIds("generation.stop_token_ids", g.getStopTokenIds(), false);
     }
 
     private Rejection sampling(Sampling s) {

@@ -14,6 +14,8 @@ import io.muninn.schemas.validate.RequestValidator;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Cancel records (schemas/README.md, "Cancelling a request") through the codec and the validator. */
 class CancelCodecTest {
@@ -57,13 +59,14 @@ class CancelCodecTest {
         assertThat(VALIDATOR.validate(read)).isEmpty();
     }
 
-    @Test
-    void withoutCancelInputIsStillRequired() {
-        Rejection rejection = rejection(decode("{\"request_id\": \"r3\", \"cancel\": false}"));
-
-        assertThat(rejection.field()).isEqualTo("input");
-        assertThat(rejection.reason()).isEqualTo("input is missing; it is required (it has no default)");
-        assertThat(rejection.requestId()).isEqualTo("r3");
+    /** Without cancel true a record still needs its input; cancel itself must be a boolean. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+        "{\"request_id\": \"r3\", \"cancel\": false}|input|input is missing; it is required (it has no default)|r3",
+        "{\"request_id\": \"r4\", \"cancel\": \"yes\"}|cancel|cancel must be true or false but was 'yes'|r4"
+    })
+    void rejectsARecordThatIsNoCancel(String json, String field, String reason, String requestId) {
+        assertThat(rejection(decode(json))).isEqualTo(new Rejection(field, reason, requestId));
     }
 
     @Test
@@ -75,15 +78,6 @@ class CancelCodecTest {
                 PayloadFormat.JSON)).orElseThrow();
         assertThat(blank.field()).isEqualTo("request_id");
         assertThat(blank.reason()).isEqualTo("request_id must be a non-blank string but was ' '");
-    }
-
-    @Test
-    void cancelMustBeABoolean() {
-        Rejection rejection = rejection(decode("{\"request_id\": \"r4\", \"cancel\": \"yes\"}"));
-
-        assertThat(rejection.field()).isEqualTo("cancel");
-        assertThat(rejection.reason()).isEqualTo("cancel must be true or false but was 'yes'");
-        assertThat(rejection.requestId()).isEqualTo("r4");
     }
 
     @Test
