@@ -11,9 +11,14 @@ package io.muninn.model.exit;
  *   <tr><td>0</td><td>as asked</td><td>max_steps</td></tr>
  *   <tr><td>1</td><td>x {@value #THRESHOLD_FACTOR_1}</td><td>max_steps</td></tr>
  *   <tr><td>2</td><td>x {@value #THRESHOLD_FACTOR_2}</td><td>max_steps</td></tr>
- *   <tr><td>3</td><td>x {@value #THRESHOLD_FACTOR_2}</td><td>ceil(3/4 max_steps)</td></tr>
- *   <tr><td>4</td><td>x {@value #THRESHOLD_FACTOR_2}</td><td>ceil(1/2 max_steps)</td></tr>
+ *   <tr><td>3</td><td>x {@value #THRESHOLD_FACTOR_2}</td><td>min(ceil(3/4 max_steps), profile p90)</td></tr>
+ *   <tr><td>4</td><td>x {@value #THRESHOLD_FACTOR_2}</td><td>min(ceil(1/2 max_steps), profile p75)</td></tr>
  * </table>
+ *
+ * <p>The caps follow the depth the model actually uses ({@link DepthProfile}: quantiles of the exit steps of recent
+ * tokens that ran unrelaxed, measured by the scheduler), so they bind on a model that exits far below
+ * {@code max_steps}; with an empty profile ({@link DepthProfile#NONE}) they are the fractions of {@code max_steps}
+ * alone. Either way, never below the step floor.
  *
  * <p>"Larger" means looser for every criterion: the value thresholds ({@code kl}, {@code minp-kl},
  * {@code entropy-diff}, {@code latent-diff}, {@code cosine}) are multiplied by the factor; {@code argmax-stability}'s
@@ -27,8 +32,16 @@ public final class Relaxation {
 
     private Relaxation() {}
 
-    /** {@code policy} loosened to {@code stage}, in [0, {@link #MAX_STAGE}]; stage 0 returns {@code policy} itself. */
+    /** {@code policy} loosened to {@code stage} with no measured depth ({@link DepthProfile#NONE}). */
     public static ExitPolicy apply(ExitPolicy policy, int stage) {
+        return apply(policy, stage, DepthProfile.NONE);
+    }
+
+    /**
+     * {@code policy} loosened to {@code stage}, in [0, {@link #MAX_STAGE}], its step caps following {@code profile};
+     * stage 0 returns {@code policy} itself.
+     */
+    public static ExitPolicy apply(ExitPolicy policy, int stage, DepthProfile profile) {
         if (stage < 0 || stage > MAX_STAGE) {
             throw new IllegalArgumentException(
                     String.format("relaxation stage must be in [0, %s] but was %s", MAX_STAGE, stage));
@@ -40,9 +53,13 @@ public final class Relaxation {
         ExitPolicy loosened = new ExitPolicy(policy.criterion().loosened(factor), policy.minSteps(), policy.maxSteps(),
                 policy.checkEvery(), policy.exitInPrefill());
         return switch (stage) {
-            case 3 -> loosened.withStepCap((3 * policy.maxSteps() + 3) / 4);
-            case 4 -> loosened.withStepCap((policy.maxSteps() + 1) / 2);
+            case 3 -> loosened.withStepCap(measured((3 * policy.maxSteps() + 3) / 4, profile.high(), profile));
+            case 4 -> loosened.withStepCap(measured((policy.maxSteps() + 1) / 2, profile.low(), profile));
             default -> loosened;
         };
+    }
+
+    private static int measured(int fraction, int quantile, DepthProfile profile) {
+        return profile.isEmpty() ? fraction : Math.min(fraction, quantile);
     }
 }

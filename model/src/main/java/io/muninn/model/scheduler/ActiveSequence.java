@@ -62,9 +62,10 @@ final class ActiveSequence {
     /**
      * Creates the next piece of work: a lockstep replay (run by {@link #runReplaySlice}), a prefill chunk, a replay
      * call, or a decode row. {@code prefillChunk} also bounds the positions a replay slice iterates. A new token's
-     * policy is the request's, relaxed to {@code stage} unless the request is strict, and capped by its step budget.
+     * policy is the request's, relaxed to {@code depth}'s stage and profile unless the request is strict, and capped by
+     * its step budget.
      */
-    void startNext(RecurrentDepthEngine engine, int prefillChunk, SchedulerStats stats, int stage) {
+    void startNext(RecurrentDepthEngine engine, int prefillChunk, SchedulerStats stats, DepthControl depth) {
         if (currentIsReplayCall) { // the replay call that just exited rebuilt its positions
             stats.recordCallReplayPositions(current.rows());
             currentIsReplayCall = false;
@@ -90,7 +91,7 @@ final class ActiveSequence {
             int[] chunk = Arrays.copyOfRange(prompt, promptEntered, to);
             boolean last = to == prompt.length;
             if (!replaying && promptEntered == 0) {
-                tokenPolicy = tokenPolicy(stage);
+                tokenPolicy = tokenPolicy(depth);
             }
             current = replaying
                     ? engine.replayPrefill(sequence, chunk, progress.exitStep(0), policy)
@@ -105,18 +106,19 @@ final class ActiveSequence {
             currentIsReplayCall = true;
             replayed++;
         } else {
-            tokenPolicy = tokenPolicy(stage);
+            tokenPolicy = tokenPolicy(depth);
             current = engine.decode(sequence, progress.lastToken(), tokenPolicy);
             currentProducesToken = true;
         }
     }
 
     /** The policy of the next token (index {@code progress.size()}); the request's own when nothing applies. */
-    private ExitPolicy tokenPolicy(int stage) {
+    private ExitPolicy tokenPolicy(DepthControl control) {
         ExitPolicy asked = request.params().exit();
         DepthLimits depth = request.depth();
-        tokenStage = depth.strictDepth() ? 0 : stage;
-        ExitPolicy p = Relaxation.apply(asked, tokenStage);
+        tokenStage = depth.strictDepth() ? 0 : control.stage();
+        ExitPolicy p = tokenStage < 3 ? Relaxation.apply(asked, tokenStage)
+                : Relaxation.apply(asked, tokenStage, control.profile());
         if (depth.hasBudget()) {
             p = p.withStepCap(StepBudget.cap(depth.totalStepsBudget(), progress.stepsSpent(), progress.size(),
                     request.params().maxNewTokens(), asked));
@@ -128,7 +130,7 @@ final class ActiveSequence {
      * Runs the next slice of the lockstep replay; when it completes, records it and starts the decode row of the
      * next token (which runs from the next step on).
      */
-    void runReplaySlice(RecurrentDepthEngine engine, int prefillChunk, SchedulerStats stats, int stage) {
+    void runReplaySlice(RecurrentDepthEngine engine, int prefillChunk, SchedulerStats stats, DepthControl depth) {
         long t0 = System.nanoTime();
         int rebuiltBefore = replay.positionsRebuilt();
         replay.runSlice();
@@ -136,7 +138,7 @@ final class ActiveSequence {
         if (replay.done()) {
             stats.recordLockstepReplay();
             replay = null;
-            startNext(engine, prefillChunk, stats, stage);
+            startNext(engine, prefillChunk, stats, depth);
         }
     }
 

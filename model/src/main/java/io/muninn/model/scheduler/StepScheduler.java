@@ -175,7 +175,7 @@ public final class StepScheduler {
         }
         // a lockstep replay advances one slice per step, within the step's row limit
         for (ActiveSequence a : replaying) {
-            a.runReplaySlice(engine, options.prefillChunk(), stats, depth.stage());
+            a.runReplaySlice(engine, options.prefillChunk(), stats, depth);
         }
         stats.recordStep(rows, batch.size());
         return report(batch.size(), rows, tokens, preempted);
@@ -207,7 +207,7 @@ public final class StepScheduler {
             ActiveSequence a = admission.admit(head, detok);
             table.admitHead(a);
             listener.onAdmitted(head.id());
-            a.startNext(engine, options.prefillChunk(), stats, depth.stage());
+            a.startNext(engine, options.prefillChunk(), stats, depth);
         }
     }
 
@@ -215,7 +215,7 @@ public final class StepScheduler {
     private boolean onExit(ActiveSequence a) {
         StepEntry e = a.current;
         if (!a.currentProducesToken) {
-            a.startNext(engine, options.prefillChunk(), stats, depth.stage());
+            a.startNext(engine, options.prefillChunk(), stats, depth);
             return false;
         }
         RequestLifecycle l = a.lifecycle;
@@ -224,14 +224,14 @@ public final class StepScheduler {
         int token = r.params().sampler().sample(e.lastLogits(), r.params().seed(), index);
         l.onToken(token, e.exitStep(), e.criterionValue(), a.tokenStage, depth.nanoTime());
         stats.recordToken(e.exitStep());
-        depth.onToken(l);
+        depth.onToken(l, e.exitStep(), a.tokenStage);
         listener.onToken(new TokenOutput(r.id(), index, token, a.text(token), e.exitStep(), e.converged(), e.criterionValue()));
         if (r.params().stopTokens().contains(token)) {
             end(l, FinishReason.STOP, "");
         } else if (l.generated() >= r.params().maxNewTokens()) {
             end(l, FinishReason.LENGTH, "");
         } else {
-            a.startNext(engine, options.prefillChunk(), stats, depth.stage());
+            a.startNext(engine, options.prefillChunk(), stats, depth);
         }
         return true;
     }

@@ -33,6 +33,34 @@ class RelaxationTest {
     }
 
     @Test
+    void theStepCapsFollowTheMeasuredDepth() {
+        DepthProfile shallow = new DepthProfile(6, 4);
+        assertThat(Relaxation.apply(KL, 3, shallow)).isEqualTo(new ExitPolicy(new KlDivergenceExit(8e-3), 0, 6, 1, true));
+        assertThat(Relaxation.apply(KL, 4, shallow)).isEqualTo(new ExitPolicy(new KlDivergenceExit(8e-3), 0, 4, 1, true));
+        assertThat(Relaxation.apply(KL, 2, shallow)).as("thresholds alone below stage 3").isEqualTo(Relaxation.apply(KL, 2));
+        assertThat(Relaxation.apply(KL, 0, shallow)).isSameAs(KL);
+    }
+
+    @Test
+    void aDeepProfileNeverRaisesTheCapsAboveTheirFractionsOfMaxSteps() {
+        DepthProfile deep = new DepthProfile(32, 30);
+        assertThat(Relaxation.apply(KL, 3, deep).maxSteps()).isEqualTo(24);
+        assertThat(Relaxation.apply(KL, 4, deep).maxSteps()).isEqualTo(16);
+        assertThat(Relaxation.apply(KL, 3, DepthProfile.NONE)).as("nothing measured: today's caps")
+                .isEqualTo(Relaxation.apply(KL, 3));
+        assertThat(Relaxation.apply(KL, 4, DepthProfile.NONE).maxSteps()).isEqualTo(16);
+    }
+
+    @Test
+    void theMeasuredCapsStillStopAtTheStepFloor() {
+        ExitPolicy floored = new ExitPolicy(new KlDivergenceExit(5e-4), 5, 32, 1, true);
+        DepthProfile shallow = new DepthProfile(3, 2);
+        assertThat(Relaxation.apply(floored, 3, shallow).maxSteps()).isEqualTo(5);
+        assertThat(Relaxation.apply(floored, 4, shallow).maxSteps()).isEqualTo(5);
+        assertThat(Relaxation.apply(KL, 4, new DepthProfile(1, 1)).maxSteps()).as("min_steps 0: floor 1").isEqualTo(1);
+    }
+
+    @Test
     void everyCriterionLoosensInItsOwnDirection() {
         assertThat(new ArgmaxStabilityExit(5).loosened(4)).isEqualTo(new ArgmaxStabilityExit(2));
         assertThat(new ArgmaxStabilityExit(5).loosened(16)).isEqualTo(new ArgmaxStabilityExit(1));

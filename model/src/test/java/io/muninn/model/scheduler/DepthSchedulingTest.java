@@ -37,8 +37,14 @@ class DepthSchedulingTest {
 
     /** The same request twice: "relaxed" accepts relaxation, "strict" opted out (strict_depth). */
     private static void submitRelaxedAndStrict(SchedulerHarness h, int[] prompt, GenerationParams params) {
-        h.scheduler.submit(new SequenceRequest("relaxed", prompt, params, Long.MAX_VALUE, DepthLimits.NONE));
-        h.scheduler.submit(new SequenceRequest("strict", prompt, params, Long.MAX_VALUE,
+        submitRelaxedAndStrict(h, prompt, params, params);
+    }
+
+    /** The same prompt with other parameters for the strict request. */
+    private static void submitRelaxedAndStrict(SchedulerHarness h, int[] prompt, GenerationParams relaxed,
+            GenerationParams strict) {
+        h.scheduler.submit(new SequenceRequest("relaxed", prompt, relaxed, Long.MAX_VALUE, DepthLimits.NONE));
+        h.scheduler.submit(new SequenceRequest("strict", prompt, strict, Long.MAX_VALUE,
                 new DepthLimits(DepthLimits.NO_BUDGET, true)));
     }
 
@@ -103,6 +109,21 @@ class DepthSchedulingTest {
         assertThat(java.util.Arrays.stream(relaxed.exitSteps()).boxed().toList()).isSubsetOf(4, 6, 8);
         assertThat(relaxed.depthStage()).isEqualTo(4);
         assertThat(h.scheduler.relaxationStage()).isEqualTo(4);
+    }
+
+    @Test
+    void theLastStageCapsAtTheDepthUnrelaxedTokensUsedNotAtHalfOfMaxSteps() {
+        SchedulerHarness h = relaxingHarness(4);
+        // the strict request's tokens run unrelaxed at 2 steps: the depth in use, far below max_steps 8
+        submitRelaxedAndStrict(h, new int[] {3, 4}, fixed(8, 12), fixed(2, 40));
+        h.runToCompletion(500);
+
+        SequenceOutcome relaxed = h.listener.finished.get("relaxed");
+        assertThat(h.listener.finished.get("strict").exitSteps()).containsOnly(2);
+        assertThat(relaxed.exitSteps()[0]).as("before any gap was measured").isEqualTo(8);
+        assertThat(relaxed.exitSteps()[relaxed.exitSteps().length - 1])
+                .as("stage 4 caps at the window's p75, 2, below ceil(8/2)").isEqualTo(2);
+        assertThat(relaxed.depthStage()).isEqualTo(4);
     }
 
     @Test
