@@ -1,20 +1,17 @@
 package io.muninn.model.kv;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-
 /**
- * Fixed-size KV blocks (paged, as in vLLM) carved from two preallocated FP32 arrays, one for keys and one for
- * values, within a byte budget. A block holds {@code blockTokens} positions of one slot of one sequence; block b
- * owns rows {@code b·blockTokens .. (b+1)·blockTokens − 1} of both arrays. Not thread-safe: one engine, one thread.
+ * Fixed-size KV blocks (paged, as in vLLM) within a byte budget: which blocks are free and which are taken. A block
+ * holds {@code blockTokens} positions of one slot of one sequence; block b owns rows
+ * {@code b·blockTokens .. (b+1)·blockTokens − 1} of the backend's key and value storage, which the backend allocates
+ * for {@link #totalBlocks()} blocks when the model is bound ({@code backend.Backend#bind}; FP32, so
+ * {@link #bytesPerBlock} is what each block costs there). No numeric types here: the engine and the scheduler count
+ * blocks and bytes through this class, whatever backend holds the rows. Not thread-safe: one engine, one thread.
  */
 public final class KvBlockPool {
     private final int hidden;
     private final int blockTokens;
     private final int blocks;
-    private final INDArray keys;
-    private final INDArray values;
     private final int[] free;
     private int freeCount;
 
@@ -35,8 +32,6 @@ public final class KvBlockPool {
         this.hidden = hidden;
         this.blockTokens = blockTokens;
         this.blocks = (int) count;
-        this.keys = Nd4j.create(DataType.FLOAT, (long) blocks * blockTokens, hidden);
-        this.values = Nd4j.create(DataType.FLOAT, (long) blocks * blockTokens, hidden);
         this.free = new int[blocks];
         for (int i = 0; i < blocks; i++) {
             free[i] = blocks - 1 - i; // hand out low blocks first
@@ -85,12 +80,8 @@ public final class KvBlockPool {
         return (long) (blocks - freeCount) * bytesPerBlock(hidden, blockTokens);
     }
 
-    /** (blocks · blockTokens, hidden) keys; rows are addressed through a sequence's block tables. */
-    public INDArray keys() {
-        return keys;
-    }
-
-    public INDArray values() {
-        return values;
+    /** Rows of the backend's key (and value) storage: every block's positions. */
+    public long totalRows() {
+        return (long) blocks * blockTokens;
     }
 }

@@ -1,10 +1,7 @@
 package io.muninn.model.kv;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import java.util.Arrays;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One sequence's KV cache: per slot a block table into the pool, and per position the number of core iterations
@@ -51,21 +48,6 @@ public final class SequenceKv {
 
     public void setDepth(int first, int count, int depth) {
         Arrays.fill(depths, first, first + count, depth);
-    }
-
-    /** Writes keys and values (count, hidden) of positions {@code first ..} at {@code slot}. */
-    public void write(int slot, int first, INDArray k, INDArray v) {
-        int count = (int) k.size(0);
-        int bt = pool.blockTokens();
-        int i = 0;
-        while (i < count) {
-            int position = first + i;
-            int runEnd = Math.min(count, i + (bt - position % bt));
-            int row = physicalRow(slot, position, true);
-            pool.keys().get(interval(row, row + runEnd - i), all()).assign(k.get(interval(i, runEnd), all()));
-            pool.values().get(interval(row, row + runEnd - i), all()).assign(v.get(interval(i, runEnd), all()));
-            i = runEnd;
-        }
     }
 
     /** The pool row that will hold {@code position} at {@code slot}, allocating its block (batched writes). */

@@ -9,8 +9,6 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * What attention reads under each strategy, against a deliberately literal model of the reference's cache (a map
@@ -31,6 +29,7 @@ class SequenceKvLookupTest {
         KvLayout layout = new KvLayout(P, R, 2, MAX_STEPS, strategy);
         KvBlockPool pool = new KvBlockPool(3, 4, 4L << 20);
         SequenceKv kv = new SequenceKv(pool, layout);
+        float[] keys = new float[(int) pool.totalRows()]; // the tag each pool row holds, as the backend's keys would
         Map<Integer, Map<Integer, Float>> reference = new HashMap<>(); // step_idx -> position -> tag
         Random random = new Random(name.hashCode());
         int positions = 9;
@@ -39,7 +38,7 @@ class SequenceKvLookupTest {
             kv.appendPositions(1);
             for (int t = 0; t < depth; t++) {
                 for (int l = 0; l < R; l++) {
-                    writeTagged(kv, reference, layout.coreSlot(t, l), p, p * 10_000 + t * 10 + l);
+                    writeTagged(kv, keys, reference, layout.coreSlot(t, l), p, p * 10_000 + t * 10 + l);
                 }
             }
             kv.setDepth(p, 1, depth);
@@ -50,23 +49,23 @@ class SequenceKvLookupTest {
         for (int j = 0; j < MAX_STEPS; j++) {
             for (int l = 0; l < R; l++) {
                 int slot = layout.coreSlot(j, l);
-                writeTagged(kv, reference, slot, current, current * 10_000 + j * 10 + l);
+                writeTagged(kv, keys, reference, slot, current, current * 10_000 + j * 10 + l);
                 kv.setDepth(current, 1, j + 1);
                 List<Float> expected = referenceLookup(reference, slot, current, strategy.lookup());
                 int[] rows = kv.attentionRows(slot, current, 1);
                 List<Float> actual = new ArrayList<>();
                 for (int r : rows) {
-                    actual.add(pool.keys().getFloat(r, 0));
+                    actual.add(keys[r]);
                 }
                 assertThat(actual).as("%s, iteration %s, layer %s", name, j, l).isEqualTo(expected);
             }
         }
     }
 
-    /** Writes an entry whose key is {@code tag} and value minus {@code tag}, and records it in the reference cache. */
-    private static void writeTagged(SequenceKv kv, Map<Integer, Map<Integer, Float>> reference, int slot, int position,
-            float tag) {
-        kv.write(slot, position, row(tag), row(-tag));
+    /** Writes an entry whose key is {@code tag} at the row the pool gives it, and records it in the reference cache. */
+    private static void writeTagged(SequenceKv kv, float[] keys, Map<Integer, Map<Integer, Float>> reference, int slot,
+            int position, float tag) {
+        keys[kv.rowForWrite(slot, position)] = tag;
         reference.computeIfAbsent(slot, s -> new HashMap<>()).put(position, tag);
     }
 
@@ -94,9 +93,5 @@ class SequenceKvLookupTest {
             out.add(cache.get(best).get(p));
         }
         return out;
-    }
-
-    private static org.nd4j.linalg.api.ndarray.INDArray row(float tag) {
-        return Nd4j.create(new float[] {tag, tag, tag}, new long[] {1, 3}, 'c').castTo(DataType.FLOAT);
     }
 }

@@ -5,7 +5,6 @@ import io.muninn.model.kernel.Kernels;
 import io.muninn.model.kernel.Linear;
 import io.muninn.model.kernel.RopeTable;
 import io.muninn.model.kernel.StepTimer;
-import io.muninn.model.kv.KvBlockPool;
 import io.muninn.model.weights.LayerWeights;
 import java.util.Arrays;
 import java.util.List;
@@ -21,17 +20,17 @@ final class CausalSelfAttention {
     private final Linear wqkv; // (3H, H)
     private final Linear attnOut; // (H, H)
     private final RopeTable rope;
-    private final KvBlockPool pool;
+    private final KvStorage kv;
     private final int hidden;
     private final int heads;
 
-    CausalSelfAttention(Kernels kernels, LayerWeights w, RopeTable rope, KvBlockPool pool, int hidden, int heads) {
+    CausalSelfAttention(Kernels kernels, LayerWeights w, RopeTable rope, KvStorage kv, int hidden, int heads) {
         this.kernels = kernels;
         this.w = w;
         this.wqkv = kernels.prepare(w.wqkv());
         this.attnOut = kernels.prepare(w.attnOut());
         this.rope = rope;
-        this.pool = pool;
+        this.kv = kv;
         this.hidden = hidden;
         this.heads = heads;
     }
@@ -61,8 +60,8 @@ final class CausalSelfAttention {
                 targets[s.rowOffset() + r] = s.kv().rowForWrite(slots[i], s.firstPosition() + r);
             }
         }
-        kernels.writeRows(pool.keys(), targets, k);
-        kernels.writeRows(pool.values(), targets, v);
+        kernels.writeRows(kv.keys(), targets, k);
+        kernels.writeRows(kv.values(), targets, v);
         for (int i = 0; i < segments.size(); i++) {
             Segment s = segments.get(i);
             int[] rows = s.kv().attentionRows(slots[i], s.firstPosition(), s.rows()); // earlier positions, then its own
@@ -71,7 +70,7 @@ final class CausalSelfAttention {
                 keyRows[s.rowOffset() + r] = visible == rows.length ? rows : Arrays.copyOf(rows, visible);
             }
         }
-        INDArray out = kernels.attendPoolRows(q, pool.keys(), pool.values(), keyRows, heads); // (n, H)
+        INDArray out = kernels.attendPoolRows(q, kv.keys(), kv.values(), keyRows, heads); // (n, H)
         StepTimer.stop(StepTimer.Part.ATTENTION, started);
         return attnOut.apply(out); // (n, H)
     }

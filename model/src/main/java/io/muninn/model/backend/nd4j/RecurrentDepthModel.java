@@ -29,16 +29,17 @@ final class RecurrentDepthModel {
                 ? RopeTable.fromStored(w.ropeTable())
                 : RopeTable.compute(config.blockSize(), config.headDim(), config.ropeBase());
         this.embedding = w.embedding();
-        this.prelude = new Prelude(blocks(w.prelude(), kernels, rope, pool), layout);
-        this.core = new RecurrentCore(new Adapter(kernels, w.adapter(), hidden), blocks(w.core(), kernels, rope, pool), layout);
-        this.coda = new Coda(new RmsNorm(kernels, w.lnF(), config.normEps()), blocks(w.coda(), kernels, rope, pool), layout);
+        KvStorage kv = KvStorage.allocate(pool); // the pool's blocks, in full, shared by every attention layer
+        this.prelude = new Prelude(blocks(w.prelude(), kernels, rope, kv), layout);
+        this.core = new RecurrentCore(new Adapter(kernels, w.adapter(), hidden), blocks(w.core(), kernels, rope, kv), layout);
+        this.coda = new Coda(new RmsNorm(kernels, w.lnF(), config.normEps()), blocks(w.coda(), kernels, rope, kv), layout);
         this.head = new LmHead(kernels, w.lmHead());
     }
 
-    private List<SandwichBlock> blocks(List<LayerWeights> layers, Kernels kernels, RopeTable rope, KvBlockPool pool) {
+    private List<SandwichBlock> blocks(List<LayerWeights> layers, Kernels kernels, RopeTable rope, KvStorage kv) {
         List<SandwichBlock> out = new ArrayList<>();
         for (LayerWeights lw : layers) {
-            out.add(new SandwichBlock(kernels, lw, config.normEps(), rope, pool, config.hiddenSize(), config.numHeads()));
+            out.add(new SandwichBlock(kernels, lw, config.normEps(), rope, kv, config.hiddenSize(), config.numHeads()));
         }
         return out;
     }

@@ -3,7 +3,6 @@ package io.muninn.model.backend.nd4j;
 import io.muninn.model.backend.Segment;
 import io.muninn.model.kernel.Kernels;
 import io.muninn.model.kernel.RopeTable;
-import io.muninn.model.kv.KvBlockPool;
 import io.muninn.model.weights.LayerWeights;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,12 +19,12 @@ final class SandwichBlock {
     private final CausalSelfAttention attention;
     private final GatedMlp mlp;
 
-    SandwichBlock(Kernels kernels, LayerWeights w, double eps, RopeTable rope, KvBlockPool pool, int hidden, int heads) {
+    SandwichBlock(Kernels kernels, LayerWeights w, double eps, RopeTable rope, KvStorage kv, int hidden, int heads) {
         this.norm1 = new RmsNorm(kernels, w.norm1(), eps);
         this.norm2 = new RmsNorm(kernels, w.norm2(), eps);
         this.norm3 = new RmsNorm(kernels, w.norm3(), eps);
         this.norm4 = new RmsNorm(kernels, w.norm4(), eps);
-        this.attention = new CausalSelfAttention(kernels, w, rope, pool, hidden, heads);
+        this.attention = new CausalSelfAttention(kernels, w, rope, kv, hidden, heads);
         this.mlp = new GatedMlp(kernels, w.mlpFc(), w.mlpOut());
     }
 
