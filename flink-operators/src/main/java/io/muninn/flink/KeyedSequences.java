@@ -14,8 +14,8 @@ import org.apache.flink.streaming.api.operators.InternalTimerService;
 
 /**
  * The operator's durable side of a request: its {@link SequenceState} in keyed state under the request id, and its
- * processing-time deadline timer. Writes for a key other than the one in context (from a step, a snapshot or a
- * timer) switch the key and put the previous one back.
+ * processing-time deadline timer. Writes and reads for a key other than the one in context (from a step, a snapshot or
+ * a timer) switch the current key and leave it switched; only {@link #clear} puts the previous key back.
  */
 final class KeyedSequences {
     private final AbstractStreamOperator<?> operator;

@@ -40,7 +40,8 @@ final class DepthControl {
     }
 
     /**
-     * Feeds the latency target with the gap {@code l}'s last token closed, if it had a token before, and the depth
+     * Feeds the latency target with the gap {@code l}'s last token closed, if it had a token before and no preemption
+     * fell in between (that wait is KV pressure, which relaxing depth does not relieve), and the depth
      * window with its exit step when it ran unrelaxed ({@code stage} 0) and without a step budget (whose cap is the
      * request's, not the model's).
      */
@@ -48,7 +49,7 @@ final class DepthControl {
         if (latency == null) {
             return;
         }
-        if (l.lastTokenGapNanos() >= 0) {
+        if (l.lastTokenGapNanos() >= 0 && !l.lastGapSpansPreemption()) {
             latency.recordTpot(l.lastTokenGapNanos());
         }
         if (stage == 0 && !l.request().depth().hasBudget()) {

@@ -27,6 +27,8 @@ public final class RequestLifecycle {
     private SequenceProgress progress;
     private long lastTokenNanos = -1;
     private long lastTokenGapNanos = -1;
+    private boolean preemptedSinceLastToken;
+    private boolean lastGapSpansPreemption;
     private Object attachment;
 
     RequestLifecycle(SequenceRequest request, SequenceProgress restored) {
@@ -84,6 +86,15 @@ public final class RequestLifecycle {
         return lastTokenGapNanos;
     }
 
+    /**
+     * Whether the last gap ({@link #lastTokenGapNanos}) includes a preemption: the wait for readmission and the
+     * replay. A user feels it, so the serving layer's TPOT metric counts it; the latency target does not, since it
+     * comes from KV pressure, which relaxing depth does not relieve.
+     */
+    public boolean lastGapSpansPreemption() {
+        return lastGapSpansPreemption;
+    }
+
     /** Hangs the serving layer's own facts about this request (timers, times for metrics) off it; replaces any. */
     public void attach(Object facts) {
         this.attachment = facts;
@@ -109,6 +120,7 @@ public final class RequestLifecycle {
     /** Back to waiting (a preemption): its KV cache is gone, its record stays. */
     void requeue() {
         this.admitted = null;
+        this.preemptedSinceLastToken = true;
     }
 
     /** Records a released token: appends it, raises the depth stage, and measures the gap to the previous one. */
@@ -116,6 +128,8 @@ public final class RequestLifecycle {
         record.append(token, exitStep, criterionValue);
         depthStage = Math.max(depthStage, stage);
         lastTokenGapNanos = lastTokenNanos < 0 ? -1 : nowNanos - lastTokenNanos;
+        lastGapSpansPreemption = preemptedSinceLastToken && lastTokenGapNanos >= 0;
+        preemptedSinceLastToken = false;
         lastTokenNanos = nowNanos;
     }
 

@@ -255,6 +255,9 @@ public final class StepScheduler {
      * outcome while it is still findable by {@link #lifecycle}; then forgets it.
      */
     private void end(RequestLifecycle l, FinishReason reason, String message) {
+        if (l.state() == RequestLifecycle.State.DONE) {
+            return; // ended already (a listener that cancels from inside a callback): one completion per request
+        }
         table.unlink(l);
         if (l.admitted() != null) {
             admission.release(l.admitted());

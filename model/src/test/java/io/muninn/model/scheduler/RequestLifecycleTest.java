@@ -112,4 +112,21 @@ class RequestLifecycleTest {
         assertThat(h.listener.finished.get("a").reason()).isEqualTo(FinishReason.CANCELLED);
         assertThat(h.scheduler.submit(SequenceRequest.of("a", PROMPT, fixed(2, 1))).state()).isEqualTo(State.WAITING);
     }
+
+    @Test
+    void aGapThatSpansAPreemptionIsMarkedSoTheLatencyTargetSkipsIt() {
+        RequestLifecycle l = new RequestLifecycle(SequenceRequest.of("p", PROMPT, fixed(4, 4)), SequenceProgress.NONE);
+        l.onToken(1, 4, Double.NaN, 0, 1_000);
+        assertThat(l.lastTokenGapNanos()).as("one token: no gap yet").isEqualTo(-1);
+        assertThat(l.lastGapSpansPreemption()).isFalse();
+        l.onToken(2, 4, Double.NaN, 0, 3_000);
+        assertThat(l.lastTokenGapNanos()).isEqualTo(2_000);
+        assertThat(l.lastGapSpansPreemption()).isFalse();
+        l.requeue(); // preempted: the next gap includes the wait for readmission and the replay
+        l.onToken(3, 4, Double.NaN, 0, 50_000);
+        assertThat(l.lastTokenGapNanos()).as("the user still felt it").isEqualTo(47_000);
+        assertThat(l.lastGapSpansPreemption()).isTrue();
+        l.onToken(4, 4, Double.NaN, 0, 52_000);
+        assertThat(l.lastGapSpansPreemption()).as("only the one gap").isFalse();
+    }
 }
