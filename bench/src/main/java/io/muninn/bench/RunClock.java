@@ -25,6 +25,9 @@ enum RunClock {
             if (c == CPU && !THREADS.isCurrentThreadCpuTimeSupported()) {
                 throw new IllegalArgumentException(option + " cpu needs thread CPU time, which this JVM does not measure");
             }
+            if (c == CPU && !THREADS.isThreadCpuTimeEnabled()) {
+                THREADS.setThreadCpuTimeEnabled(true); // off, every reading would be -1 and every latency 0
+            }
             return c;
         } catch (IllegalArgumentException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(option)) {
