@@ -79,7 +79,7 @@ final class StepLoop {
         StepEntry.Call call = entry.call();
         Sequence seq = call.sequence();
         if (!call.kind().prompt() && seq.initialState().warmStart() && seq.warmLatent() != null) {
-            return seq.warmLatent().clone();
+            return seq.warmLatent(); // only read: upload copies it into the entry's own block
         }
         return seq.initialState().randomRows(config, call.firstPosition(), call.rows());
     }

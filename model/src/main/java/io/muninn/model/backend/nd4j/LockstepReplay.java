@@ -188,7 +188,7 @@ final class LockstepReplay implements StepModel.ReplayPass {
         model.coda.forward(state, positions, whole());
         if (to == tokens.length) {
             // as after call-by-call replay: the last position's exit latent is where a warm-started next token begins
-            lastExitLatent = Floats.of(state.getRow(positions.length - 1).dup());
+            lastExitLatent = Floats.of(state.getRow(positions.length - 1));
         }
         from = to;
         positions = null;

@@ -13,9 +13,29 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class Nd4jStepLogits implements StepLogits {
     private final INDArray logits;
+    private INDArray dense; // logits, row-major and dense: made once, on the first read
 
     Nd4jStepLogits(INDArray logits) {
         this.logits = logits;
+    }
+
+    private INDArray dense() {
+        if (dense == null) {
+            if (logits.rank() != 2 || logits.dataType() != DataType.FLOAT) {
+                throw new IllegalStateException(
+                        "exit checks need (rows, V) FLOAT logits but got " + logits.shapeInfoToString());
+            }
+            dense = logits.isView() || logits.ordering() != 'c' ? logits.dup('c') : logits;
+        }
+        return dense;
+    }
+
+    /** Where {@code row} starts in the dense logits' buffer. */
+    private int offset(INDArray dense, int row) {
+        if (row < 0 || row >= dense.rows()) {
+            throw new IllegalArgumentException("logit row " + row + " is outside [0, " + dense.rows() + ")");
+        }
+        return Math.toIntExact(dense.offset() + (long) row * dense.columns());
     }
 
     @Override
@@ -25,23 +45,19 @@ final class Nd4jStepLogits implements StepLogits {
 
     @Override
     public float[] row(int row) {
-        return Floats.of(logits.getRow(row));
+        INDArray d = dense();
+        float[] out = new float[(int) d.columns()];
+        d.data().asNioFloat().position(offset(d, row)).get(out); // one copy, native to heap
+        return out;
     }
 
     @Override
     public double[] check(List<ExitCheck> checks, int[] rows) {
-        if (logits.rank() != 2 || logits.dataType() != DataType.FLOAT) {
-            throw new IllegalStateException("exit checks need (rows, V) FLOAT logits but got " + logits.shapeInfoToString());
-        }
-        INDArray dense = logits.isView() || logits.ordering() != 'c' ? logits.dup('c') : logits;
-        int vocab = (int) dense.columns();
+        INDArray d = dense();
         int[] offsets = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            if (rows[i] < 0 || rows[i] >= dense.rows()) {
-                throw new IllegalArgumentException("logit row " + rows[i] + " is outside [0, " + dense.rows() + ")");
-            }
-            offsets[i] = Math.toIntExact(dense.offset() + (long) rows[i] * vocab);
+            offsets[i] = offset(d, rows[i]);
         }
-        return BatchedChecks.logits(checks, dense.data().asNioFloat(), offsets, vocab);
+        return BatchedChecks.logits(checks, d.data().asNioFloat(), offsets, (int) d.columns());
     }
 }
