@@ -2,6 +2,8 @@ package io.muninn.flink;
 
 import io.muninn.model.scheduler.AdmissionPolicy;
 import io.muninn.model.scheduler.LatencyTarget;
+import io.muninn.model.scheduler.LatencyTargetController;
+import io.muninn.model.scheduler.SchedulerOptions;
 import io.muninn.schemas.Generation;
 import java.io.Serializable;
 
@@ -50,6 +52,21 @@ public record GenerationSettings(
     public LatencyTarget latencyTarget() {
         return tpotTargetNanos == 0 ? null : new LatencyTarget(tpotTargetNanos, tpotWindowNanos, stageDwellNanos,
                 LatencyTarget.DEFAULT_RESTORE_BELOW, maxStage);
+    }
+
+    /**
+     * The scheduler's options, as every engine built from these settings runs them (the operator's, the SQL
+     * provider's): a prefill chunk is at most the rows a step may hold.
+     */
+    public SchedulerOptions schedulerOptions() {
+        return new SchedulerOptions(maxRowsPerStep, maxActiveSequences, Math.min(prefillChunk, maxRowsPerStep),
+                admission);
+    }
+
+    /** A fresh controller of {@link #latencyTarget()} on the monotonic clock, or null without a target. */
+    public LatencyTargetController latencyController() {
+        LatencyTarget target = latencyTarget();
+        return target == null ? null : new LatencyTargetController(target, System::nanoTime);
     }
 
     /** Whether {@code g} runs with exit in prefill under these settings: {@link #exitInPrefill(Generation, boolean)}. */

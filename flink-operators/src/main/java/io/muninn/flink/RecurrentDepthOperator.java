@@ -3,10 +3,7 @@ package io.muninn.flink;
 import io.muninn.flink.state.SequenceState;
 import io.muninn.flink.state.SequenceStateSerializer;
 import io.muninn.model.kernel.Accelerator;
-import io.muninn.model.scheduler.LatencyTarget;
-import io.muninn.model.scheduler.LatencyTargetController;
 import io.muninn.model.scheduler.RequestLifecycle;
-import io.muninn.model.scheduler.SchedulerOptions;
 import io.muninn.model.scheduler.StepReport;
 import io.muninn.model.scheduler.StepScheduler;
 import io.muninn.schemas.Cancellation;
@@ -102,15 +99,12 @@ public final class RecurrentDepthOperator extends AbstractStreamOperator<TokenEv
                 model.weights.users());
         LOG.info("Effective settings: {}", settings);
         resolver = new RequestResolver(model, settings.maxNewTokens(), settings.exitInPrefill());
-        var options = new SchedulerOptions(settings.maxRowsPerStep(), settings.maxActiveSequences(),
-                Math.min(settings.prefillChunk(), settings.maxRowsPerStep()), settings.admission());
         keyed = new KeyedSequences(this, sequences,
                 getInternalTimerService(DEADLINE_TIMERS, VoidNamespaceSerializer.INSTANCE, this));
         RecordDelivery delivery = new RecordDelivery(output, keyed, this::now,
                 new OutputRecords(model.tokenizer, settings.tpotTargetNanos() > 0));
-        LatencyTarget target = settings.latencyTarget();
-        scheduler = new StepScheduler(model.engine, options, delivery, model.tokenizer, this::now,
-                target == null ? null : new LatencyTargetController(target, System::nanoTime));
+        scheduler = new StepScheduler(model.engine, settings.schedulerOptions(), delivery, model.tokenizer, this::now,
+                settings.latencyController());
         metrics = new OperatorMetrics(getMetricGroup(), scheduler, model.weights);
         delivery.bind(scheduler, metrics);
         SequenceRestore.restore(keyed.readAll(STATE_NAME), resolver, scheduler, delivery, now());

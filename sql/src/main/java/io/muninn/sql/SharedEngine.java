@@ -6,7 +6,6 @@ import io.muninn.flink.RequestResolver;
 import io.muninn.model.kernel.Accelerator;
 import io.muninn.model.generate.FinishReason;
 import io.muninn.model.scheduler.GenerationListener;
-import io.muninn.model.scheduler.SchedulerOptions;
 import io.muninn.model.scheduler.SequenceOutcome;
 import io.muninn.model.scheduler.StepScheduler;
 import io.muninn.model.scheduler.TokenOutput;
@@ -127,10 +126,8 @@ final class SharedEngine {
             String device = Accelerator.attachCurrentThread(gpu);
             model = LoadedModel.load(settings);
             resolver = new RequestResolver(model, settings.maxNewTokens(), settings.exitInPrefill());
-            var options = new SchedulerOptions(settings.maxRowsPerStep(), settings.maxActiveSequences(),
-                    settings.prefillChunk(), settings.admission());
-            scheduler = new StepScheduler(model.engine, options, new Listener(), model.tokenizer,
-                    System::currentTimeMillis);
+            scheduler = new StepScheduler(model.engine, settings.schedulerOptions(), new Listener(), model.tokenizer,
+                    System::currentTimeMillis, settings.latencyController());
             LOG.info("Started the SQL engine of {} on {} (weights {} bytes, {}): {}", settings.modelPath(), device,
                     model.weights.bytes(), model.weights.loadedIt() ? "loaded" : "shared", settings);
         } catch (Throwable t) {
