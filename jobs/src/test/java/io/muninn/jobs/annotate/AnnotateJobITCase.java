@@ -1,6 +1,5 @@
 package io.muninn.jobs.annotate;
 
-import static io.muninn.flink.RecoveryTesting.committedLines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;

@@ -3,7 +3,6 @@ package io.muninn.jobs.annotate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonParser;
-import io.muninn.flink.RecoveryTesting;
 import io.muninn.flink.RecurrentDepthGeneration;
 import io.muninn.jobs.KafkaIO;
 import io.muninn.jobs.local.LocalKafka;
@@ -48,7 +47,7 @@ class AnnotateKafkaITCase {
             assertThat(rows).hasSize(20);
             assertThat(rows.stream().map(r -> JsonParser.parseString(new String(r.value())).getAsJsonObject()
                     .get("request_id").getAsString())).doesNotHaveDuplicates().hasSize(20);
-            assertThat(RecoveryTesting.committedLines(dir.resolve("rejected"))).singleElement().asString()
+            assertThat(CommittedFiles.lines(dir.resolve("rejected"))).singleElement().asString()
                     .contains("has no field 'cells'");
         }
     }
